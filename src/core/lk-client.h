@@ -1,0 +1,126 @@
+/* lk-client.h: the platform client
+ *
+ * One LkClient per signed-in account: it owns one SoupSession, the token
+ * cache and the GListModel of the tenant's keys.  Every call is
+ * asynchronous and takes a GCancellable; disposing the client cancels
+ * everything it started.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "lk-api-key.h"
+#include "lk-credential-store.h"
+#include "lk-error.h"
+#include "lk-permissions.h"
+#include "lk-platform.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_CLIENT (lk_client_get_type ())
+G_DECLARE_FINAL_TYPE (LkClient, lk_client, LK, CLIENT, GObject)
+
+/* Properties:
+ *   "platform"   LkPlatform (construct-only)
+ *   "store"      LkCredentialStore (nullable, read-write)
+ *   "keys"       GListModel of LkApiKey (read-only; the same object for the
+ *                client's whole life)
+ *   "whoami"     LkApiKey of the signed-in key, NULL until sign-in
+ *   "loading"    boolean, TRUE while a list is in progress
+ *   "client-id"  string, the admin's client ID (never the secret)
+ */
+LkClient          *lk_client_new                 (LkPlatform          *platform);
+LkPlatform        *lk_client_get_platform        (LkClient            *self);
+void               lk_client_set_credentials     (LkClient            *self,
+                                                  const char          *client_id,
+                                                  const char          *client_secret);
+const char        *lk_client_get_client_id       (LkClient            *self);
+void               lk_client_set_store           (LkClient            *self,
+                                                  LkCredentialStore   *store);
+LkCredentialStore *lk_client_get_store           (LkClient            *self);
+GListModel        *lk_client_get_keys            (LkClient            *self);
+LkApiKey          *lk_client_get_whoami          (LkClient            *self);
+gboolean           lk_client_get_loading         (LkClient            *self);
+
+/* Tuning, mostly for tests: per-request timeout (default 30 s); retries
+ * (default 4 attempts within 60 s total); page size (default 100). */
+void               lk_client_set_timeout         (LkClient            *self,
+                                                  guint                seconds);
+void               lk_client_set_retry_policy    (LkClient            *self,
+                                                  guint                max_attempts,
+                                                  guint                max_total_seconds);
+void               lk_client_set_page_size       (LkClient            *self,
+                                                  guint                page_size);
+
+/* Gets a token and calls whoami.  Finish returns the signed-in key (also
+ * the "whoami" property). */
+void               lk_client_sign_in_async       (LkClient            *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+LkApiKey          *lk_client_sign_in_finish      (LkClient            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Fetches every page into the "keys" model, pages appearing as they arrive
+ * (the first page replaces the old content, later pages are appended).
+ * When a store is set, marks "has-local-secret" on each key with one
+ * search.  Finish returns TRUE when all pages arrived. */
+void               lk_client_list_keys_async     (LkClient            *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean           lk_client_list_keys_finish    (LkClient            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Creates a key.  The reply goes first to the store (when set), then to
+ * the caller: the returned LkCreatedKey says whether it was stored.  A
+ * failure to store is not an error of the create: the secret is in the
+ * LkCreatedKey so the caller can retry or save it elsewhere.  Empty
+ * @permissions means all permissions. */
+void               lk_client_create_key_async    (LkClient            *self,
+                                                  const char          *name,
+                                                  gint64               expires_at,
+                                                  const LkPermissions *permissions,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+LkCreatedKey      *lk_client_create_key_finish   (LkClient            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Retries storing a created key's secret (after a store failure); updates
+ * @created's stored/store_label/store_error. */
+void               lk_client_store_secret_async  (LkClient            *self,
+                                                  LkCreatedKey        *created,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean           lk_client_store_secret_finish (LkClient            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Deletes a key on the platform, then its keyring items, then its row.
+ * A key that is already gone fails with LK_CLIENT_ERROR_NOT_FOUND, and its
+ * row is removed all the same. */
+void               lk_client_delete_key_async    (LkClient            *self,
+                                                  const char          *key_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean           lk_client_delete_key_finish   (LkClient            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Validation the UI uses as you type, the same rules the platform applies.
+ * Names: 1 to 64 characters after trimming, no control characters.
+ * Expiry: between 1 and 365 days after @now. */
+gboolean           lk_validate_key_name          (const char          *name,
+                                                  GError             **error);
+gboolean           lk_validate_expiry            (gint64               now,
+                                                  gint64               expires_at,
+                                                  GError             **error);
+
+G_END_DECLS

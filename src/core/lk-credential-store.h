@@ -1,0 +1,195 @@
+/* lk-credential-store.h: where secrets are kept
+ *
+ * An abstract store with two implementations: LkSecretStore (the system
+ * keyring through libsecret's SecretService API) and LkMemoryStore (for
+ * tests of code that is not about the keyring).  Subclasses implement three
+ * generic operations; the typed API below, with its refusal rules, lives in
+ * the base class so every implementation obeys it.
+ *
+ * Two schemas, named under the application ID:
+ *   io.github.layerkeys.LayerKeys.ApiKey   key-id, client-id, name, platform, expires
+ *   io.github.layerkeys.LayerKeys.Account  platform, client-id
+ * Attributes and labels never hold a secret.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "lk-api-key.h"
+
+G_BEGIN_DECLS
+
+#define LK_SCHEMA_NAME_API_KEY "io.github.layerkeys.LayerKeys.ApiKey"
+#define LK_SCHEMA_NAME_ACCOUNT "io.github.layerkeys.LayerKeys.Account"
+
+typedef enum {
+  LK_SCHEMA_API_KEY,
+  LK_SCHEMA_ACCOUNT,
+} LkSchemaKind;
+
+/* One item found by a search. */
+typedef struct {
+  GHashTable *attributes;   /* char* -> char* */
+  char       *label;
+  char       *secret;       /* NULL unless asked for; wiped on free */
+} LkStoredItem;
+
+void lk_stored_item_free (LkStoredItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkStoredItem, lk_stored_item_free)
+
+/* The remembered admin account. */
+typedef struct {
+  char *client_id;
+  char *client_secret;      /* wiped on free */
+} LkAccount;
+
+void lk_account_free (LkAccount *account);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkAccount, lk_account_free)
+
+#define LK_TYPE_CREDENTIAL_STORE (lk_credential_store_get_type ())
+G_DECLARE_DERIVABLE_TYPE (LkCredentialStore, lk_credential_store, LK, CREDENTIAL_STORE, GObject)
+
+struct _LkCredentialStoreClass
+{
+  GObjectClass parent_class;
+
+  /* Store one item (replacing an item with the same attributes). */
+  void       (*store_async)   (LkCredentialStore   *self,
+                               LkSchemaKind         schema,
+                               GHashTable          *attributes,
+                               const char          *label,
+                               const char          *secret,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+  gboolean   (*store_finish)  (LkCredentialStore   *self,
+                               GAsyncResult        *result,
+                               GError             **error);
+  /* All items of @schema whose attributes include @attributes. */
+  void       (*search_async)  (LkCredentialStore   *self,
+                               LkSchemaKind         schema,
+                               GHashTable          *attributes,
+                               gboolean             with_secrets,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+  GPtrArray *(*search_finish) (LkCredentialStore   *self,
+                               GAsyncResult        *result,
+                               GError             **error);   /* of LkStoredItem */
+  /* Remove every item of @schema matching @attributes; returns how many. */
+  void       (*clear_async)   (LkCredentialStore   *self,
+                               LkSchemaKind         schema,
+                               GHashTable          *attributes,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+  gboolean   (*clear_finish)  (LkCredentialStore   *self,
+                               GAsyncResult        *result,
+                               guint               *out_removed,
+                               GError             **error);
+
+  gpointer padding[8];
+};
+
+/* The label an API key's item gets: "HiddenLayer API key “NAME”". */
+char       *lk_credential_store_key_label            (const char *name);
+
+/* Saves a new key's secret.  Finish returns the label (g_free). */
+void        lk_credential_store_save_key_async       (LkCredentialStore   *self,
+                                                      const char          *platform_id,
+                                                      LkApiKey            *key,
+                                                      const char          *client_secret,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+char       *lk_credential_store_save_key_finish      (LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* The secret of one key (lk_secret_free), or NULL with
+ * LK_STORE_ERROR_NOT_FOUND. */
+void        lk_credential_store_lookup_key_async     (LkCredentialStore   *self,
+                                                      const char          *platform_id,
+                                                      const char          *key_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+char       *lk_credential_store_lookup_key_finish    (LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* The key IDs of @platform_id whose secrets are stored here, in one search:
+ * a set (GHashTable char* -> NULL, g_hash_table_contains). */
+void        lk_credential_store_find_keys_async      (LkCredentialStore   *self,
+                                                      const char          *platform_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GHashTable *lk_credential_store_find_keys_finish     (LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Removes the items of one key, matched by key-id AND platform.  Empty
+ * arguments are refused with LK_STORE_ERROR_INVALID before anything is
+ * asked of the service.  Finishes TRUE also when there was nothing to
+ * remove. */
+void        lk_credential_store_forget_key_async     (LkCredentialStore   *self,
+                                                      const char          *platform_id,
+                                                      const char          *key_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean    lk_credential_store_forget_key_finish    (LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* The admin's own sign-in ("Remember in keyring"). */
+void        lk_credential_store_save_account_async   (LkCredentialStore   *self,
+                                                      const char          *platform_id,
+                                                      const char          *client_id,
+                                                      const char          *client_secret,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean    lk_credential_store_save_account_finish  (LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+/* The remembered account of @platform_id; @client_id may be NULL (any).
+ * NULL with LK_STORE_ERROR_NOT_FOUND when none. */
+void        lk_credential_store_lookup_account_async (LkCredentialStore   *self,
+                                                      const char          *platform_id,
+                                                      const char          *client_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+LkAccount  *lk_credential_store_lookup_account_finish(LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+/* Sign out: removes the account items of @platform_id (all client IDs). */
+void        lk_credential_store_forget_account_async (LkCredentialStore   *self,
+                                                      const char          *platform_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean    lk_credential_store_forget_account_finish(LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* ---- Implementations ---- */
+
+#define LK_TYPE_SECRET_STORE (lk_secret_store_get_type ())
+G_DECLARE_FINAL_TYPE (LkSecretStore, lk_secret_store, LK, SECRET_STORE, LkCredentialStore)
+/* The system keyring (default collection).  Connects lazily on first use. */
+LkCredentialStore *lk_secret_store_new (void);
+
+#define LK_TYPE_MEMORY_STORE (lk_memory_store_get_type ())
+G_DECLARE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK, MEMORY_STORE, LkCredentialStore)
+LkCredentialStore *lk_memory_store_new          (void);
+/* For tests: make every following operation fail with @error_code
+ * (-1 to stop failing). */
+void               lk_memory_store_set_failure  (LkMemoryStore *self,
+                                                 int            error_code);
+guint              lk_memory_store_get_n_items  (LkMemoryStore *self);
+
+G_END_DECLS

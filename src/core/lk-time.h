@@ -1,0 +1,38 @@
+/* lk-time.h: RFC 3339 times and expiry arithmetic
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Times in the core are Unix seconds (gint64, UTC).  0 means "unknown". */
+
+/* Parses an RFC 3339 date-time ("2026-11-27T10:00:00Z", with offset or
+ * fractional seconds).  Returns FALSE for anything else, without crashing on
+ * any input. */
+gboolean  lk_time_parse_rfc3339     (const char *text,
+                                     gint64     *out_unix);
+/* "2026-11-27T10:00:00Z" */
+char     *lk_time_format_rfc3339    (gint64      unix_time);
+/* "2026-11-27", in UTC */
+char     *lk_time_format_date       (gint64      unix_time);
+
+/* Whole calendar days from @now to @then in the local time zone:
+ * 0 = expires today, 1 = tomorrow, negative = in the past.  Counts calendar
+ * dates, so a daylight-saving change in between does not shift the result. */
+int       lk_time_days_between      (gint64      now,
+                                     gint64      then);
+
+/* The current time, honouring the LK_FAKE_NOW environment variable (Unix
+ * seconds) so tests can pin "now". */
+gint64    lk_time_now               (void);
+
+/* A human relative phrase: "today", "tomorrow", "in 5 days", "3 days ago",
+ * "expired".  Translated, with plural forms. */
+char     *lk_time_describe_expiry   (gint64      now,
+                                     gint64      expires_at);
+
+G_END_DECLS

@@ -1,0 +1,102 @@
+/* lk-wire.h: the platform's wire contract in one place
+ *
+ * Every path and field name the client and the simulator use lives in
+ * lk-wire.c and here, so the client can be re-pointed when the real
+ * endpoints differ (docs/platform-api.md describes the contract).  The
+ * parsers take raw bytes from the network: they accept any input without
+ * crashing and fail with LK_CLIENT_ERROR_MALFORMED_REPLY.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "lk-api-key.h"
+#include "lk-permissions.h"
+
+G_BEGIN_DECLS
+
+/* Paths, relative to the API base. */
+#define LK_WIRE_PATH_WHOAMI       "/api/v1/whoami"
+#define LK_WIRE_PATH_KEYS         "/api/v1/api-keys"   /* GET ?offset=&limit=, POST */
+#define LK_WIRE_PATH_KEY_PREFIX   "/api/v1/api-keys/"  /* DELETE + id */
+
+#define LK_WIRE_HEADER_IDEMPOTENCY "Idempotency-Key"
+#define LK_WIRE_HEADER_RETRY_AFTER "Retry-After"
+
+#define LK_WIRE_PAGE_LIMIT_MAX    100
+#define LK_WIRE_NAME_MAX_CHARS    64
+#define LK_WIRE_EXPIRY_MIN_DAYS   1
+#define LK_WIRE_EXPIRY_MAX_DAYS   365
+#define LK_WIRE_DEFAULT_TOKEN_LIFETIME 3600
+
+/* Replies are refused above this size (bytes). */
+#define LK_WIRE_MAX_REPLY_SIZE    (16 * 1024 * 1024)
+/* Strings longer than this (bytes) in a reply are refused as malformed. */
+#define LK_WIRE_MAX_FIELD_LENGTH  4096
+
+/* Token reply: {access_token, token_type, expires_in}.  expires_in falls
+ * back to LK_WIRE_DEFAULT_TOKEN_LIFETIME when missing. *out_token must be
+ * freed with lk_secret_free(). */
+gboolean   lk_wire_parse_token        (const char    *data,
+                                       gsize          length,
+                                       char         **out_token,
+                                       gint64        *out_expires_in,
+                                       GError       **error);
+
+/* whoami: {key_id, name, client_id, expires_at, permissions} -> LkApiKey
+ * whose id is key_id. */
+LkApiKey  *lk_wire_parse_whoami       (const char    *data,
+                                       gsize          length,
+                                       GError       **error);
+
+/* A key object inside a reply (also used by the simulator's tests). */
+LkApiKey  *lk_wire_key_from_json      (JsonNode      *node,
+                                       GError       **error);
+
+/* List page: {items, offset, limit, total}.  *out_items holds LkApiKey. */
+gboolean   lk_wire_parse_key_page     (const char    *data,
+                                       gsize          length,
+                                       GPtrArray    **out_items,
+                                       guint         *out_offset,
+                                       guint         *out_total,
+                                       GError       **error);
+
+/* Create reply: the key plus client_secret.  The secret must be non-empty. */
+LkCreatedKey *lk_wire_parse_created   (const char    *data,
+                                       gsize          length,
+                                       GError       **error);
+
+/* Error bodies: {detail} or RFC 9457 {type, title, detail, errors}, or
+ * anything else (then all outputs are NULL).  *out_field is the field an
+ * "errors" member or a 422 names, if any.  Never fails. */
+void       lk_wire_parse_error_body   (const char    *data,
+                                       gsize          length,
+                                       char         **out_title,
+                                       char         **out_detail,
+                                       char         **out_field);
+
+/* Request bodies and server-side serialisation (used by the simulator). */
+char      *lk_wire_build_create_body  (const char          *name,
+                                       gint64               expires_at,
+                                       const LkPermissions *permissions,
+                                       gsize               *out_length);
+/* Parses a create request body; used by the simulator.  Fails with
+ * LK_CLIENT_ERROR_INVALID_INPUT naming the field. */
+gboolean   lk_wire_parse_create_body  (const char          *data,
+                                       gsize                length,
+                                       char               **out_name,
+                                       gint64              *out_expires_at,
+                                       LkPermissions       *out_permissions,
+                                       GError             **error);
+JsonNode  *lk_wire_key_to_json        (LkApiKey            *key,
+                                       const char          *client_secret /* nullable */);
+JsonNode  *lk_wire_whoami_to_json     (LkApiKey            *key);
+char      *lk_wire_build_token_reply  (const char          *access_token,
+                                       gint64               expires_in);
+char      *lk_wire_build_error_body   (const char          *title,
+                                       const char          *detail,
+                                       const char          *field /* nullable */);
+
+G_END_DECLS
