@@ -22,6 +22,17 @@ G_BEGIN_DECLS
 #define LK_WIRE_PATH_KEYS         "/api/v1/api-keys"   /* GET ?offset=&limit=, POST */
 #define LK_WIRE_PATH_KEY_PREFIX   "/api/v1/api-keys/"  /* DELETE + id */
 
+/* Permission categories and access words, as the platform spells them. */
+#define LK_WIRE_CATEGORY_API_KEYS        "api_keys"
+#define LK_WIRE_CATEGORY_DETECTIONS      "detections"
+#define LK_WIRE_CATEGORY_INFERENCE       "inference"
+#define LK_WIRE_CATEGORY_MODEL_INVENTORY "model_inventory"
+#define LK_WIRE_CATEGORY_MODEL_SCANNER   "model_scanner"
+#define LK_WIRE_CATEGORY_USERS           "users"
+#define LK_WIRE_ACCESS_READ              "read"
+#define LK_WIRE_ACCESS_WRITE             "write"
+#define LK_WIRE_ACCESS_DELETE            "delete"
+
 #define LK_WIRE_HEADER_IDEMPOTENCY "Idempotency-Key"
 #define LK_WIRE_HEADER_RETRY_AFTER "Retry-After"
 
@@ -35,6 +46,8 @@ G_BEGIN_DECLS
 #define LK_WIRE_MAX_REPLY_SIZE    (16 * 1024 * 1024)
 /* Strings longer than this (bytes) in a reply are refused as malformed. */
 #define LK_WIRE_MAX_FIELD_LENGTH  4096
+/* Access tokens (often JWTs) may be longer than other strings (bytes). */
+#define LK_WIRE_MAX_TOKEN_LENGTH  (64 * 1024)
 
 /* Token reply: {access_token, token_type, expires_in}.  expires_in falls
  * back to LK_WIRE_DEFAULT_TOKEN_LIFETIME when missing. *out_token must be
@@ -83,7 +96,9 @@ char      *lk_wire_build_create_body  (const char          *name,
                                        const LkPermissions *permissions,
                                        gsize               *out_length);
 /* Parses a create request body; used by the simulator.  Fails with
- * LK_CLIENT_ERROR_INVALID_INPUT naming the field. */
+ * LK_CLIENT_ERROR_INVALID_INPUT naming the field.  Checks the types only:
+ * the caller checks the name's length (LK_WIRE_NAME_MAX_CHARS) and the
+ * expiry range.  Missing or null permissions give empty permissions. */
 gboolean   lk_wire_parse_create_body  (const char          *data,
                                        gsize                length,
                                        char               **out_name,
@@ -93,10 +108,14 @@ gboolean   lk_wire_parse_create_body  (const char          *data,
 JsonNode  *lk_wire_key_to_json        (LkApiKey            *key,
                                        const char          *client_secret /* nullable */);
 JsonNode  *lk_wire_whoami_to_json     (LkApiKey            *key);
+/* The reply holds the token: free it with lk_secret_free(). */
 char      *lk_wire_build_token_reply  (const char          *access_token,
                                        gint64               expires_in);
 char      *lk_wire_build_error_body   (const char          *title,
                                        const char          *detail,
                                        const char          *field /* nullable */);
+
+/* LK_WIRE_PATH_KEY_PREFIX + the id, escaped for use in a path. */
+char      *lk_wire_build_key_path     (const char          *id);
 
 G_END_DECLS

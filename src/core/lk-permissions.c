@@ -1,0 +1,557 @@
+/* lk-permissions.c: the platform's permission model, with the seed's tables
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lk-error.h"
+#include "lk-permissions.h"
+#include "lk-wire.h"
+
+G_DEFINE_BOXED_TYPE (LkPermissions, lk_permissions, lk_permissions_copy, lk_permissions_free)
+
+/* The seed's "API Resources" table. */
+static const struct {
+  const char *name;
+  const char *description;
+  const char *wire_name;
+} categories[LK_N_CATEGORIES] = {
+  [LK_CATEGORY_API_KEYS] = {
+    N_("API Keys"),
+    N_("The keys for interacting with the HiddenLayer API."),
+    LK_WIRE_CATEGORY_API_KEYS,
+  },
+  [LK_CATEGORY_DETECTIONS] = {
+    N_("Detections"),
+    N_("A Detection is a grouping of convictions, which are malicious events."),
+    LK_WIRE_CATEGORY_DETECTIONS,
+  },
+  [LK_CATEGORY_INFERENCE] = {
+    N_("Inference"),
+    N_("An Inference is the process where a model makes predictions or draws conclusions from new data."),
+    LK_WIRE_CATEGORY_INFERENCE,
+  },
+  [LK_CATEGORY_MODEL_INVENTORY] = {
+    N_("Model Inventory"),
+    N_("The Model Inventory is for model scans."),
+    LK_WIRE_CATEGORY_MODEL_INVENTORY,
+  },
+  [LK_CATEGORY_MODEL_SCANNER] = {
+    N_("Model Scanner"),
+    N_("The permissions for the Model Scanner CLI when deployed in Hybrid Mode."),
+    LK_WIRE_CATEGORY_MODEL_SCANNER,
+  },
+  [LK_CATEGORY_USERS] = {
+    N_("Users"),
+    N_("Users who have access to the HiddenLayer Console."),
+    LK_WIRE_CATEGORY_USERS,
+  },
+};
+
+/* Single access bits in display order. */
+static const struct {
+  LkAccess    access;
+  const char *name;
+  const char *wire_name;
+} accesses[] = {
+  { LK_ACCESS_READ,   N_("Read"),   LK_WIRE_ACCESS_READ },
+  { LK_ACCESS_WRITE,  N_("Write"),  LK_WIRE_ACCESS_WRITE },
+  { LK_ACCESS_DELETE, N_("Delete"), LK_WIRE_ACCESS_DELETE },
+};
+
+/* The seed's "API Permissions for Console Access" table, one row per
+ * action; a page that spans several rows is repeated on each. */
+static const LkTask tasks[] = {
+  { N_("Model Inventory"), N_("View"), LK_CATEGORY_MODEL_INVENTORY, LK_ACCESS_READ },
+  { N_("Model Inventory"), N_("Delete Model"), LK_CATEGORY_MODEL_INVENTORY, LK_ACCESS_DELETE },
+  { N_("Model Inventory"), N_("Upload"), LK_CATEGORY_MODEL_INVENTORY, LK_ACCESS_WRITE },
+  { N_("Model Inventory"), N_("Community"), LK_CATEGORY_MODEL_INVENTORY, LK_ACCESS_WRITE },
+  { N_("Model Details"), N_("View"), LK_CATEGORY_MODEL_INVENTORY, LK_ACCESS_READ },
+  { N_("Detections"), N_("List"), LK_CATEGORY_DETECTIONS, LK_ACCESS_READ },
+  { N_("Detections"), N_("View Details"), LK_CATEGORY_DETECTIONS, LK_ACCESS_READ },
+  { N_("Detections"), N_("Add Note"), LK_CATEGORY_DETECTIONS, LK_ACCESS_WRITE },
+  { N_("Detections"), N_("Close Detection"), LK_CATEGORY_DETECTIONS, LK_ACCESS_WRITE },
+  { N_("Review Inferences (Model Details and AIDR)"), N_("View"), LK_CATEGORY_INFERENCE, LK_ACCESS_READ },
+  { N_("Admin Settings - Users"), N_("View"), LK_CATEGORY_USERS, LK_ACCESS_READ },
+  { N_("Admin Settings - Users"), N_("Create User"), LK_CATEGORY_USERS, LK_ACCESS_WRITE },
+  { N_("Admin Settings - Users"), N_("Edit User"), LK_CATEGORY_USERS, LK_ACCESS_WRITE },
+  { N_("Admin Settings - Users"), N_("Delete User"), LK_CATEGORY_USERS, LK_ACCESS_DELETE },
+  { N_("Admin Settings - API Keys"), N_("View"), LK_CATEGORY_API_KEYS, LK_ACCESS_READ },
+  { N_("Admin Settings - API Keys"), N_("Create API Key"), LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE },
+  { N_("Admin Settings - API Keys"), N_("Delete API Key"), LK_CATEGORY_API_KEYS, LK_ACCESS_DELETE },
+};
+
+/* The seed's product table, plus "Read only". */
+static const struct {
+  const char *name;
+  const char *description;
+} presets[LK_N_PRESETS] = {
+  [LK_PRESET_MODEL_SCANNER_HYBRID] = {
+    N_("Model Scanner CLI (Hybrid Mode)"),
+    N_("Permissions needed for Model Scanner CLI deployed in Hybrid Mode, including Community Scan."),
+  },
+  [LK_PRESET_READ_ONLY] = {
+    N_("Read only"),
+    N_("Read access to every category, and nothing else."),
+  },
+};
+
+LkPermissions *
+lk_permissions_new (void)
+{
+  return g_new0 (LkPermissions, 1);
+}
+
+LkPermissions *
+lk_permissions_copy (const LkPermissions *self)
+{
+  LkPermissions *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new (LkPermissions, 1);
+  *copy = *self;
+  return copy;
+}
+
+void
+lk_permissions_free (LkPermissions *self)
+{
+  g_free (self);
+}
+
+void
+lk_permissions_clear (LkPermissions *self)
+{
+  g_return_if_fail (self != NULL);
+
+  memset (self, 0, sizeof *self);
+}
+
+void
+lk_permissions_set_all (LkPermissions *self)
+{
+  g_return_if_fail (self != NULL);
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    self->access[i] = LK_ACCESS_ALL;
+}
+
+void
+lk_permissions_set (LkPermissions *self,
+                    LkCategory     category,
+                    LkAccess       access)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail ((guint) category < LK_N_CATEGORIES);
+
+  self->access[category] = access & LK_ACCESS_ALL;
+}
+
+void
+lk_permissions_add (LkPermissions *self,
+                    LkCategory     category,
+                    LkAccess       access)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail ((guint) category < LK_N_CATEGORIES);
+
+  self->access[category] |= access & LK_ACCESS_ALL;
+}
+
+LkAccess
+lk_permissions_get (const LkPermissions *self,
+                    LkCategory           category)
+{
+  g_return_val_if_fail (self != NULL, LK_ACCESS_NONE);
+  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, LK_ACCESS_NONE);
+
+  return self->access[category] & LK_ACCESS_ALL;
+}
+
+gboolean
+lk_permissions_is_empty (const LkPermissions *self)
+{
+  g_return_val_if_fail (self != NULL, TRUE);
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    if ((self->access[i] & LK_ACCESS_ALL) != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+lk_permissions_is_all (const LkPermissions *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    if ((self->access[i] & LK_ACCESS_ALL) != LK_ACCESS_ALL)
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+lk_permissions_equal (const LkPermissions *a,
+                      const LkPermissions *b)
+{
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (b != NULL, FALSE);
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    if ((a->access[i] & LK_ACCESS_ALL) != (b->access[i] & LK_ACCESS_ALL))
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+lk_permissions_contains (const LkPermissions *self,
+                         const LkPermissions *needed)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (needed != NULL, FALSE);
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    {
+      guint8 want = needed->access[i] & LK_ACCESS_ALL;
+
+      if ((self->access[i] & want) != want)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+lk_permissions_allows (const LkPermissions *self,
+                       LkCategory           category,
+                       LkAccess             access)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, FALSE);
+
+  access &= LK_ACCESS_ALL;
+  return (self->access[category] & access) == access;
+}
+
+void
+lk_permissions_union (LkPermissions       *self,
+                      const LkPermissions *other)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (other != NULL);
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    self->access[i] |= other->access[i] & LK_ACCESS_ALL;
+}
+
+/* "Read, Write" for the bits of @access, in Read, Write, Delete order. */
+static void
+append_access_names (GString  *out,
+                     LkAccess  access)
+{
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (accesses); i++)
+    {
+      if ((access & accesses[i].access) == 0)
+        continue;
+      if (!first)
+        /* Translators: separates permissions, as in "Read, Write" */
+        g_string_append (out, _(", "));
+      g_string_append (out, _(accesses[i].name));
+      first = FALSE;
+    }
+}
+
+static void
+append_permission (GString    *out,
+                   LkCategory  category,
+                   LkAccess    access)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  append_access_names (names, access);
+  /* Translators: a category and its permissions, as in
+   * "Model Inventory: Read, Write" */
+  g_string_append_printf (out, _("%s: %s"), _(categories[category].name), names->str);
+}
+
+char *
+lk_permissions_to_summary (const LkPermissions *self)
+{
+  GString *out;
+  gboolean first = TRUE;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (lk_permissions_is_all (self))
+    return g_strdup (_("All permissions"));
+  if (lk_permissions_is_empty (self))
+    return g_strdup (_("No permissions"));
+
+  out = g_string_new (NULL);
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    {
+      LkAccess access = self->access[i] & LK_ACCESS_ALL;
+
+      if (access == LK_ACCESS_NONE)
+        continue;
+      if (!first)
+        /* Translators: separates categories, as in
+         * "Model Inventory: Read, Write · Model Scanner: Write" */
+        g_string_append (out, _(" · "));
+      append_permission (out, (LkCategory) i, access);
+      first = FALSE;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+JsonNode *
+lk_permissions_to_json (const LkPermissions *self)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonNode *node;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    {
+      LkAccess access = self->access[i] & LK_ACCESS_ALL;
+      JsonArray *array;
+
+      if (access == LK_ACCESS_NONE)
+        continue;
+
+      array = json_array_new ();
+      for (guint j = 0; j < G_N_ELEMENTS (accesses); j++)
+        if (access & accesses[j].access)
+          json_array_add_string_element (array, accesses[j].wire_name);
+      json_object_set_array_member (object, categories[i].wire_name, array);
+    }
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, object);
+  return node;
+}
+
+static gboolean
+malformed_permissions (GError **error)
+{
+  g_set_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+               /* Translators: "permissions" is a field name of the platform's reply */
+               _("The platform sent an invalid “permissions” field."));
+  return FALSE;
+}
+
+static gboolean
+access_from_wire_name (const char *name,
+                       LkAccess   *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (accesses); i++)
+    {
+      if (g_strcmp0 (name, accesses[i].wire_name) == 0)
+        {
+          *out = accesses[i].access;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+lk_permissions_from_json (JsonNode       *node,
+                          LkPermissions  *out,
+                          GError        **error)
+{
+  LkPermissions result = { { 0 } };
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *member_name;
+  JsonNode *member;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      lk_permissions_clear (out);
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return malformed_permissions (error);
+
+  object = json_node_get_object (node);
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &member_name, &member))
+    {
+      LkCategory category;
+      JsonArray *array;
+      guint n;
+
+      if (!lk_category_from_wire_name (member_name, &category))
+        continue;   /* unknown category: a newer platform, ignored */
+
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        return malformed_permissions (error);
+
+      array = json_node_get_array (member);
+      n = json_array_get_length (array);
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          LkAccess access;
+
+          if (element == NULL || !JSON_NODE_HOLDS_VALUE (element) ||
+              json_node_get_value_type (element) != G_TYPE_STRING)
+            return malformed_permissions (error);
+
+          if (access_from_wire_name (json_node_get_string (element), &access))
+            result.access[category] |= access;
+        }
+    }
+
+  *out = result;
+  return TRUE;
+}
+
+const char *
+lk_category_get_name (LkCategory category)
+{
+  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, NULL);
+
+  return _(categories[category].name);
+}
+
+const char *
+lk_category_get_description (LkCategory category)
+{
+  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, NULL);
+
+  return _(categories[category].description);
+}
+
+const char *
+lk_category_get_wire_name (LkCategory category)
+{
+  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, NULL);
+
+  return categories[category].wire_name;
+}
+
+gboolean
+lk_category_from_wire_name (const char *name,
+                            LkCategory *out)
+{
+  if (name == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < LK_N_CATEGORIES; i++)
+    {
+      if (strcmp (name, categories[i].wire_name) == 0)
+        {
+          if (out != NULL)
+            *out = (LkCategory) i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+const char *
+lk_access_get_name (LkAccess access)
+{
+  if (access == LK_ACCESS_ALL)
+    /* Translators: all of Read, Write and Delete in a category */
+    return _("All");
+
+  for (guint i = 0; i < G_N_ELEMENTS (accesses); i++)
+    if (access == accesses[i].access)
+      return _(accesses[i].name);
+
+  g_return_val_if_reached (NULL);
+}
+
+const char *
+lk_access_get_wire_name (LkAccess access)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (accesses); i++)
+    if (access == accesses[i].access)
+      return accesses[i].wire_name;
+
+  g_return_val_if_reached (NULL);
+}
+
+char *
+lk_permission_describe (LkCategory category,
+                        LkAccess   access)
+{
+  GString *out;
+
+  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, NULL);
+
+  out = g_string_new (NULL);
+  append_permission (out, category, access & LK_ACCESS_ALL);
+  return g_string_free (out, FALSE);
+}
+
+const LkTask *
+lk_tasks_get (guint *n_tasks)
+{
+  if (n_tasks != NULL)
+    *n_tasks = G_N_ELEMENTS (tasks);
+
+  return tasks;
+}
+
+const char *
+lk_preset_get_name (LkPreset preset)
+{
+  g_return_val_if_fail ((guint) preset < LK_N_PRESETS, NULL);
+
+  return _(presets[preset].name);
+}
+
+const char *
+lk_preset_get_description (LkPreset preset)
+{
+  g_return_val_if_fail ((guint) preset < LK_N_PRESETS, NULL);
+
+  return _(presets[preset].description);
+}
+
+void
+lk_preset_apply (LkPreset       preset,
+                 LkPermissions *out)
+{
+  g_return_if_fail ((guint) preset < LK_N_PRESETS);
+  g_return_if_fail (out != NULL);
+
+  lk_permissions_clear (out);
+
+  switch (preset)
+    {
+    case LK_PRESET_MODEL_SCANNER_HYBRID:
+      lk_permissions_set (out, LK_CATEGORY_MODEL_INVENTORY, LK_ACCESS_READ | LK_ACCESS_WRITE);
+      lk_permissions_set (out, LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_WRITE);
+      break;
+
+    case LK_PRESET_READ_ONLY:
+      for (guint i = 0; i < LK_N_CATEGORIES; i++)
+        lk_permissions_set (out, (LkCategory) i, LK_ACCESS_READ);
+      break;
+
+    case LK_N_PRESETS:
+    default:
+      g_assert_not_reached ();
+    }
+}

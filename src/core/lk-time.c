@@ -1,0 +1,232 @@
+/* lk-time.c: RFC 3339 times and expiry arithmetic
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lk-time.h"
+
+/* Longest RFC 3339 text we accept; generous for fractional seconds. */
+#define MAX_RFC3339_LENGTH 64
+
+static gboolean
+take_digits (const char **p,
+             guint        n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit ((*p)[i]))
+        return FALSE;
+    }
+  *p += n;
+  return TRUE;
+}
+
+static gboolean
+take_char (const char **p,
+           char         c)
+{
+  if (**p != c)
+    return FALSE;
+  (*p)++;
+  return TRUE;
+}
+
+/* Checks the exact RFC 3339 "date-time" shape and copies it into @buf with
+ * the "T" and "Z" letters upper-cased, as GLib's ISO 8601 parser wants.  The
+ * ISO 8601 parser alone accepts far more (week dates, missing seconds, no
+ * zone), none of which the platform sends. */
+static gboolean
+normalise_rfc3339 (const char *text,
+                   char        buf[MAX_RFC3339_LENGTH + 1])
+{
+  const char *p = text;
+  gsize len = strnlen (text, MAX_RFC3339_LENGTH + 1);
+
+  if (len > MAX_RFC3339_LENGTH)
+    return FALSE;
+
+  /* full-date: YYYY-MM-DD */
+  if (!take_digits (&p, 4) || !take_char (&p, '-') ||
+      !take_digits (&p, 2) || !take_char (&p, '-') ||
+      !take_digits (&p, 2))
+    return FALSE;
+
+  if (*p != 'T' && *p != 't')
+    return FALSE;
+  p++;
+
+  /* partial-time: HH:MM:SS[.frac] */
+  if (!take_digits (&p, 2) || !take_char (&p, ':') ||
+      !take_digits (&p, 2) || !take_char (&p, ':') ||
+      !take_digits (&p, 2))
+    return FALSE;
+
+  if (*p == '.')
+    {
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+
+  /* time-offset: Z or +HH:MM / -HH:MM */
+  if (*p == 'Z' || *p == 'z')
+    p++;
+  else if (*p == '+' || *p == '-')
+    {
+      p++;
+      if (!take_digits (&p, 2) || !take_char (&p, ':') || !take_digits (&p, 2))
+        return FALSE;
+    }
+  else
+    return FALSE;
+
+  if (*p != '\0')
+    return FALSE;
+
+  memcpy (buf, text, len + 1);
+  buf[10] = 'T';
+  if (buf[len - 1] == 'z')
+    buf[len - 1] = 'Z';
+
+  return TRUE;
+}
+
+gboolean
+lk_time_parse_rfc3339 (const char *text,
+                       gint64     *out_unix)
+{
+  char buf[MAX_RFC3339_LENGTH + 1];
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL || !normalise_rfc3339 (text, buf))
+    return FALSE;
+
+  /* A zone is always present, so no default zone is needed. */
+  dt = g_date_time_new_from_iso8601 (buf, NULL);
+  if (dt == NULL)
+    return FALSE;
+
+  if (out_unix != NULL)
+    *out_unix = g_date_time_to_unix (dt);
+
+  return TRUE;
+}
+
+static GDateTime *
+new_utc (gint64 unix_time)
+{
+  GDateTime *dt = g_date_time_new_from_unix_utc (unix_time);
+
+  /* Out of GDateTime's range (years 1 to 9999): clamp to the epoch rather
+   * than fail, so callers always get a valid string. */
+  if (dt == NULL)
+    dt = g_date_time_new_from_unix_utc (0);
+
+  return dt;
+}
+
+char *
+lk_time_format_rfc3339 (gint64 unix_time)
+{
+  g_autoptr(GDateTime) dt = new_utc (unix_time);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+char *
+lk_time_format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) dt = new_utc (unix_time);
+
+  return g_date_time_format (dt, "%Y-%m-%d");
+}
+
+/* The local calendar date of @unix_time as a Julian day number. */
+static gboolean
+local_julian_day (gint64  unix_time,
+                  guint32 *out_julian)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_time);
+  int year, month, day;
+  GDate date;
+
+  if (dt == NULL)
+    return FALSE;
+
+  g_date_time_get_ymd (dt, &year, &month, &day);
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  if (!g_date_valid (&date))
+    return FALSE;
+
+  *out_julian = g_date_get_julian (&date);
+  return TRUE;
+}
+
+int
+lk_time_days_between (gint64 now,
+                      gint64 then)
+{
+  guint32 a, b;
+  gint64 diff;
+
+  if (!local_julian_day (now, &a) || !local_julian_day (then, &b))
+    {
+      /* Out of range: fall back to plain arithmetic, clamped. */
+      diff = (then - now) / (24 * 60 * 60);
+      return (int) CLAMP (diff, -G_MAXINT + 1, G_MAXINT - 1);
+    }
+
+  return (int) ((gint64) b - (gint64) a);
+}
+
+gint64
+lk_time_now (void)
+{
+  const char *fake = g_getenv ("LK_FAKE_NOW");
+  gint64 value;
+
+  if (fake != NULL && *fake != '\0' &&
+      g_ascii_string_to_signed (fake, 10, 0, G_MAXINT64, &value, NULL))
+    return value;
+
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+char *
+lk_time_describe_expiry (gint64 now,
+                         gint64 expires_at)
+{
+  int days;
+
+  if (expires_at == 0)
+    /* Translators: the expiry of a key that has no expiry date */
+    return g_strdup (_("never"));
+
+  days = lk_time_days_between (now, expires_at);
+
+  if (days < 0)
+    /* Translators: when a key expired, e.g. "3 days ago" */
+    return g_strdup_printf (ngettext ("%d day ago", "%d days ago", -days), -days);
+
+  if (expires_at <= now)
+    /* Translators: a key whose expiry time has passed earlier today */
+    return g_strdup (_("expired"));
+
+  if (days == 0)
+    /* Translators: a key that expires later today */
+    return g_strdup (_("today"));
+
+  if (days == 1)
+    /* Translators: a key that expires tomorrow */
+    return g_strdup (_("tomorrow"));
+
+  /* Translators: when a key expires, e.g. "in 5 days" */
+  return g_strdup_printf (ngettext ("in %d day", "in %d days", days), days);
+}
