@@ -25,6 +25,19 @@ take_digits (const char **p,
   return TRUE;
 }
 
+/* Reads two digits whose value is at most @max. */
+static gboolean
+take_two_digits (const char **p,
+                 int          max)
+{
+  const char *start = *p;
+
+  if (!take_digits (p, 2))
+    return FALSE;
+
+  return (start[0] - '0') * 10 + (start[1] - '0') <= max;
+}
+
 static gboolean
 take_char (const char **p,
            char         c)
@@ -51,18 +64,18 @@ normalise_rfc3339 (const char *text,
 
   /* full-date: YYYY-MM-DD */
   if (!take_digits (&p, 4) || !take_char (&p, '-') ||
-      !take_digits (&p, 2) || !take_char (&p, '-') ||
-      !take_digits (&p, 2))
+      !take_two_digits (&p, 12) || !take_char (&p, '-') ||
+      !take_two_digits (&p, 31))
     return FALSE;
 
   if (*p != 'T' && *p != 't')
     return FALSE;
   p++;
 
-  /* partial-time: HH:MM:SS[.frac] */
-  if (!take_digits (&p, 2) || !take_char (&p, ':') ||
-      !take_digits (&p, 2) || !take_char (&p, ':') ||
-      !take_digits (&p, 2))
+  /* partial-time: HH:MM:SS[.frac]; 60 is a leap second */
+  if (!take_two_digits (&p, 23) || !take_char (&p, ':') ||
+      !take_two_digits (&p, 59) || !take_char (&p, ':') ||
+      !take_two_digits (&p, 60))
     return FALSE;
 
   if (*p == '.')
@@ -80,7 +93,7 @@ normalise_rfc3339 (const char *text,
   else if (*p == '+' || *p == '-')
     {
       p++;
-      if (!take_digits (&p, 2) || !take_char (&p, ':') || !take_digits (&p, 2))
+      if (!take_two_digits (&p, 23) || !take_char (&p, ':') || !take_two_digits (&p, 59))
         return FALSE;
     }
   else
