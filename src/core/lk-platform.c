@@ -95,6 +95,26 @@ host_is_loopback (const char *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* A DNS name (internationalised names allowed) or an IP address. */
+static gboolean
+host_is_valid (const char *host)
+{
+  g_autofree char *ascii = NULL;
+
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+
+  ascii = g_hostname_to_ascii (host);
+  if (ascii == NULL || *ascii == '\0' || *ascii == '.' || *ascii == '-')
+    return FALSE;
+
+  for (const char *p = ascii; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Parses @url strictly; returns NULL when it is not an absolute http(s)
  * URL with a host. */
 static GUri *
@@ -113,7 +133,7 @@ parse_http_url (const char *url)
 
   scheme = g_uri_get_scheme (uri);
   host = g_uri_get_host (uri);
-  if (scheme == NULL || host == NULL || *host == '\0')
+  if (scheme == NULL || host == NULL || !host_is_valid (host))
     return NULL;
   if (g_ascii_strcasecmp (scheme, "https") != 0 &&
       g_ascii_strcasecmp (scheme, "http") != 0)
