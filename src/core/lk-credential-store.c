@@ -1,0 +1,603 @@
+/* lk-credential-store.c: where secrets are kept
+ *
+ * The abstract base of the credential stores.  Subclasses implement three
+ * generic operations (store, search, clear); the typed API for API keys and
+ * the admin's account is built here on top of them, so that the refusal
+ * rules hold for every implementation: nothing is stored without its full
+ * set of attributes, and nothing is removed by a partial set.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-credential-store.h"
+#include "lk-error.h"
+#include "lk-time.h"
+
+G_DEFINE_ABSTRACT_TYPE (LkCredentialStore, lk_credential_store, G_TYPE_OBJECT)
+
+static void
+lk_credential_store_class_init (LkCredentialStoreClass *klass)
+{
+}
+
+static void
+lk_credential_store_init (LkCredentialStore *self)
+{
+}
+
+/* ---- Items ---- */
+
+void
+lk_stored_item_free (LkStoredItem *item)
+{
+  if (item == NULL)
+    return;
+
+  g_clear_pointer (&item->attributes, g_hash_table_unref);
+  g_clear_pointer (&item->label, g_free);
+  g_clear_pointer (&item->secret, lk_secret_free);
+  g_free (item);
+}
+
+void
+lk_account_free (LkAccount *account)
+{
+  if (account == NULL)
+    return;
+
+  g_clear_pointer (&account->client_id, g_free);
+  g_clear_pointer (&account->client_secret, lk_secret_free);
+  g_free (account);
+}
+
+/* ---- Helpers ---- */
+
+static gboolean
+is_empty (const char *text)
+{
+  return text == NULL || *text == '\0';
+}
+
+static GHashTable *
+attributes_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+attributes_add (GHashTable *attributes,
+                const char *name,
+                const char *value)
+{
+  g_hash_table_replace (attributes, g_strdup (name), g_strdup (value));
+}
+
+static void
+return_invalid (GTask      *task,
+                const char *message)
+{
+  g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_INVALID, "%s", message);
+}
+
+char *
+lk_credential_store_key_label (const char *name)
+{
+  /* Translators: the label of a keyring item as Seahorse and other keyring
+   * tools show it; %s is the name of a HiddenLayer API key. */
+  return g_strdup_printf (_("HiddenLayer API key “%s”"), name != NULL ? name : "");
+}
+
+static char *
+account_label (const char *client_id,
+               const char *platform_id)
+{
+  /* Translators: the label of a keyring item that holds the administrator's
+   * own sign-in; the first %s is a client ID, the second the platform's API
+   * address (for example https://api.us.hiddenlayer.ai). */
+  return g_strdup_printf (_("HiddenLayer sign-in for %s on %s"), client_id, platform_id);
+}
+
+/* ---- Save a key ---- */
+
+static void
+save_key_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_strdup (g_task_get_task_data (task)), g_free);
+}
+
+void
+lk_credential_store_save_key_async (LkCredentialStore   *self,
+                                    const char          *platform_id,
+                                    LkApiKey            *key,
+                                    const char          *client_secret,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *expires = NULL;
+  char *label;
+  gint64 expires_at;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (key == NULL || LK_IS_API_KEY (key));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_save_key_async);
+
+  if (is_empty (platform_id) || key == NULL ||
+      is_empty (lk_api_key_get_id (key)) ||
+      is_empty (lk_api_key_get_client_id (key)) ||
+      is_empty (lk_api_key_get_name (key)))
+    {
+      return_invalid (task, _("The key cannot be saved in the keyring: its platform, ID, client ID or name is missing."));
+      return;
+    }
+
+  if (is_empty (client_secret))
+    {
+      return_invalid (task, _("The key cannot be saved in the keyring: it has no client secret."));
+      return;
+    }
+
+  expires_at = lk_api_key_get_expires_at (key);
+  /* A key the platform gave no expiry keeps the attribute, so that every
+   * item of the schema has the same set. */
+  expires = expires_at > 0 ? lk_time_format_date (expires_at) : g_strdup ("never");
+
+  attributes = attributes_new ();
+  attributes_add (attributes, "key-id", lk_api_key_get_id (key));
+  attributes_add (attributes, "client-id", lk_api_key_get_client_id (key));
+  attributes_add (attributes, "name", lk_api_key_get_name (key));
+  attributes_add (attributes, "platform", platform_id);
+  attributes_add (attributes, "expires", expires);
+
+  label = lk_credential_store_key_label (lk_api_key_get_name (key));
+  g_task_set_task_data (task, label, g_free);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->store_async (self, LK_SCHEMA_API_KEY, attributes,
+                                                     label, client_secret, cancellable,
+                                                     save_key_stored_cb,
+                                                     g_steal_pointer (&task));
+}
+
+char *
+lk_credential_store_save_key_finish (LkCredentialStore  *self,
+                                     GAsyncResult       *result,
+                                     GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_save_key_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Look up a key's secret ---- */
+
+static void
+lookup_key_searched_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+
+  items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
+  if (items == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      LkStoredItem *item = g_ptr_array_index (items, i);
+
+      if (item->secret != NULL)
+        {
+          g_task_return_pointer (task, g_steal_pointer (&item->secret), (GDestroyNotify) lk_secret_free);
+          return;
+        }
+    }
+
+  g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND,
+                           _("The secret of this key is not in the keyring on this computer."));
+}
+
+void
+lk_credential_store_lookup_key_async (LkCredentialStore   *self,
+                                      const char          *platform_id,
+                                      const char          *key_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_lookup_key_async);
+
+  if (is_empty (platform_id) || is_empty (key_id))
+    {
+      return_invalid (task, _("A key can only be looked up by its platform and its ID."));
+      return;
+    }
+
+  attributes = attributes_new ();
+  attributes_add (attributes, "key-id", key_id);
+  attributes_add (attributes, "platform", platform_id);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, attributes,
+                                                      TRUE, cancellable,
+                                                      lookup_key_searched_cb,
+                                                      g_steal_pointer (&task));
+}
+
+char *
+lk_credential_store_lookup_key_finish (LkCredentialStore  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_lookup_key_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Which keys have their secret here ---- */
+
+static void
+find_keys_searched_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+  GHashTable *key_ids;
+
+  items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
+  if (items == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      LkStoredItem *item = g_ptr_array_index (items, i);
+      const char *key_id = NULL;
+
+      /* The API key schema does not match on its name (items that
+       * secret-tool stored count too), so an account item of the same
+       * platform can turn up here: it has no key ID. */
+      if (item->attributes != NULL)
+        key_id = g_hash_table_lookup (item->attributes, "key-id");
+      if (!is_empty (key_id))
+        g_hash_table_add (key_ids, g_strdup (key_id));
+    }
+
+  g_task_return_pointer (task, key_ids, (GDestroyNotify) g_hash_table_unref);
+}
+
+void
+lk_credential_store_find_keys_async (LkCredentialStore   *self,
+                                     const char          *platform_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_find_keys_async);
+
+  if (is_empty (platform_id))
+    {
+      return_invalid (task, _("Keys can only be searched for by their platform."));
+      return;
+    }
+
+  attributes = attributes_new ();
+  attributes_add (attributes, "platform", platform_id);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, attributes,
+                                                      FALSE, cancellable,
+                                                      find_keys_searched_cb,
+                                                      g_steal_pointer (&task));
+}
+
+GHashTable *
+lk_credential_store_find_keys_finish (LkCredentialStore  *self,
+                                      GAsyncResult       *result,
+                                      GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_find_keys_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Forget a key ---- */
+
+static void
+clear_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  guint removed = 0;
+
+  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_finish (self, result, &removed, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+lk_credential_store_forget_key_async (LkCredentialStore   *self,
+                                      const char          *platform_id,
+                                      const char          *key_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_forget_key_async);
+
+  /* One call may never remove more than one key's items. */
+  if (is_empty (platform_id) || is_empty (key_id))
+    {
+      return_invalid (task, _("Refused to remove keyring items without both a platform and a key ID."));
+      return;
+    }
+
+  attributes = attributes_new ();
+  attributes_add (attributes, "key-id", key_id);
+  attributes_add (attributes, "platform", platform_id);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_API_KEY, attributes,
+                                                     cancellable, clear_done_cb,
+                                                     g_steal_pointer (&task));
+}
+
+gboolean
+lk_credential_store_forget_key_finish (LkCredentialStore  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_forget_key_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- The admin's account ---- */
+
+static void
+save_account_stored_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+lk_credential_store_save_account_async (LkCredentialStore   *self,
+                                        const char          *platform_id,
+                                        const char          *client_id,
+                                        const char          *client_secret,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_save_account_async);
+
+  if (is_empty (platform_id) || is_empty (client_id) || is_empty (client_secret))
+    {
+      return_invalid (task, _("The sign-in cannot be remembered: its platform, client ID or client secret is missing."));
+      return;
+    }
+
+  attributes = attributes_new ();
+  attributes_add (attributes, "platform", platform_id);
+  attributes_add (attributes, "client-id", client_id);
+  label = account_label (client_id, platform_id);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->store_async (self, LK_SCHEMA_ACCOUNT, attributes,
+                                                     label, client_secret, cancellable,
+                                                     save_account_stored_cb,
+                                                     g_steal_pointer (&task));
+}
+
+gboolean
+lk_credential_store_save_account_finish (LkCredentialStore  *self,
+                                         GAsyncResult       *result,
+                                         GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_save_account_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lookup_account_searched_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+
+  items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
+  if (items == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      LkStoredItem *item = g_ptr_array_index (items, i);
+      const char *client_id = NULL;
+      LkAccount *account;
+
+      if (item->attributes != NULL)
+        client_id = g_hash_table_lookup (item->attributes, "client-id");
+      if (is_empty (client_id) || is_empty (item->secret))
+        continue;
+
+      account = g_new0 (LkAccount, 1);
+      account->client_id = g_strdup (client_id);
+      account->client_secret = g_steal_pointer (&item->secret);
+      g_task_return_pointer (task, account, (GDestroyNotify) lk_account_free);
+      return;
+    }
+
+  g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND,
+                           _("No sign-in for this platform is remembered in the keyring."));
+}
+
+void
+lk_credential_store_lookup_account_async (LkCredentialStore   *self,
+                                          const char          *platform_id,
+                                          const char          *client_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_lookup_account_async);
+
+  if (is_empty (platform_id))
+    {
+      return_invalid (task, _("A remembered sign-in can only be looked up by its platform."));
+      return;
+    }
+
+  attributes = attributes_new ();
+  attributes_add (attributes, "platform", platform_id);
+  if (!is_empty (client_id))
+    attributes_add (attributes, "client-id", client_id);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_ACCOUNT, attributes,
+                                                      TRUE, cancellable,
+                                                      lookup_account_searched_cb,
+                                                      g_steal_pointer (&task));
+}
+
+LkAccount *
+lk_credential_store_lookup_account_finish (LkCredentialStore  *self,
+                                           GAsyncResult       *result,
+                                           GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_lookup_account_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+lk_credential_store_forget_account_async (LkCredentialStore   *self,
+                                          const char          *platform_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_forget_account_async);
+
+  if (is_empty (platform_id))
+    {
+      return_invalid (task, _("Refused to remove a remembered sign-in without its platform."));
+      return;
+    }
+
+  attributes = attributes_new ();
+  attributes_add (attributes, "platform", platform_id);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_ACCOUNT, attributes,
+                                                     cancellable, clear_done_cb,
+                                                     g_steal_pointer (&task));
+}
+
+gboolean
+lk_credential_store_forget_account_finish (LkCredentialStore  *self,
+                                           GAsyncResult       *result,
+                                           GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_forget_account_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,340 @@
+/* lk-memory-store.c: a credential store that lives in memory
+ *
+ * For tests of code that is not about the keyring: it behaves like the
+ * keyring (API-key searches match any item with the attributes, account
+ * searches only account items; storing replaces an item with the same
+ * attributes) and can be told to fail.  Every operation completes from the
+ * main loop, never before the _async call returns.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-credential-store.h"
+#include "lk-error.h"
+
+typedef struct {
+  LkSchemaKind  schema;
+  GHashTable   *attributes;
+  char         *label;
+  char         *secret;
+} MemoryItem;
+
+struct _LkMemoryStore
+{
+  LkCredentialStore  parent_instance;
+
+  GPtrArray         *items;          /* of MemoryItem */
+  int                failure;        /* an LkStoreError, or -1 */
+};
+
+G_DEFINE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK_TYPE_CREDENTIAL_STORE)
+
+static void
+memory_item_free (MemoryItem *item)
+{
+  g_clear_pointer (&item->attributes, g_hash_table_unref);
+  g_clear_pointer (&item->label, g_free);
+  g_clear_pointer (&item->secret, lk_secret_free);
+  g_free (item);
+}
+
+static GHashTable *
+copy_attributes (GHashTable *attributes)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, attributes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+
+  return copy;
+}
+
+/* Whether @item has every attribute of @attributes with the same value. */
+static gboolean
+item_matches (MemoryItem   *item,
+              LkSchemaKind  schema,
+              GHashTable   *attributes)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* As in the keyring: API-key searches do not match on the schema. */
+  if (schema == LK_SCHEMA_ACCOUNT && item->schema != LK_SCHEMA_ACCOUNT)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, attributes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (g_strcmp0 (g_hash_table_lookup (item->attributes, key), value) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Returns TRUE (and completes @task) when a failure is injected. */
+static gboolean
+return_injected_failure (LkMemoryStore *self,
+                         GTask         *task)
+{
+  const char *message;
+
+  if (self->failure < 0)
+    return FALSE;
+
+  switch ((LkStoreError) self->failure)
+    {
+    case LK_STORE_ERROR_NO_SERVICE:
+      message = _("No keyring service is running. Start GNOME Keyring or another Secret Service, then try again.");
+      break;
+    case LK_STORE_ERROR_LOCKED:
+      message = _("Your keyring is locked. Unlock it, then try again.");
+      break;
+    case LK_STORE_ERROR_TIMEOUT:
+      message = _("The keyring did not answer in time. Try again.");
+      break;
+    case LK_STORE_ERROR_INVALID:
+      message = _("The keyring refused the request.");
+      break;
+    case LK_STORE_ERROR_NOT_FOUND:
+      message = _("The item is not in the keyring.");
+      break;
+    case LK_STORE_ERROR_FAILED:
+    default:
+      message = _("The keyring could not complete the request.");
+      break;
+    }
+
+  g_task_return_new_error (task, LK_STORE_ERROR, self->failure, "%s", message);
+  return TRUE;
+}
+
+static void
+lk_memory_store_store_async (LkCredentialStore   *store,
+                             LkSchemaKind         schema,
+                             GHashTable          *attributes,
+                             const char          *label,
+                             const char          *secret,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  LkMemoryStore *self = LK_MEMORY_STORE (store);
+  g_autoptr (GTask) task = NULL;
+  MemoryItem *item = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_memory_store_store_async);
+
+  if (return_injected_failure (self, task))
+    return;
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      MemoryItem *candidate = g_ptr_array_index (self->items, i);
+
+      if (candidate->schema == schema &&
+          g_hash_table_size (candidate->attributes) == g_hash_table_size (attributes) &&
+          item_matches (candidate, schema, attributes))
+        {
+          item = candidate;
+          break;
+        }
+    }
+
+  if (item == NULL)
+    {
+      item = g_new0 (MemoryItem, 1);
+      item->schema = schema;
+      item->attributes = copy_attributes (attributes);
+      g_ptr_array_add (self->items, item);
+    }
+
+  g_free (item->label);
+  item->label = g_strdup (label);
+  lk_secret_free (item->secret);
+  item->secret = g_strdup (secret);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+lk_memory_store_store_finish (LkCredentialStore  *store,
+                              GAsyncResult       *result,
+                              GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lk_memory_store_search_async (LkCredentialStore   *store,
+                              LkSchemaKind         schema,
+                              GHashTable          *attributes,
+                              gboolean             with_secrets,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  LkMemoryStore *self = LK_MEMORY_STORE (store);
+  g_autoptr (GTask) task = NULL;
+  GPtrArray *found;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_memory_store_search_async);
+
+  if (return_injected_failure (self, task))
+    return;
+
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_stored_item_free);
+  /* Newest first, as the keyring tends to answer. */
+  for (guint i = self->items->len; i > 0; i--)
+    {
+      MemoryItem *item = g_ptr_array_index (self->items, i - 1);
+      LkStoredItem *copy;
+
+      if (!item_matches (item, schema, attributes))
+        continue;
+
+      copy = g_new0 (LkStoredItem, 1);
+      copy->attributes = copy_attributes (item->attributes);
+      copy->label = g_strdup (item->label);
+      copy->secret = with_secrets ? g_strdup (item->secret) : NULL;
+      g_ptr_array_add (found, copy);
+    }
+
+  g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static GPtrArray *
+lk_memory_store_search_finish (LkCredentialStore  *store,
+                               GAsyncResult       *result,
+                               GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+lk_memory_store_clear_async (LkCredentialStore   *store,
+                             LkSchemaKind         schema,
+                             GHashTable          *attributes,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  LkMemoryStore *self = LK_MEMORY_STORE (store);
+  g_autoptr (GTask) task = NULL;
+  guint removed = 0;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_memory_store_clear_async);
+
+  if (return_injected_failure (self, task))
+    return;
+
+  /* As the keyring's own clear, an empty set would match everything: the
+   * typed API never asks for that, and neither may anyone else. */
+  if (g_hash_table_size (attributes) == 0)
+    {
+      g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_INVALID,
+                               "%s", _("Refused to remove keyring items without attributes."));
+      return;
+    }
+
+  for (guint i = self->items->len; i > 0; i--)
+    {
+      MemoryItem *item = g_ptr_array_index (self->items, i - 1);
+
+      if (item_matches (item, schema, attributes))
+        {
+          g_ptr_array_remove_index (self->items, i - 1);
+          removed++;
+        }
+    }
+
+  g_task_set_task_data (task, GUINT_TO_POINTER (removed), NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+lk_memory_store_clear_finish (LkCredentialStore  *store,
+                              GAsyncResult       *result,
+                              guint              *out_removed,
+                              GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  if (out_removed != NULL)
+    *out_removed = GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (result)));
+
+  return TRUE;
+}
+
+static void
+lk_memory_store_finalize (GObject *object)
+{
+  LkMemoryStore *self = LK_MEMORY_STORE (object);
+
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (lk_memory_store_parent_class)->finalize (object);
+}
+
+static void
+lk_memory_store_class_init (LkMemoryStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LkCredentialStoreClass *store_class = LK_CREDENTIAL_STORE_CLASS (klass);
+
+  object_class->finalize = lk_memory_store_finalize;
+
+  store_class->store_async = lk_memory_store_store_async;
+  store_class->store_finish = lk_memory_store_store_finish;
+  store_class->search_async = lk_memory_store_search_async;
+  store_class->search_finish = lk_memory_store_search_finish;
+  store_class->clear_async = lk_memory_store_clear_async;
+  store_class->clear_finish = lk_memory_store_clear_finish;
+}
+
+static void
+lk_memory_store_init (LkMemoryStore *self)
+{
+  self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) memory_item_free);
+  self->failure = -1;
+}
+
+LkCredentialStore *
+lk_memory_store_new (void)
+{
+  return g_object_new (LK_TYPE_MEMORY_STORE, NULL);
+}
+
+void
+lk_memory_store_set_failure (LkMemoryStore *self,
+                             int            error_code)
+{
+  g_return_if_fail (LK_IS_MEMORY_STORE (self));
+  g_return_if_fail (error_code >= -1 && error_code <= LK_STORE_ERROR_FAILED);
+
+  self->failure = error_code;
+}
+
+guint
+lk_memory_store_get_n_items (LkMemoryStore *self)
+{
+  g_return_val_if_fail (LK_IS_MEMORY_STORE (self), 0);
+
+  return self->items->len;
+}
