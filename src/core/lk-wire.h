@@ -36,6 +36,20 @@ G_BEGIN_DECLS
 #define LK_WIRE_HEADER_IDEMPOTENCY "Idempotency-Key"
 #define LK_WIRE_HEADER_RETRY_AFTER "Retry-After"
 
+/* The list's query parameters and page members ({items, offset, limit,
+ * total}), the token request's form (RFC 6749 client credentials), and the
+ * token path the simulator serves (the real token URL is a region's own). */
+#define LK_WIRE_QUERY_OFFSET             "offset"
+#define LK_WIRE_QUERY_LIMIT              "limit"
+#define LK_WIRE_PAGE_ITEMS               "items"
+#define LK_WIRE_PAGE_OFFSET              "offset"
+#define LK_WIRE_PAGE_LIMIT               "limit"
+#define LK_WIRE_PAGE_TOTAL               "total"
+#define LK_WIRE_FORM_GRANT_TYPE          "grant_type"
+#define LK_WIRE_GRANT_CLIENT_CREDENTIALS "client_credentials"
+#define LK_WIRE_OAUTH_ERROR              "error"  /* RFC 6749 error code member */
+#define LK_WIRE_PATH_TOKEN               "/oauth2/token"
+
 #define LK_WIRE_PAGE_LIMIT_MAX    100
 #define LK_WIRE_NAME_MAX_CHARS    64
 #define LK_WIRE_EXPIRY_MIN_DAYS   1
