@@ -82,6 +82,7 @@ typedef struct {
   gulong         store_handler;
   SecretService *service;
   guint          timeout_id;
+  gboolean       prompting;         /* our unlock of the default collection is running */
   gboolean       finished;
 } Op;
 
@@ -281,13 +282,22 @@ op_timed_out_cb (gpointer user_data)
   Op *op = g_task_get_task_data (task);
 
   op->timeout_id = 0;
-  if (!op->finished)
+  if (op->finished)
+    return G_SOURCE_REMOVE;
+
+  if (op->prompting)
     {
-      /* Stop whatever libsecret is still waiting for; its callback comes
-       * later and finds the task finished. */
-      g_cancellable_cancel (op->cancellable);
-      op_return_error (task, error_timeout ());
+      /* The desktop is asking for the keyring password and the person
+       * has not answered yet.  Say so, but leave the prompt up: once they
+       * unlock, trying again works. */
+      op_return_error (task, error_locked ());
+      return G_SOURCE_REMOVE;
     }
+
+  /* Stop whatever libsecret is still waiting for; its callback comes
+   * later and finds the task finished. */
+  g_cancellable_cancel (op->cancellable);
+  op_return_error (task, error_timeout ());
 
   return G_SOURCE_REMOVE;
 }
@@ -543,6 +553,7 @@ on_default_unlocked (GObject      *source,
 
   n_unlocked = secret_service_unlock_finish (SECRET_SERVICE (source), result, &unlocked, &error);
   g_list_free_full (unlocked, g_object_unref);
+  op->prompting = FALSE;
 
   if (op->finished)
     return;
@@ -600,6 +611,7 @@ on_default_collection (GObject      *source,
       GList *objects = g_list_append (NULL, collection);
 
       /* Asks the desktop to prompt for the keyring password. */
+      op->prompting = TRUE;
       secret_service_unlock (op->service, objects, op->cancellable,
                              on_default_unlocked, g_object_ref (task));
       g_list_free (objects);
