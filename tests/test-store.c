@@ -312,6 +312,7 @@ test_secret_roundtrip (void)
   g_autoptr (LkApiKey) key = NULL;
   g_autoptr (LkApiKey) other = NULL;
   g_autoptr (LkApiKey) elsewhere = NULL;
+  g_autoptr (LkApiKey) renamed = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GHashTable) key_ids = NULL;
   g_autofree char *platform = random_platform ();
@@ -395,6 +396,22 @@ test_secret_roundtrip (void)
   label = save_key (store, platform, key, secret, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (direct_count ("key-id", key_id), ==, 1);
+
+  /* So does saving it with other details (a new name): the outdated item
+   * is gone when the save finishes. */
+  renamed = make_key (key_id, "Scanner CI (renamed)", client_id);
+  g_clear_pointer (&label, g_free);
+  label = save_key (store, platform, renamed, secret, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (label, ==, "HiddenLayer API key “Scanner CI (renamed)”");
+  g_assert_cmpuint (direct_count ("key-id", key_id), ==, 1);
+  items = direct_search ("key-id", key_id);
+  {
+    g_autoptr (GHashTable) renamed_attributes = secret_item_get_attributes (items->data);
+
+    g_assert_cmpstr (g_hash_table_lookup (renamed_attributes, "name"), ==, "Scanner CI (renamed)");
+  }
+  g_list_free_full (items, g_object_unref);
 
   /* find_keys: this platform's keys only. */
   other = make_key (other_id, "Other", client_id);
@@ -1090,6 +1107,7 @@ test_memory_roundtrip (void)
   g_autoptr (LkCredentialStore) store = lk_memory_store_new ();
   g_autoptr (LkApiKey) key = make_key ("key-1", "Memory", "client-1");
   g_autoptr (LkApiKey) key2 = make_key ("key-2", "Memory 2", "client-2");
+  g_autoptr (LkApiKey) renamed = make_key ("key-1", "Memory renamed", "client-1");
   g_autoptr (GError) error = NULL;
   g_autoptr (GHashTable) key_ids = NULL;
   g_autoptr (LkSecretString) found = NULL;
@@ -1102,6 +1120,10 @@ test_memory_roundtrip (void)
   g_assert_cmpstr (label, ==, "HiddenLayer API key “Memory”");
   g_clear_pointer (&label, g_free);
   label = save_key (store, platform, key, "memory-secret", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
+  g_clear_pointer (&label, g_free);
+  label = save_key (store, platform, renamed, "memory-secret", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
   g_clear_pointer (&label, g_free);

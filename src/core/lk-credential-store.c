@@ -102,6 +102,113 @@ account_label (const char *client_id,
 
 /* ---- Save a key ---- */
 
+typedef struct {
+  char       *label;
+  GHashTable *attributes;   /* as stored */
+  guint       n_pending;    /* outdated items being removed */
+} SaveKeyData;
+
+static void
+save_key_data_free (SaveKeyData *data)
+{
+  g_clear_pointer (&data->label, g_free);
+  g_clear_pointer (&data->attributes, g_hash_table_unref);
+  g_free (data);
+}
+
+static const char * const api_key_attribute_names[] = {
+  "key-id", "client-id", "name", "platform", "expires",
+};
+
+static void
+save_key_tidied (GTask *task)
+{
+  SaveKeyData *data = g_task_get_task_data (task);
+
+  g_task_return_pointer (task, g_strdup (data->label), g_free);
+}
+
+static void
+stale_cleared_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  SaveKeyData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  /* The secret is saved; an outdated copy that stays is no failure. */
+  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_finish (self, result, NULL, &error))
+    g_debug ("Could not remove an outdated keyring item: %s", error->message);
+
+  if (--data->n_pending == 0)
+    save_key_tidied (task);
+}
+
+/* After a key is saved: items of the same key ID and platform with other
+ * details (an older name, say) are outdated copies; remove each by its
+ * full attribute set, so the key has one item. */
+static void
+stale_searched_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  SaveKeyData *data = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+
+  items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
+  if (items == NULL)
+    {
+      g_debug ("Could not look for outdated keyring items: %s", error->message);
+      save_key_tidied (task);
+      return;
+    }
+
+  /* One extra count so no clear can finish the task while this loop runs. */
+  data->n_pending = 1;
+  for (guint i = 0; i < items->len; i++)
+    {
+      LkStoredItem *item = g_ptr_array_index (items, i);
+      g_autoptr (GHashTable) attributes = NULL;
+      gboolean complete = TRUE;
+      gboolean same = TRUE;
+
+      if (item->attributes == NULL)
+        continue;
+
+      attributes = attributes_new ();
+      for (guint j = 0; j < G_N_ELEMENTS (api_key_attribute_names); j++)
+        {
+          const char *name = api_key_attribute_names[j];
+          const char *value = g_hash_table_lookup (item->attributes, name);
+
+          if (is_empty (value))
+            complete = FALSE;
+          else
+            attributes_add (attributes, name, value);
+
+          if (g_strcmp0 (value, g_hash_table_lookup (data->attributes, name)) != 0)
+            same = FALSE;
+        }
+
+      /* The item just saved; or one too incomplete to remove safely. */
+      if (same || !complete)
+        continue;
+
+      data->n_pending++;
+      LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_API_KEY, attributes,
+                                                         NULL, stale_cleared_cb,
+                                                         g_object_ref (task));
+    }
+
+  if (--data->n_pending == 0)
+    save_key_tidied (task);
+}
+
 static void
 save_key_stored_cb (GObject      *source,
                     GAsyncResult *result,
@@ -110,11 +217,24 @@ save_key_stored_cb (GObject      *source,
   LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
+  SaveKeyData *data = g_task_get_task_data (task);
+  g_autoptr (GHashTable) query = NULL;
 
   if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_strdup (g_task_get_task_data (task)), g_free);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The secret is stored: from here on the answer is "stored", even if
+   * the caller cancels during the (quick, bounded) tidying up. */
+  g_task_set_check_cancellable (task, FALSE);
+  query = attributes_new ();
+  attributes_add (query, "key-id", g_hash_table_lookup (data->attributes, "key-id"));
+  attributes_add (query, "platform", g_hash_table_lookup (data->attributes, "platform"));
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, query, FALSE,
+                                                      NULL, stale_searched_cb,
+                                                      g_steal_pointer (&task));
 }
 
 void
@@ -129,7 +249,7 @@ lk_credential_store_save_key_async (LkCredentialStore   *self,
   g_autoptr (GTask) task = NULL;
   g_autoptr (GHashTable) attributes = NULL;
   g_autofree char *expires = NULL;
-  char *label;
+  SaveKeyData *data;
   gint64 expires_at;
 
   g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
@@ -166,11 +286,13 @@ lk_credential_store_save_key_async (LkCredentialStore   *self,
   attributes_add (attributes, "platform", platform_id);
   attributes_add (attributes, "expires", expires);
 
-  label = lk_credential_store_key_label (lk_api_key_get_name (key));
-  g_task_set_task_data (task, label, g_free);
+  data = g_new0 (SaveKeyData, 1);
+  data->label = lk_credential_store_key_label (lk_api_key_get_name (key));
+  data->attributes = g_hash_table_ref (attributes);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_key_data_free);
 
   LK_CREDENTIAL_STORE_GET_CLASS (self)->store_async (self, LK_SCHEMA_API_KEY, attributes,
-                                                     label, client_secret, cancellable,
+                                                     data->label, client_secret, cancellable,
                                                      save_key_stored_cb,
                                                      g_steal_pointer (&task));
 }

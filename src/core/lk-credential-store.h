@@ -95,7 +95,9 @@ struct _LkCredentialStoreClass
 /* The label an API key's item gets: "HiddenLayer API key “NAME”". */
 char       *lk_credential_store_key_label            (const char *name);
 
-/* Saves a new key's secret.  Finish returns the label (g_free). */
+/* Saves a new key's secret: one item per key ID and platform (an item of
+ * the same key with other details is removed, once the new one is stored).
+ * Finish returns the label (g_free). */
 void        lk_credential_store_save_key_async       (LkCredentialStore   *self,
                                                       const char          *platform_id,
                                                       LkApiKey            *key,
