@@ -200,8 +200,9 @@ map_error (const GError *error,
   if (g_dbus_error_is_remote_error (copy))
     g_dbus_error_strip_remote_error (copy);
 
-  /* Translators: %s is the keyring service's own description of a problem. */
   return g_error_new (LK_STORE_ERROR, LK_STORE_ERROR_FAILED,
+                      /* Translators: %s is the keyring service's own
+                       * description of the problem. */
                       _("The keyring could not complete the request: %s"), copy->message);
 }
 
