@@ -1,0 +1,208 @@
+/* lk-application.c: the application: options, actions, settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-application.h"
+#include "lk-clipboard.h"
+#include "lk-ui-resources.h"
+#include "lk-window.h"
+
+struct _LkApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+  gboolean   demo;
+};
+
+G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "demo", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Sign in to a built-in simulated tenant"), NULL },
+  { NULL }
+};
+
+static void
+ensure_resources (void)
+{
+  /* A static library may drop the resource's constructor: register it
+   * here, once. */
+  if (!g_resources_get_info ("/io/github/layerkeys/LayerKeys/lk-window.ui",
+                             G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+    g_resources_register (lk_ui_get_resource ());
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GApplication *app = G_APPLICATION (user_data);
+  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* Close the windows first so each saves its size. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+
+  g_application_quit (app);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { _("The Layer Keys developers"), NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "modal", TRUE,
+                        "application-name", _("Layer Keys"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Layer Keys developers"),
+                        "developers", developers,
+                        "copyright", _("© The Layer Keys developers"),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", "https://github.com/layerkeys/layer-keys",
+                        "issue-url", "https://github.com/layerkeys/layer-keys/issues",
+                        "comments", _("Manage the API keys of a HiddenLayer AISec Platform tenant: create them with the least permissions, keep their secrets in your keyring, and delete them."),
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+};
+
+static int
+lk_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  LkApplication *self = LK_APPLICATION (application);
+
+  if (g_variant_dict_contains (options, "demo"))
+    self->demo = TRUE;
+
+  return -1;
+}
+
+static void
+lk_application_startup (GApplication *application)
+{
+  LkApplication *self = LK_APPLICATION (application);
+  GtkApplication *app = GTK_APPLICATION (application);
+  const char *new_key_accels[] = { "<Control>n", NULL };
+  const char *search_accels[] = { "<Control>f", NULL };
+  const char *refresh_accels[] = { "F5", NULL };
+  const char *delete_accels[] = { "Delete", NULL };
+  const char *close_accels[] = { "<Control>w", NULL };
+  const char *quit_accels[] = { "<Control>q", NULL };
+  const char *help_accels[] = { "<Control>question", NULL };
+
+  ensure_resources ();
+
+  G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
+
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APP_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+
+  gtk_application_set_accels_for_action (app, "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (app, "win.new-key", new_key_accels);
+  gtk_application_set_accels_for_action (app, "win.search", search_accels);
+  gtk_application_set_accels_for_action (app, "win.refresh", refresh_accels);
+  gtk_application_set_accels_for_action (app, "win.delete-selected", delete_accels);
+  gtk_application_set_accels_for_action (app, "window.close", close_accels);
+  gtk_application_set_accels_for_action (app, "win.show-help-overlay", help_accels);
+}
+
+static void
+lk_application_activate (GApplication *application)
+{
+  LkApplication *self = LK_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (lk_window_new (self));
+
+  gtk_window_present (window);
+
+  if (self->demo && LK_IS_WINDOW (window) && lk_window_get_client (LK_WINDOW (window)) == NULL)
+    lk_window_sign_in_demo (LK_WINDOW (window));
+  self->demo = FALSE;
+}
+
+static void
+lk_application_shutdown (GApplication *application)
+{
+  lk_clipboard_clear_all ();
+
+  G_APPLICATION_CLASS (lk_application_parent_class)->shutdown (application);
+}
+
+static void
+lk_application_dispose (GObject *object)
+{
+  LkApplication *self = LK_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lk_application_parent_class)->dispose (object);
+}
+
+static void
+lk_application_class_init (LkApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = lk_application_dispose;
+  app_class->handle_local_options = lk_application_handle_local_options;
+  app_class->startup = lk_application_startup;
+  app_class->activate = lk_application_activate;
+  app_class->shutdown = lk_application_shutdown;
+}
+
+static void
+lk_application_init (LkApplication *self)
+{
+  ensure_resources ();
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Manage the API keys of a HiddenLayer AISec Platform tenant."));
+}
+
+LkApplication *
+lk_application_new (void)
+{
+  return g_object_new (LK_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/layerkeys/LayerKeys",
+                       NULL);
+}
+
+GSettings *
+lk_application_get_settings (LkApplication *self)
+{
+  g_return_val_if_fail (LK_IS_APPLICATION (self), NULL);
+
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APP_ID);
+
+  return self->settings;
+}

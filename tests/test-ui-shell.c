@@ -1,0 +1,770 @@
+/* test-ui-shell.c: the main window against the simulator, for real
+ *
+ * Real widgets under Xvfb, the simulator over HTTP on 127.0.0.1 and the
+ * real keyring of the test session.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "lk-application.h"
+#include "lk-credential-store.h"
+#include "lk-keys-view.h"
+#include "lk-sign-in-page.h"
+#include "lk-simulator.h"
+#include "lk-test-util.h"
+#include "lk-window.h"
+
+#define WAIT_MS 20000
+
+static LkApplication *app;
+static LkSimulator *sim;
+
+/* ---- Helpers ---- */
+
+static LkSignInPage *
+get_sign_in_page (LkWindow *win)
+{
+  return LK_SIGN_IN_PAGE (gtk_widget_get_template_child (GTK_WIDGET (win), LK_TYPE_WINDOW, "sign_in_page"));
+}
+
+static LkKeysView *
+get_keys_view (LkWindow *win)
+{
+  return LK_KEYS_VIEW (gtk_widget_get_template_child (GTK_WIDGET (win), LK_TYPE_WINDOW, "keys_view"));
+}
+
+static GtkWidget *
+get_window_child (LkWindow   *win,
+                  const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), LK_TYPE_WINDOW, name));
+}
+
+static void
+reset_settings (void)
+{
+  GSettings *settings = lk_application_get_settings (app);
+
+  g_settings_reset (settings, "region");
+  g_settings_reset (settings, "custom-api-url");
+  g_settings_reset (settings, "custom-token-url");
+  g_settings_reset (settings, "custom-ca-file");
+  g_settings_reset (settings, "last-client-id");
+}
+
+static LkWindow *
+new_window (void)
+{
+  LkWindow *win = lk_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
+  gtk_window_present (GTK_WINDOW (win));
+  return win;
+}
+
+static void
+close_window (LkWindow *win)
+{
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  lk_test_spin (50);
+  g_assert_finalize_object (win);
+}
+
+typedef struct {
+  LkWindow   *win;
+  const char *page;
+} PageWait;
+
+static gboolean
+page_is (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (lk_window_get_page_name (wait->win), wait->page) == 0;
+}
+
+static void
+wait_for_page (LkWindow   *win,
+               const char *page)
+{
+  PageWait wait = { win, page };
+
+  if (!lk_test_wait_until (page_is, &wait, WAIT_MS))
+    g_error ("the window shows page %s, not %s", lk_window_get_page_name (win), page);
+}
+
+static gboolean
+has_error_heading (gpointer data)
+{
+  return lk_sign_in_page_get_error_heading (data) != NULL;
+}
+
+static gboolean
+list_complete (gpointer data)
+{
+  LkWindow *win = data;
+  LkClient *client = lk_window_get_client (win);
+  LkKeysView *view = get_keys_view (win);
+
+  return client != NULL &&
+         !lk_client_get_loading (client) &&
+         g_strcmp0 (lk_keys_view_get_state (view), "loading") != 0 &&
+         g_list_model_get_n_items (lk_client_get_keys (client)) == lk_simulator_get_n_keys (sim);
+}
+
+static void
+wait_for_list (LkWindow *win)
+{
+  if (!lk_test_wait_until (list_complete, win, WAIT_MS))
+    g_error ("the list did not complete: %u of %u keys, state %s",
+             lk_window_get_client (win) ?
+               g_list_model_get_n_items (lk_client_get_keys (lk_window_get_client (win))) : 0,
+             lk_simulator_get_n_keys (sim),
+             lk_keys_view_get_state (get_keys_view (win)));
+}
+
+static void
+fill_form (LkWindow   *win,
+           const char *client_id,
+           const char *secret,
+           gboolean    remember)
+{
+  LkSignInPage *page = get_sign_in_page (win);
+  g_autofree char *token_url = lk_simulator_get_token_url (sim);
+
+  lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
+  lk_sign_in_page_set_custom (page, lk_simulator_get_base_url (sim), token_url, NULL);
+  lk_sign_in_page_set_client_id (page, client_id);
+  lk_sign_in_page_set_secret (page, secret);
+  lk_sign_in_page_set_remember (page, remember);
+}
+
+static LkWindow *
+signed_in_window (const char *client_id,
+                  const char *secret)
+{
+  LkWindow *win;
+
+  reset_settings ();
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+  fill_form (win, client_id, secret, FALSE);
+  g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
+  wait_for_page (win, "keys");
+  return win;
+}
+
+static LkWindow *
+admin_window (void)
+{
+  LkWindow *win = signed_in_window (lk_simulator_get_admin_client_id (sim),
+                                    lk_simulator_get_admin_client_secret (sim));
+
+  wait_for_list (win);
+  return win;
+}
+
+static AdwMessageDialog *
+find_message_dialog (LkWindow *win)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+typedef struct {
+  LkWindow   *win;
+  const char *text;
+} ToastWait;
+
+static gboolean
+toast_contains (gpointer data)
+{
+  ToastWait *wait = data;
+  const char *toast = lk_window_get_last_toast (wait->win);
+
+  return toast != NULL && strstr (toast, wait->text) != NULL;
+}
+
+static void
+wait_for_toast (LkWindow   *win,
+                const char *text)
+{
+  ToastWait wait = { win, text };
+
+  if (!lk_test_wait_until (toast_contains, &wait, WAIT_MS))
+    g_error ("no toast says “%s”; the last said “%s”", text, lk_window_get_last_toast (win));
+}
+
+static void
+select_positions (LkWindow    *win,
+                  const guint *positions,
+                  guint        n)
+{
+  GtkSelectionModel *selection = lk_keys_view_get_selection (get_keys_view (win));
+
+  gtk_selection_model_unselect_all (selection);
+  for (guint i = 0; i < n; i++)
+    gtk_selection_model_select_item (selection, positions[i], FALSE);
+  g_assert_cmpuint (lk_keys_view_get_n_selected (get_keys_view (win)), ==, n);
+}
+
+static GtkColumnViewColumn *
+get_column (LkWindow *win,
+            guint     index)
+{
+  GListModel *columns = gtk_column_view_get_columns (lk_keys_view_get_column_view (get_keys_view (win)));
+  g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, index);
+
+  return column;   /* owned by the view */
+}
+
+static gboolean
+store_lookup_account (const char *client_id,
+                      GError    **error)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (LkAccount) account = NULL;
+
+  lk_credential_store_lookup_account_async (store, lk_platform_get_id (platform), client_id,
+                                            NULL, lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  account = lk_credential_store_lookup_account_finish (store, result, error);
+  if (account != NULL)
+    g_assert_cmpstr (account->client_id, ==, client_id);
+  return account != NULL;
+}
+
+/* ---- Tests ---- */
+
+static void
+test_sign_in_bad (void)
+{
+  LkWindow *win;
+  LkSignInPage *page;
+  guint tokens_before;
+
+  reset_settings ();
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+  page = get_sign_in_page (win);
+
+  /* An empty secret is refused inline, before anything is sent. */
+  tokens_before = lk_simulator_count_requests (sim, "POST", "/oauth2/token");
+  fill_form (win, lk_simulator_get_admin_client_id (sim), "", FALSE);
+  g_assert_false (lk_sign_in_page_submit (page));
+  g_assert_nonnull (lk_sign_in_page_get_error_heading (page));
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", "/oauth2/token"), ==, tokens_before);
+
+  /* A plain-http platform that is not this computer is refused inline. */
+  lk_sign_in_page_set_custom (page, "http://example.com", "http://example.com/oauth2/token", NULL);
+  lk_sign_in_page_set_secret (page, "whatever");
+  g_assert_false (lk_sign_in_page_submit (page));
+  g_assert_nonnull (lk_sign_in_page_get_error_heading (page));
+
+  /* A wrong secret: the platform says no, the page says so and stays. */
+  fill_form (win, lk_simulator_get_admin_client_id (sim), "not-the-secret", FALSE);
+  g_assert_true (lk_sign_in_page_submit (page));
+  g_assert_null (lk_sign_in_page_get_error_heading (page));
+  g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
+  g_assert_nonnull (strstr (lk_sign_in_page_get_error_heading (page), "not accepted"));
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", "/oauth2/token"), >, tokens_before);
+  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
+  g_assert_null (lk_window_get_client (win));
+  /* The form keeps what was typed. */
+  g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_simulator_get_admin_client_id (sim));
+
+  /* Nothing reachable on a closed port: a network message. */
+  lk_sign_in_page_set_custom (page, "http://127.0.0.1:9", "http://127.0.0.1:9/oauth2/token", NULL);
+  g_assert_true (lk_sign_in_page_submit (page));
+  g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
+  g_assert_nonnull (strstr (lk_sign_in_page_get_error_heading (page), "reach"));
+  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
+
+  close_window (win);
+}
+
+static void
+test_sign_in_remembered (void)
+{
+  const char *admin_id = lk_simulator_get_admin_client_id (sim);
+  LkWindow *win;
+  g_autoptr (GError) error = NULL;
+  GSettings *settings = lk_application_get_settings (app);
+  g_autofree char *last_client_id = NULL;
+
+  reset_settings ();
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+  fill_form (win, admin_id, lk_simulator_get_admin_client_secret (sim), TRUE);
+  g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
+  wait_for_page (win, "keys");
+  g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
+  wait_for_list (win);
+
+  /* The account went to the keyring, the form's other fields to GSettings. */
+  lk_test_spin (500);
+  g_assert_true (store_lookup_account (admin_id, &error));
+  g_assert_no_error (error);
+  last_client_id = g_settings_get_string (settings, "last-client-id");
+  g_assert_cmpstr (last_client_id, ==, admin_id);
+  close_window (win);
+
+  /* A new window signs in by itself. */
+  win = new_window ();
+  wait_for_page (win, "keys");
+  g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
+  wait_for_list (win);
+
+  /* Sign out forgets it and empties the secret field. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
+  wait_for_page (win, "sign-in");
+  g_assert_null (lk_window_get_client (win));
+  {
+    g_autoptr (LkSecretString) secret = lk_sign_in_page_dup_secret (get_sign_in_page (win));
+    g_assert_cmpstr (secret, ==, "");
+  }
+  lk_test_spin (500);
+  g_assert_false (store_lookup_account (admin_id, &error));
+  g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  close_window (win);
+
+  /* The next window asks, with the client ID filled in. */
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+  lk_test_spin (300);
+  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
+  g_assert_cmpstr (lk_sign_in_page_get_client_id (get_sign_in_page (win)), ==, admin_id);
+  g_assert_null (lk_sign_in_page_get_error_heading (get_sign_in_page (win)));
+  close_window (win);
+}
+
+static void
+test_list_sort_filter (void)
+{
+  LkWindow *win = admin_window ();
+  LkKeysView *view = get_keys_view (win);
+  LkClient *client = lk_window_get_client (win);
+  GListModel *sorted = lk_keys_view_get_sort_model (view);
+  GListModel *filtered = lk_keys_view_get_filter_model (view);
+  GtkColumnView *column_view = lk_keys_view_get_column_view (view);
+  guint n = g_list_model_get_n_items (sorted);
+  g_autoptr (LkApiKey) first = NULL;
+  g_autofree char *needle = NULL;
+  guint expected = 0;
+  guint list_requests;
+
+  /* Every live key of the tenant, nothing else. */
+  g_assert_cmpuint (n, >, 10);
+  g_assert_cmpuint (n, ==, lk_simulator_get_n_keys (sim));
+  g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, n);
+  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+
+  /* Sorted by name (the default), both ways. */
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (LkApiKey) a = g_list_model_get_item (sorted, i - 1);
+      g_autoptr (LkApiKey) b = g_list_model_get_item (sorted, i);
+      g_autofree char *fa = g_utf8_casefold (lk_api_key_get_name (a), -1);
+      g_autofree char *fb = g_utf8_casefold (lk_api_key_get_name (b), -1);
+
+      g_assert_cmpint (g_utf8_collate (fa, fb), <=, 0);
+    }
+  gtk_column_view_sort_by_column (column_view, get_column (win, 0), GTK_SORT_DESCENDING);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (LkApiKey) a = g_list_model_get_item (sorted, i - 1);
+      g_autoptr (LkApiKey) b = g_list_model_get_item (sorted, i);
+      g_autofree char *fa = g_utf8_casefold (lk_api_key_get_name (a), -1);
+      g_autofree char *fb = g_utf8_casefold (lk_api_key_get_name (b), -1);
+
+      g_assert_cmpint (g_utf8_collate (fa, fb), >=, 0);
+    }
+
+  /* By expiry: the soonest first, "never" last. */
+  gtk_column_view_sort_by_column (column_view, get_column (win, 3), GTK_SORT_ASCENDING);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (LkApiKey) a = g_list_model_get_item (sorted, i - 1);
+      g_autoptr (LkApiKey) b = g_list_model_get_item (sorted, i);
+      gint64 ea = lk_api_key_get_expires_at (a) ? lk_api_key_get_expires_at (a) : G_MAXINT64;
+      gint64 eb = lk_api_key_get_expires_at (b) ? lk_api_key_get_expires_at (b) : G_MAXINT64;
+
+      g_assert_cmpint (ea, <=, eb);
+    }
+  /* By creation date. */
+  gtk_column_view_sort_by_column (column_view, get_column (win, 2), GTK_SORT_ASCENDING);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (LkApiKey) a = g_list_model_get_item (sorted, i - 1);
+      g_autoptr (LkApiKey) b = g_list_model_get_item (sorted, i);
+
+      g_assert_cmpint (lk_api_key_get_created_at (a), <=, lk_api_key_get_created_at (b));
+    }
+  gtk_column_view_sort_by_column (column_view, get_column (win, 0), GTK_SORT_ASCENDING);
+
+  /* Search by part of a name, in another case. */
+  first = g_list_model_get_item (lk_client_get_keys (client), 3);
+  needle = g_utf8_strup (lk_api_key_get_name (first), 4);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (lk_client_get_keys (client), i);
+      g_autofree char *name = g_utf8_strup (lk_api_key_get_name (key), -1);
+      g_autofree char *client_id = g_utf8_strup (lk_api_key_get_client_id (key), -1);
+
+      if (strstr (name, needle) != NULL || strstr (client_id, needle) != NULL)
+        expected++;
+    }
+  lk_keys_view_set_search_text (view, needle);
+  g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, expected);
+  g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, expected);
+  g_assert_cmpuint (expected, >=, 1);
+  g_assert_cmpuint (expected, <, n);
+
+  /* Search by client ID. */
+  lk_keys_view_set_search_text (view, lk_api_key_get_client_id (first));
+  g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, 1);
+
+  /* Nothing matches: the no-results state. */
+  lk_keys_view_set_search_text (view, "no key is called like this");
+  g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, 0);
+  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "no-results");
+  lk_keys_view_set_search_text (view, "");
+  g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, n);
+  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+
+  /* Ctrl+F's action opens the search bar. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.search", NULL));
+  g_assert_true (lk_keys_view_get_search_mode (view));
+
+  /* F5's action lists again. */
+  list_requests = lk_simulator_count_requests (sim, "GET", "/api/v1/api-keys");
+  lk_simulator_add_key (sim, "Added elsewhere", NULL, 0, NULL);
+  g_object_unref (lk_simulator_find_key_by_name (sim, "Added elsewhere"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
+  wait_for_list (win);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", "/api/v1/api-keys"), >, list_requests);
+  g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n + 1);
+
+  close_window (win);
+}
+
+static gboolean
+key_gone (gpointer data)
+{
+  g_autoptr (LkApiKey) key = lk_simulator_lookup_key (sim, data);
+
+  return key == NULL;
+}
+
+static gboolean
+model_lacks (GListModel *model,
+             const char *key_id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (lk_api_key_get_id (key), key_id) == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+test_delete (void)
+{
+  LkWindow *win = admin_window ();
+  LkKeysView *view = get_keys_view (win);
+  GListModel *sorted = lk_keys_view_get_sort_model (view);
+  guint n = g_list_model_get_n_items (sorted);
+  const guint one[] = { 1 };
+  const guint several[] = { 2, 4, 6 };
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  AdwMessageDialog *dialog;
+
+  /* One key: the dialog names it and its client ID. */
+  select_positions (win, one, 1);
+  {
+    g_autoptr (LkApiKey) key = g_list_model_get_item (sorted, 1);
+    g_ptr_array_add (ids, g_strdup (lk_api_key_get_id (key)));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
+    dialog = find_message_dialog (win);
+    g_assert_nonnull (dialog);
+    g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), lk_api_key_get_name (key)));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), lk_api_key_get_client_id (key)));
+    g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==, ADW_RESPONSE_DESTRUCTIVE);
+    g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  }
+
+  /* Cancel does nothing. */
+  adw_message_dialog_response (dialog, "cancel");
+  lk_test_spin (300);
+  g_assert_false (key_gone (g_ptr_array_index (ids, 0)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
+  dialog = find_message_dialog (win);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "delete");
+  g_assert_true (lk_test_wait_until (key_gone, g_ptr_array_index (ids, 0), WAIT_MS));
+  wait_for_toast (win, "Deleted 1 key");
+  g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 1);
+  g_assert_true (model_lacks (sorted, g_ptr_array_index (ids, 0)));
+
+  /* Several: the dialog counts them. */
+  g_ptr_array_set_size (ids, 0);
+  select_positions (win, several, G_N_ELEMENTS (several));
+  for (guint i = 0; i < G_N_ELEMENTS (several); i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (sorted, several[i]);
+      g_ptr_array_add (ids, g_strdup (lk_api_key_get_id (key)));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
+  dialog = find_message_dialog (win);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 3 keys?");
+  adw_message_dialog_response (dialog, "delete");
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true (lk_test_wait_until (key_gone, g_ptr_array_index (ids, i), WAIT_MS));
+  wait_for_toast (win, "Deleted 3 keys");
+  g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 4);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true (model_lacks (sorted, g_ptr_array_index (ids, i)));
+
+  /* A key deleted elsewhere meanwhile: reported, removed, not a failure. */
+  select_positions (win, one, 1);
+  {
+    g_autoptr (LkApiKey) key = g_list_model_get_item (sorted, 1);
+    g_autofree char *id = g_strdup (lk_api_key_get_id (key));
+
+    g_assert_true (lk_simulator_remove_key (sim, id));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
+    dialog = find_message_dialog (win);
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (dialog, "delete");
+    wait_for_toast (win, "no longer existed");
+    g_assert_nonnull (strstr (lk_window_get_last_toast (win), lk_api_key_get_name (key)));
+    g_assert_true (model_lacks (sorted, id));
+    g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 5);
+  }
+
+  close_window (win);
+}
+
+static void
+test_read_only (void)
+{
+  LkPermissions read_only = { { 0 } };
+  g_autoptr (LkApiKey) key = NULL;
+  g_autoptr (LkSecretString) secret = NULL;
+  LkWindow *win;
+  GtkWidget *new_button;
+  LkKeysView *view;
+  GtkWidget *delete_button;
+  const guint one[] = { 0 };
+
+  lk_preset_apply (LK_PRESET_READ_ONLY, &read_only);
+  key = lk_simulator_add_key (sim, "Read-only admin", &read_only, 0, &secret);
+  win = signed_in_window (lk_api_key_get_client_id (key), secret);
+  wait_for_list (win);
+  view = get_keys_view (win);
+
+  /* It may list: the list is there. */
+  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+
+  /* It may not create: the button is off and says why. */
+  new_button = get_window_child (win, "new_key_button");
+  g_assert_false (gtk_widget_get_sensitive (new_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (new_button), "API Keys: Write"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.new-key", NULL) || TRUE);
+  lk_test_spin (200);
+  {
+    g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      g_assert_false (gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
+                      gtk_widget_get_visible (l->data));
+  }
+
+  /* It may not delete, even with a selection. */
+  select_positions (win, one, 1);
+  delete_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), LK_TYPE_KEYS_VIEW, "delete_button"));
+  g_assert_false (gtk_widget_get_sensitive (delete_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (delete_button), "API Keys: Delete"));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL);
+  lk_test_spin (200);
+  g_assert_null (find_message_dialog (win));
+
+  close_window (win);
+  g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
+}
+
+static gboolean
+state_is_error (gpointer data)
+{
+  return g_strcmp0 (lk_keys_view_get_state (data), "error") == 0;
+}
+
+static void
+test_error_and_retry (void)
+{
+  LkWindow *win;
+  LkKeysView *view;
+  GtkWidget *retry;
+
+  lk_simulator_add_fault (sim, "GET", "/api/v1/api-keys", LK_SIM_FAULT_HTTP_500, 0, 0);
+  win = signed_in_window (lk_simulator_get_admin_client_id (sim),
+                          lk_simulator_get_admin_client_secret (sim));
+  view = get_keys_view (win);
+
+  g_assert_true (lk_test_wait_until (state_is_error, view, WAIT_MS));
+  retry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), LK_TYPE_KEYS_VIEW, "retry_button"));
+  g_assert_true (gtk_widget_get_mapped (retry));
+
+  lk_simulator_clear_faults (sim);
+  g_signal_emit_by_name (retry, "clicked");
+  wait_for_list (win);
+  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+
+  close_window (win);
+}
+
+static void
+test_session_ended (void)
+{
+  g_autoptr (LkApiKey) key = NULL;
+  g_autoptr (LkSecretString) secret = NULL;
+  LkWindow *win;
+  LkSignInPage *page;
+
+  key = lk_simulator_add_key (sim, "Short-lived admin", NULL, 0, &secret);
+  win = signed_in_window (lk_api_key_get_client_id (key), secret);
+  wait_for_list (win);
+
+  /* The key is deleted elsewhere: the next request is refused for good. */
+  g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
+  lk_simulator_revoke_tokens (sim);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
+  wait_for_page (win, "sign-in");
+  page = get_sign_in_page (win);
+  g_assert_nonnull (lk_sign_in_page_get_error_heading (page));
+  /* The form kept its content. */
+  g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_api_key_get_client_id (key));
+  {
+    g_autoptr (LkSecretString) kept = lk_sign_in_page_dup_secret (page);
+    g_assert_cmpstr (kept, ==, secret);
+  }
+
+  close_window (win);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *path)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+test_screenshot (void)
+{
+  const char *dir = g_getenv ("LK_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  LkWindow *win;
+  LkSimulator *demo;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("LK_SCREENSHOT_DIR is not set");
+      return;
+    }
+
+  reset_settings ();
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+  lk_window_sign_in_demo (win);
+  wait_for_page (win, "keys");
+  demo = LK_SIMULATOR (lk_window_get_simulator (win));
+  g_assert_nonnull (demo);
+  while (lk_client_get_loading (lk_window_get_client (win)) ||
+         g_list_model_get_n_items (lk_client_get_keys (lk_window_get_client (win))) != lk_simulator_get_n_keys (demo))
+    g_main_context_iteration (NULL, TRUE);
+  lk_test_spin (1000);
+
+  path = g_build_filename (dir, "main-window.png", NULL);
+  save_screenshot (GTK_WIDGET (win), path);
+  g_test_message ("wrote %s", path);
+
+  close_window (win);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!lk_test_have_secret_service () || g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("needs the private session of build-aux/dev (keyring and X server)");
+      return g_test_run ();
+    }
+
+  gtk_init ();
+  adw_init ();
+
+  sim = lk_simulator_new ();
+  lk_simulator_seed (sim, 0);
+  if (!lk_simulator_start (sim, 0, NULL, &error))
+    g_error ("simulator: %s", error->message);
+
+  app = lk_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("register: %s", error->message);
+
+  g_test_add_func ("/lk/ui-shell/sign-in/bad-credentials", test_sign_in_bad);
+  g_test_add_func ("/lk/ui-shell/sign-in/remembered", test_sign_in_remembered);
+  g_test_add_func ("/lk/ui-shell/list/sort-filter-refresh", test_list_sort_filter);
+  g_test_add_func ("/lk/ui-shell/delete/one-several-vanished", test_delete);
+  g_test_add_func ("/lk/ui-shell/permissions/read-only", test_read_only);
+  g_test_add_func ("/lk/ui-shell/errors/retry", test_error_and_retry);
+  g_test_add_func ("/lk/ui-shell/errors/session-ended", test_session_ended);
+  g_test_add_func ("/lk/ui-shell/screenshot", test_screenshot);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  lk_simulator_stop (sim);
+  g_clear_object (&sim);
+  return ret;
+}
