@@ -360,14 +360,22 @@ test_secret_roundtrip (void)
     g_autofree char *item_label = secret_item_get_label (item);
     g_autofree char *stored_secret = item_secret (item);
     g_autofree char *path = NULL;
+    g_autofree char *prefix = NULL;
+    g_autoptr (SecretService) service = direct_service ();
+    g_autoptr (SecretCollection) collection = NULL;
 
     g_assert_cmpstr (item_label, ==, "HiddenLayer API key “Scanner CI”");
     g_assert_cmpstr (stored_secret, ==, secret);
     assert_secret_not_in_metadata (item, secret);
 
     /* It is in the default collection. */
+    collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                   SECRET_COLLECTION_NONE, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (collection);
+    prefix = g_strconcat (g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)), "/", NULL);
     g_object_get (item, "g-object-path", &path, NULL);
-    g_assert_true (g_str_has_prefix (path, "/org/freedesktop/secrets/collection/"));
+    g_assert_true (g_str_has_prefix (path, prefix));
   }
   g_list_free_full (items, g_object_unref);
 
