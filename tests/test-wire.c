@@ -172,6 +172,16 @@ assert_accepted (ParseFunc   parse,
     g_error ("refused %.300s: %s", data, error->message);
 }
 
+static char *
+replace_all (const char *text,
+             const char *from,
+             const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
 typedef enum {
   REQUIRED_STRING,
   OPTIONAL_STRING,
@@ -191,7 +201,7 @@ check_field (ParseFunc   parse,
   g_autofree char *long_string = g_strnfill (LK_WIRE_MAX_FIELD_LENGTH + 1, 'a');
   g_autofree char *max_string = g_strnfill (LK_WIRE_MAX_FIELD_LENGTH, 'a');
   enum { MISSING, NULL_VALUE, NUMBER, FLOAT, BOOLEAN, ARRAY_VALUE, OBJECT, STRING,
-         EMPTY_STRING, LONG_STRING, MAX_STRING, BAD_TIME, NEGATIVE, N_VARIANTS };
+         EMPTY_STRING, LONG_STRING, MAX_STRING, LONE_SURROGATE, BAD_TIME, NEGATIVE, N_VARIANTS };
 
   for (guint variant = 0; variant < N_VARIANTS; variant++)
     {
@@ -242,6 +252,18 @@ check_field (ParseFunc   parse,
           json_object_set_string_member (object, field, max_string);
           expect_ok = kind == REQUIRED_STRING || kind == OPTIONAL_STRING;
           break;
+        case LONE_SURROGATE:
+          {
+            g_autofree char *text_with_escape = NULL;
+            g_autofree char *placeholder = NULL;
+
+            /* JSON-GLib decodes \ud800 to bytes that are not UTF-8. */
+            json_object_set_string_member (object, field, "@SURROGATE@");
+            placeholder = object_to_text (object);
+            text_with_escape = replace_all (placeholder, "@SURROGATE@", "a\\ud800b");
+            assert_refused (parse, text_with_escape, strlen (text_with_escape), field);
+          }
+          continue;
         case BAD_TIME:
           json_object_set_string_member (object, field, "2026-13-45T99:00:00Z");
           expect_ok = kind == REQUIRED_STRING || kind == OPTIONAL_STRING;
@@ -736,6 +758,22 @@ test_error_body (void)
       g_assert_cmpstr (detail, ==, cases[i].detail);
       g_assert_cmpstr (field, ==, cases[i].field);
     }
+
+  /* Half a surrogate pair decodes to bytes that are not UTF-8: what is
+   * passed on is made valid. */
+  {
+    const char *body = "{\"title\": \"x\\ud800y\", \"detail\": \"a\\udfffb\"}";
+    g_autofree char *title = NULL;
+    g_autofree char *detail = NULL;
+
+    lk_wire_parse_error_body (body, strlen (body), &title, &detail, NULL);
+    g_assert_nonnull (title);
+    g_assert_nonnull (detail);
+    g_assert_true (g_utf8_validate (title, -1, NULL));
+    g_assert_true (g_utf8_validate (detail, -1, NULL));
+    g_assert_true (g_str_has_prefix (title, "x"));
+    g_assert_true (g_str_has_prefix (detail, "a"));
+  }
 
   /* NULL outputs and NULL data are fine. */
   lk_wire_parse_error_body (NULL, 0, NULL, NULL, NULL);

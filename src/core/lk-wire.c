@@ -246,6 +246,10 @@ get_string (JsonObject  *object,
     return field_invalid (side, field, error);
   if (strnlen (value, max_length + 1) > max_length)
     return field_invalid (side, field, error);
+  /* The body is valid UTF-8, but an escape such as \ud800 (half a
+   * surrogate pair) decodes to bytes that are not. */
+  if (!g_utf8_validate (value, -1, NULL))
+    return field_invalid (side, field, error);
 
   *out = value;
   return TRUE;
@@ -566,8 +570,8 @@ lk_wire_parse_created (const char  *data,
 
 /* Error bodies */
 
-/* A copy of a display string with control characters turned into spaces,
- * or NULL when it is missing, of the wrong type, empty or too long. */
+/* A copy of a display string, valid UTF-8, with control characters turned
+ * into spaces, or NULL when it is missing, of the wrong type, empty or too long. */
 static char *
 dup_display_string (JsonNode *node)
 {
@@ -582,7 +586,8 @@ dup_display_string (JsonNode *node)
       strnlen (value, LK_WIRE_MAX_FIELD_LENGTH + 1) > LK_WIRE_MAX_FIELD_LENGTH)
     return NULL;
 
-  copy = g_strdup (value);
+  /* An escape such as \ud800 decodes to bytes that are not UTF-8. */
+  copy = g_utf8_make_valid (value, -1);
   for (char *p = copy; *p != '\0'; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
       *p = ' ';
