@@ -31,17 +31,8 @@
 #include "lk-time.h"
 #include "lk-wire.h"
 
-/* Query parameters and the token request body belong to the wire contract;
- * lk-wire.h may name them, otherwise these are the contract's spellings. */
-#ifndef LK_WIRE_QUERY_OFFSET
-# define LK_WIRE_QUERY_OFFSET "offset"
-#endif
-#ifndef LK_WIRE_QUERY_LIMIT
-# define LK_WIRE_QUERY_LIMIT "limit"
-#endif
-#ifndef LK_WIRE_TOKEN_REQUEST_BODY
-# define LK_WIRE_TOKEN_REQUEST_BODY "grant_type=client_credentials"
-#endif
+/* The token request's form: RFC 6749 client credentials. */
+#define TOKEN_REQUEST_BODY LK_WIRE_FORM_GRANT_TYPE "=" LK_WIRE_GRANT_CLIENT_CREDENTIALS
 
 #define DEFAULT_TIMEOUT_SECONDS     30
 #define DEFAULT_MAX_ATTEMPTS        4
@@ -1078,7 +1069,7 @@ token_fetch_start (LkClient *self)
   fetch->client_cancellable = g_object_ref (self->cancellable);
   fetch->serial = self->credentials_serial;
 
-  body = g_bytes_new_static (LK_WIRE_TOKEN_REQUEST_BODY, strlen (LK_WIRE_TOKEN_REQUEST_BODY));
+  body = g_bytes_new_static (TOKEN_REQUEST_BODY, strlen (TOKEN_REQUEST_BODY));
   request_start (self, SOUP_METHOD_POST, NULL, body, FORM_CONTENT_TYPE, NULL, TRUE,
                  self->cancellable, on_token_reply, fetch);
 }
@@ -1088,7 +1079,11 @@ token_fetch_start (LkClient *self)
  * ------------------------------------------------------------------------ */
 
 typedef struct {
-  Chain         chain;
+  Chain              chain;
+  /* create, delete: the store as it was when the operation started, so a
+   * secret still reaches it when the client goes away meanwhile */
+  LkCredentialStore *store;
+  char              *platform_id;
   /* list */
   guint         offset;
   guint         limit;
@@ -1105,6 +1100,8 @@ static void
 op_free (Op *op)
 {
   chain_clear (&op->chain);
+  g_clear_object (&op->store);
+  g_free (op->platform_id);
   g_clear_pointer (&op->created, lk_created_key_unref);
   g_free (op->key_id);
   g_free (op);
@@ -1132,6 +1129,14 @@ static Op *
 op_of (GTask *task)
 {
   return g_task_get_task_data (task);
+}
+
+static void
+op_keep_store (LkClient *self,
+               Op       *op)
+{
+  g_set_object (&op->store, self->store);
+  op->platform_id = g_strdup (lk_platform_get_id (self->platform));
 }
 
 /* TRUE when dispose ran: then the client's fields are not to be used. */
@@ -1495,7 +1500,6 @@ on_create_reply (GObject      *source,
                  gpointer      user_data)
 {
   GTask *task = user_data;
-  LkClient *self = g_task_get_source_object (task);
   Op *op = op_of (task);
   g_autoptr(Reply) reply = NULL;
   GError *error = NULL;
@@ -1520,10 +1524,11 @@ on_create_reply (GObject      *source,
     }
 
   /* The secret exists nowhere else: it goes to the store even when the
-   * caller cancelled meanwhile, with the store's own time limit. */
-  if (!client_disposed (self) && self->store != NULL)
+   * caller cancelled or the client went away meanwhile, within the
+   * store's own time limit. */
+  if (op->store != NULL)
     {
-      lk_credential_store_save_key_async (self->store, lk_platform_get_id (self->platform),
+      lk_credential_store_save_key_async (op->store, op->platform_id,
                                           op->created->key, op->created->client_secret,
                                           NULL, on_created_saved, task);
       return;
@@ -1554,6 +1559,7 @@ lk_client_create_key_async (LkClient            *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = op_task_new (self, lk_client_create_key_async, cancellable, callback, user_data);
+  op_keep_store (self, op_of (task));
 
   if (!lk_validate_key_name (name, &error) ||
       !lk_validate_expiry (lk_time_now (), expires_at, &error))
@@ -1742,11 +1748,12 @@ on_delete_reply (GObject      *source,
       return;
     }
 
-  if (!client_disposed (self) && self->store != NULL)
+  /* The key is gone from the platform: its secret opens nothing now, and
+   * the clean-up finishes even if the caller stops waiting. */
+  if (op->store != NULL)
     {
-      lk_credential_store_forget_key_async (self->store, lk_platform_get_id (self->platform),
-                                            op->key_id, op->chain.cancellable,
-                                            on_key_forgotten, task);
+      lk_credential_store_forget_key_async (op->store, op->platform_id, op->key_id,
+                                            NULL, on_key_forgotten, task);
       return;
     }
 
@@ -1771,6 +1778,7 @@ lk_client_delete_key_async (LkClient            *self,
   task = op_task_new (self, lk_client_delete_key_async, cancellable, callback, user_data);
   op = op_of (task);
   op->key_id = g_strdup (key_id);
+  op_keep_store (self, op);
 
   if (key_id == NULL || key_id[0] == '\0')
     {
