@@ -189,6 +189,13 @@ test_ui_file (gconstpointer data)
   g_hash_table_add (checked, g_strdup (path));
 }
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 test_all_covered (void)
 {
@@ -242,7 +249,7 @@ main (int   argc,
   ui_files = g_ptr_array_new_with_free_func (g_free);
   checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   collect_ui_files (RESOURCE_PREFIX "/", ui_files);
-  g_ptr_array_sort (ui_files, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (ui_files, compare_paths);
 
   if (ui_files->len > 0)
     {
