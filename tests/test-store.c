@@ -792,6 +792,91 @@ test_secret_cancel (void)
   g_assert_null (key_ids);
 }
 
+/* Disposing the store (as its owner going away does) cancels what runs. */
+static void
+test_secret_dispose_cancels (void)
+{
+  g_autoptr (LkCredentialStore) store = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) key_ids = NULL;
+
+  if (!need_keyring ())
+    return;
+
+  store = lk_secret_store_new ();
+  lk_credential_store_find_keys_async (store, "https://api.dispose.example", NULL,
+                                       lk_test_store_result, &result);
+  g_object_run_dispose (G_OBJECT (store));
+  lk_test_wait_result (&result, WAIT_MS);
+  key_ids = lk_credential_store_find_keys_finish (store, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (key_ids);
+}
+
+/* A fresh store connects once, however many requests arrive together (as
+ * at start-up: the remembered sign-in and the key list). */
+static void
+test_secret_concurrent (void)
+{
+  g_autoptr (LkCredentialStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *platform = random_platform ();
+  GAsyncResult *saved[4] = { NULL, };
+  GAsyncResult *account_result = NULL;
+  LkApiKey *keys[G_N_ELEMENTS (saved)];
+  char *key_ids[G_N_ELEMENTS (saved)];
+
+  if (!need_keyring ())
+    return;
+
+  store = lk_secret_store_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (saved); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Concurrent %u", i);
+
+      key_ids[i] = random_id ("key-");
+      keys[i] = make_key (key_ids[i], name, "client-concurrent");
+      lk_credential_store_save_key_async (store, platform, keys[i], "concurrent-secret", NULL,
+                                          lk_test_store_result, &saved[i]);
+    }
+  lk_credential_store_save_account_async (store, platform, "admin-concurrent", "admin-secret",
+                                          NULL, lk_test_store_result, &account_result);
+
+  for (guint i = 0; i < G_N_ELEMENTS (saved); i++)
+    {
+      g_autofree char *label = NULL;
+
+      lk_test_wait_result (&saved[i], WAIT_MS);
+      label = lk_credential_store_save_key_finish (store, saved[i], &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (label);
+      g_clear_object (&saved[i]);
+    }
+  lk_test_wait_result (&account_result, WAIT_MS);
+  g_assert_true (lk_credential_store_save_account_finish (store, account_result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&account_result);
+
+  {
+    g_autoptr (GHashTable) found = find_keys (store, platform, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (found), ==, G_N_ELEMENTS (saved));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (saved); i++)
+    {
+      g_assert_true (forget_key (store, platform, key_ids[i], &error));
+      g_assert_no_error (error);
+      g_object_unref (keys[i]);
+      g_free (key_ids[i]);
+    }
+  g_assert_true (forget_account (store, platform, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (direct_count ("platform", platform), ==, 0);
+}
+
 /* ---- Failures ---- */
 
 /* Saves a key with a fresh LkSecretStore on whatever bus is current, and
@@ -1252,6 +1337,8 @@ main (int   argc,
   g_test_add_func ("/lk/store/secret/forget-refuses", test_secret_forget_refuses);
   g_test_add_func ("/lk/store/secret/account", test_secret_account);
   g_test_add_func ("/lk/store/secret/cancel", test_secret_cancel);
+  g_test_add_func ("/lk/store/secret/dispose-cancels", test_secret_dispose_cancels);
+  g_test_add_func ("/lk/store/secret/concurrent", test_secret_concurrent);
   g_test_add_func ("/lk/store/secret/no-service", test_secret_no_service);
   g_test_add_func ("/lk/store/secret/silent-service", test_secret_silent_service);
   /* Last: it locks the keyring (and unlocks it again). */
