@@ -672,6 +672,51 @@ test_session_ended (void)
   close_window (win);
 }
 
+/* The window's own measure adds the shadow of its decorations: measure
+ * what the window shows. */
+static void
+content_min_width (LkWindow *win,
+                   int      *min_width)
+{
+  gtk_widget_measure (adw_application_window_get_content (ADW_APPLICATION_WINDOW (win)),
+                      GTK_ORIENTATION_HORIZONTAL, -1, min_width, NULL, NULL, NULL);
+}
+
+static void
+test_shortcuts_and_width (void)
+{
+  LkWindow *win;
+  g_auto (GStrv) accels = NULL;
+  int min_width = 0;
+
+  /* The shortcuts window comes from the resource, with Ctrl+?. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.new-key");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>n"));
+  g_clear_pointer (&accels, g_strfreev);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.refresh");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "F5"));
+  g_clear_pointer (&accels, g_strfreev);
+
+  reset_settings ();
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
+
+  /* Usable at 360 px: the sign-in form and the list fit. */
+  content_min_width (win, &min_width);
+  g_assert_cmpint (min_width, <=, 360);
+  close_window (win);
+
+  win = admin_window ();
+  content_min_width (win, &min_width);
+  g_assert_cmpint (min_width, <=, 360);
+
+  /* Icon-only buttons say what they do. */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (get_window_child (win, "new_key_button")), ==, "New Key");
+  g_assert_true (gtk_widget_get_sensitive (get_window_child (win, "new_key_button")));
+  close_window (win);
+}
+
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *path)
@@ -759,6 +804,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-shell/permissions/read-only", test_read_only);
   g_test_add_func ("/lk/ui-shell/errors/retry", test_error_and_retry);
   g_test_add_func ("/lk/ui-shell/errors/session-ended", test_session_ended);
+  g_test_add_func ("/lk/ui-shell/app/shortcuts-and-width", test_shortcuts_and_width);
   g_test_add_func ("/lk/ui-shell/screenshot", test_screenshot);
 
   ret = g_test_run ();

@@ -105,7 +105,6 @@ lk_application_startup (GApplication *application)
   const char *new_key_accels[] = { "<Control>n", NULL };
   const char *search_accels[] = { "<Control>f", NULL };
   const char *refresh_accels[] = { "F5", NULL };
-  const char *delete_accels[] = { "Delete", NULL };
   const char *close_accels[] = { "<Control>w", NULL };
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *help_accels[] = { "<Control>question", NULL };
@@ -124,7 +123,6 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (app, "win.new-key", new_key_accels);
   gtk_application_set_accels_for_action (app, "win.search", search_accels);
   gtk_application_set_accels_for_action (app, "win.refresh", refresh_accels);
-  gtk_application_set_accels_for_action (app, "win.delete-selected", delete_accels);
   gtk_application_set_accels_for_action (app, "window.close", close_accels);
   gtk_application_set_accels_for_action (app, "win.show-help-overlay", help_accels);
 }

@@ -29,6 +29,7 @@ struct _LkKeysView
   GtkColumnViewColumn  *keyring_column;
   GtkSpinner           *loading_spinner;
   AdwStatusPage        *error_page;
+  GtkWidget            *retry_button;
   AdwStatusPage        *no_permission_page;
   GtkActionBar         *action_bar;
   GtkLabel             *selection_label;
@@ -632,8 +633,10 @@ bind_client_id (GtkSignalListItemFactory *factory,
                 gpointer                  user_data)
 {
   LkApiKey *key = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), lk_api_key_get_client_id (key));
+  gtk_label_set_text (GTK_LABEL (label), lk_api_key_get_client_id (key));
+  gtk_widget_set_tooltip_text (label, lk_api_key_get_client_id (key));
 }
 
 static char *
@@ -1230,6 +1233,7 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, keyring_column);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LkKeysView, retry_button);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, no_permission_page);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, action_bar);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, selection_label);
@@ -1243,6 +1247,13 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   gtk_widget_class_install_action (widget_class, "keys.copy-client-id", NULL, copy_client_id_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
                                        "keys.copy-client-id", NULL);
+  /* Delete is bound here rather than as an application accelerator: those
+   * run before the focused widget, so Delete in the search entry would
+   * delete keys instead of text. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0,
+                                       "win.delete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0,
+                                       "win.delete-selected", NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, menu_shortcut, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, menu_shortcut, NULL);
 }

@@ -26,6 +26,7 @@ struct _LkWindow
   AdwApplicationWindow parent_instance;
 
   /* Template children */
+  AdwHeaderBar      *header_bar;
   AdwWindowTitle    *window_title;
   GtkWidget         *new_key_button;
   GtkWidget         *loading_spinner;
@@ -1021,6 +1022,7 @@ lk_window_class_init (LkWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/layerkeys/LayerKeys/lk-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LkWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, new_key_button);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, loading_spinner);
