@@ -15,6 +15,7 @@
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
 #include "lk-test-util.h"
+#include "lk-time.h"
 #include "lk-window.h"
 
 #define WAIT_MS 20000
@@ -743,6 +744,11 @@ test_screenshot (void)
   g_autofree char *path = NULL;
   LkWindow *win;
   LkSimulator *demo;
+  LkClient *client;
+  LkPermissions permissions = { { 0 } };
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (LkCreatedKey) created = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (dir == NULL)
     {
@@ -757,9 +763,19 @@ test_screenshot (void)
   wait_for_page (win, "keys");
   demo = LK_SIMULATOR (lk_window_get_simulator (win));
   g_assert_nonnull (demo);
-  while (lk_client_get_loading (lk_window_get_client (win)) ||
-         g_list_model_get_n_items (lk_client_get_keys (lk_window_get_client (win))) != lk_simulator_get_n_keys (demo))
+  client = lk_window_get_client (win);
+  while (lk_client_get_loading (client) ||
+         g_list_model_get_n_items (lk_client_get_keys (client)) != lk_simulator_get_n_keys (demo))
     g_main_context_iteration (NULL, TRUE);
+
+  /* One key made here, so the Keyring column shows its secret is kept. */
+  lk_preset_apply (LK_PRESET_MODEL_SCANNER_HYBRID, &permissions);
+  lk_client_create_key_async (client, "Build farm scanner",
+                              lk_time_now () + 90 * 24 * 3600, &permissions,
+                              NULL, lk_test_store_result, &result);
+  created = lk_client_create_key_finish (client, lk_test_wait_result (&result, WAIT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_true (created->stored);
   lk_test_spin (1000);
 
   path = g_build_filename (dir, "main-window.png", NULL);
