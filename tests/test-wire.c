@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <locale.h>
+#include <malloc.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -1099,6 +1100,38 @@ test_api_key_size (void)
 }
 
 static void
+test_api_key_memory (void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_skip ("AddressSanitizer replaces malloc: heap use is not measurable");
+#else
+  const guint n = 20000;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_full (n, g_object_unref);
+  g_autofree char *page = page_text (LK_WIRE_PAGE_LIMIT_MAX, 0, n);
+  struct mallinfo2 before, after;
+  gsize per_key;
+
+  /* Keys as a list of 20,000 holds them: parsed from real pages, with
+   * realistic strings (ids, 10-character names, client IDs, creators). */
+  before = mallinfo2 ();
+  for (guint offset = 0; offset < n; offset += LK_WIRE_PAGE_LIMIT_MAX)
+    {
+      g_autoptr(GPtrArray) items = NULL;
+
+      g_assert_true (lk_wire_parse_key_page (page, strlen (page), &items, NULL, NULL, NULL));
+      for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add (keys, g_object_ref (items->pdata[i]));
+    }
+  after = mallinfo2 ();
+
+  g_assert_cmpuint (keys->len, ==, n);
+  per_key = (after.uordblks - before.uordblks) / n;
+  g_test_message ("heap per key: %" G_GSIZE_FORMAT " bytes", per_key);
+  g_assert_cmpuint (per_key, <, 1536);
+#endif
+}
+
+static void
 test_created_key (void)
 {
   g_autoptr(LkApiKey) key = lk_api_key_new ("k", "n", "c", NULL, 0, 0, NULL);
@@ -1378,6 +1411,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lk/api-key/properties", test_api_key_properties);
   g_test_add_func ("/lk/api-key/construct", test_api_key_construct);
   g_test_add_func ("/lk/api-key/size", test_api_key_size);
+  g_test_add_func ("/lk/api-key/memory", test_api_key_memory);
   g_test_add_func ("/lk/api-key/created-key", test_created_key);
   g_test_add_func ("/lk/platform/regions", test_platform_regions);
   g_test_add_func ("/lk/platform/custom-good", test_platform_custom_good);
