@@ -447,6 +447,23 @@ test_list_sort_filter (void)
   g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, n);
   g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
 
+  /* Copy Client ID puts it on the clipboard. */
+  {
+    const guint one[] = { 0 };
+    g_autoptr (LkApiKey) key = g_list_model_get_item (sorted, 0);
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (win));
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autofree char *text = NULL;
+
+    select_positions (win, one, 1);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "keys.copy-client-id", NULL));
+    wait_for_toast (win, "Copied the client ID");
+    gdk_clipboard_read_text_async (clipboard, NULL, lk_test_store_result, &result);
+    text = gdk_clipboard_read_text_finish (clipboard, lk_test_wait_result (&result, WAIT_MS), NULL);
+    g_assert_cmpstr (text, ==, lk_api_key_get_client_id (key));
+    gtk_selection_model_unselect_all (lk_keys_view_get_selection (view));
+  }
+
   /* Ctrl+F's action opens the search bar. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.search", NULL));
   g_assert_true (lk_keys_view_get_search_mode (view));
@@ -614,6 +631,37 @@ test_read_only (void)
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
 }
 
+static void
+test_no_read (void)
+{
+  LkPermissions write_only = { { 0 } };
+  g_autoptr (LkApiKey) key = NULL;
+  g_autoptr (LkSecretString) secret = NULL;
+  LkWindow *win;
+  LkKeysView *view;
+  guint list_requests = lk_simulator_count_requests (sim, "GET", "/api/v1/api-keys");
+
+  lk_permissions_set (&write_only, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE);
+  key = lk_simulator_add_key (sim, "Provisioning robot", &write_only, 0, &secret);
+  win = signed_in_window (lk_api_key_get_client_id (key), secret);
+  view = get_keys_view (win);
+
+  /* It may not list: the status says which permission, nothing is asked. */
+  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "no-permission");
+  g_assert_false (gtk_widget_get_sensitive (get_window_child (win, "search_button")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (get_window_child (win, "search_button")),
+                            "API Keys: Read"));
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL);
+  lk_test_spin (300);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", "/api/v1/api-keys"), ==, list_requests);
+
+  /* It may create. */
+  g_assert_true (gtk_widget_get_sensitive (get_window_child (win, "new_key_button")));
+
+  close_window (win);
+  g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
+}
+
 static gboolean
 state_is_error (gpointer data)
 {
@@ -718,6 +766,59 @@ test_shortcuts_and_width (void)
   close_window (win);
 }
 
+static gboolean
+about_shown (gpointer data)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_ABOUT_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_about_and_size (void)
+{
+  GSettings *settings = lk_application_get_settings (app);
+  LkWindow *win;
+  int width, height;
+
+  reset_settings ();
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (lk_test_wait_until (about_shown, NULL, WAIT_MS));
+  {
+    g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (ADW_IS_ABOUT_WINDOW (l->data))
+        {
+          g_assert_cmpstr (adw_about_window_get_version (l->data), ==, PACKAGE_VERSION);
+          g_assert_cmpstr (adw_about_window_get_application_icon (l->data), ==, APP_ID);
+          gtk_window_destroy (l->data);
+        }
+  }
+
+  /* The size is saved on close and restored by the next window. */
+  gtk_window_set_default_size (GTK_WINDOW (win), 820, 610);
+  lk_test_spin (200);
+  g_object_ref (win);
+  gtk_window_close (GTK_WINDOW (win));
+  lk_test_spin (50);
+  g_assert_finalize_object (win);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+
+  win = lk_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (win), &width, &height);
+  g_assert_cmpint (width, ==, 820);
+  g_assert_cmpint (height, ==, 610);
+  close_window (win);
+}
+
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *path)
@@ -738,10 +839,11 @@ save_screenshot (GtkWidget  *widget,
 }
 
 static void
-test_screenshot (void)
+test_demo (void)
 {
   const char *dir = g_getenv ("LK_SCREENSHOT_DIR");
   g_autofree char *path = NULL;
+  GtkWidget *demo_button;
   LkWindow *win;
   LkSimulator *demo;
   LkClient *client;
@@ -750,16 +852,12 @@ test_screenshot (void)
   g_autoptr (LkCreatedKey) created = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (dir == NULL)
-    {
-      g_test_skip ("LK_SCREENSHOT_DIR is not set");
-      return;
-    }
-
   reset_settings ();
   win = new_window ();
   wait_for_page (win, "sign-in");
-  lk_window_sign_in_demo (win);
+  demo_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (get_sign_in_page (win)),
+                                                           LK_TYPE_SIGN_IN_PAGE, "demo_button"));
+  g_signal_emit_by_name (demo_button, "clicked");
   wait_for_page (win, "keys");
   demo = LK_SIMULATOR (lk_window_get_simulator (win));
   g_assert_nonnull (demo);
@@ -776,7 +874,20 @@ test_screenshot (void)
   created = lk_client_create_key_finish (client, lk_test_wait_result (&result, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_true (created->stored);
+  g_assert_true (lk_api_key_get_has_local_secret (created->key));
   lk_test_spin (1000);
+
+  /* The demo's keys: the seeded tenant plus the new one. */
+  g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (get_keys_view (win))), ==,
+                    lk_simulator_get_n_keys (demo));
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (get_window_child (win, "window_title"))),
+                            "Demo"));
+
+  if (dir == NULL)
+    {
+      close_window (win);
+      return;
+    }
 
   path = g_build_filename (dir, "main-window.png", NULL);
   save_screenshot (GTK_WIDGET (win), path);
@@ -821,7 +932,9 @@ main (int   argc,
   g_test_add_func ("/lk/ui-shell/errors/retry", test_error_and_retry);
   g_test_add_func ("/lk/ui-shell/errors/session-ended", test_session_ended);
   g_test_add_func ("/lk/ui-shell/app/shortcuts-and-width", test_shortcuts_and_width);
-  g_test_add_func ("/lk/ui-shell/screenshot", test_screenshot);
+  g_test_add_func ("/lk/ui-shell/app/about-and-size", test_about_and_size);
+  g_test_add_func ("/lk/ui-shell/permissions/no-read", test_no_read);
+  g_test_add_func ("/lk/ui-shell/demo", test_demo);
 
   ret = g_test_run ();
 
