@@ -729,6 +729,10 @@ test_error_body (void)
     /* FastAPI-style validation list */
     { "{\"detail\": [{\"loc\": [\"body\", \"name\"], \"msg\": \"field required\"}]}",
       NULL, "field required", "name" },
+    /* OAuth 2 token endpoint errors */
+    { "{\"error\": \"invalid_client\", \"error_description\": \"Unknown client\"}",
+      "invalid_client", "Unknown client", NULL },
+    { "{\"error\": \"invalid_grant\"}", "invalid_grant", NULL, NULL },
     /* wrong shapes give nothing rather than failing */
     { "{\"detail\": 42, \"title\": [\"x\"]}", NULL, NULL, NULL },
     { "{\"detail\": \"\", \"errors\": \"name\"}", NULL, NULL, NULL },

@@ -29,10 +29,10 @@
 #define F_CREATED_BY    "created_by"
 #define F_EXPIRES_AT    "expires_at"
 #define F_PERMISSIONS   "permissions"
-#define F_ITEMS         "items"
-#define F_OFFSET        "offset"
-#define F_LIMIT         "limit"
-#define F_TOTAL         "total"
+#define F_ITEMS         LK_WIRE_PAGE_ITEMS
+#define F_OFFSET        LK_WIRE_PAGE_OFFSET
+#define F_LIMIT         LK_WIRE_PAGE_LIMIT
+#define F_TOTAL         LK_WIRE_PAGE_TOTAL
 #define F_TYPE          "type"
 #define F_TITLE         "title"
 #define F_DETAIL        "detail"
@@ -42,6 +42,8 @@
 #define F_MESSAGE       "message"
 #define F_MSG           "msg"
 #define F_LOC           "loc"
+#define F_OAUTH_ERROR   LK_WIRE_OAUTH_ERROR
+#define F_OAUTH_DETAIL  "error_description"
 
 #define TOKEN_TYPE_BEARER "Bearer"
 
@@ -713,6 +715,13 @@ lk_wire_parse_error_body (const char  *data,
 
   if (field == NULL && message == NULL)
     parse_errors_entry (json_object_get_member (object, F_ERRORS), &field, &message);
+
+  /* An OAuth 2 token endpoint: {"error": "invalid_client",
+   * "error_description": "..."} (RFC 6749, section 5.2). */
+  if (title == NULL)
+    title = dup_display_string (json_object_get_member (object, F_OAUTH_ERROR));
+  if (detail == NULL && message == NULL)
+    message = dup_display_string (json_object_get_member (object, F_OAUTH_DETAIL));
 
   if (detail == NULL)
     detail = g_steal_pointer (&message);

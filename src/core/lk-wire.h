@@ -95,8 +95,9 @@ LkCreatedKey *lk_wire_parse_created   (const char    *data,
                                        gsize          length,
                                        GError       **error);
 
-/* Error bodies: {detail} or RFC 9457 {type, title, detail, errors}, or
- * anything else (then all outputs are NULL).  *out_field is the field an
+/* Error bodies: {detail} or RFC 9457 {type, title, detail, errors}, an
+ * OAuth 2 {error, error_description} (as title and detail), or anything
+ * else (then all outputs are NULL).  *out_field is the field an
  * "errors" member or a 422 names, if any.  Never fails. */
 void       lk_wire_parse_error_body   (const char    *data,
                                        gsize          length,
