@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -158,10 +159,10 @@ close_dialog (LkCreateDialog *dialog)
 }
 
 static void
-save_screenshot (GtkWidget  *widget,
-                 const char *file_name)
+save_screenshot_to (GtkWidget  *widget,
+                    const char *dir,
+                    const char *file_name)
 {
-  const char *dir = g_getenv ("LK_SCREENSHOT_DIR");
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -173,8 +174,8 @@ save_screenshot (GtkWidget  *widget,
   if (dir == NULL)
     return;
 
-  /* Let transitions, toasts and layout settle. */
-  lk_test_spin (800);
+  /* Let transitions and layout settle, and short toasts go. */
+  lk_test_spin (3000);
 
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -191,6 +192,22 @@ save_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, file_name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("wrote %s", path);
+}
+
+/* The screenshots of docs/screenshots. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *file_name)
+{
+  save_screenshot_to (widget, g_getenv ("LK_SCREENSHOT_DIR"), file_name);
+}
+
+/* More states, to look at while working on the layout. */
+static void
+save_extra_screenshot (GtkWidget  *widget,
+                       const char *file_name)
+{
+  save_screenshot_to (widget, g_getenv ("LK_SCREENSHOT_EXTRA_DIR"), file_name);
 }
 
 /* ---- Name validation ---- */
@@ -323,16 +340,33 @@ test_create_with_preset (void)
   GtkLabel *secret_label;
   const char *summary;
 
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 760);
+  if (g_getenv ("LK_SCREENSHOT_DIR") != NULL)
+    {
+      /* Room for most of the grid; LK_SCREENSHOT_WIDTH checks narrow
+       * layouts (360). */
+      const char *width = g_getenv ("LK_SCREENSHOT_WIDTH");
+
+      gtk_window_set_default_size (GTK_WINDOW (dialog), width ? atoi (width) : 560, 900);
+    }
   set_name (dialog, "Model Scanner CI");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_MODEL_SCANNER_HYBRID);
   lk_preset_apply (LK_PRESET_MODEL_SCANNER_HYBRID, &expected);
   g_assert_true (lk_permissions_equal (lk_permission_grid_get_permissions (grid_of (dialog)), &expected));
   /* The toggles show it: Model Scanner Write on, its Read off. */
-  g_assert_true (gtk_toggle_button_get_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_WRITE)));
-  g_assert_false (gtk_toggle_button_get_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_READ)));
+  g_assert_true (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_WRITE)));
+  g_assert_false (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_READ)));
   g_assert_false (gtk_widget_get_visible (DIALOG_CHILD (dialog, "empty_box")));
-  save_screenshot (GTK_WIDGET (dialog), "create-dialog.png");
+  if (g_getenv ("LK_SCREENSHOT_DIR") != NULL)
+    {
+      /* Scrolled to the grid, where the preset shows. */
+      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (grid_of (dialog)), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      lk_test_spin (500);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+      save_screenshot (GTK_WIDGET (dialog), "create-dialog.png");
+      gtk_adjustment_set_value (adjustment, 0);
+    }
 
   /* The summary names what will be created. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
@@ -343,6 +377,7 @@ test_create_with_preset (void)
   }
   g_assert_cmpstr (adw_action_row_get_subtitle (DIALOG_CHILD (dialog, "summary_name_row")), ==, "Model Scanner CI");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (DIALOG_CHILD (dialog, "summary_expiry_row")), "90"));
+  save_extra_screenshot (GTK_WIDGET (dialog), "summary.png");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.back", NULL);
   g_assert_cmpstr (page_of (dialog), ==, "form");
 
@@ -368,7 +403,13 @@ test_create_with_preset (void)
   g_assert_false (gtk_widget_get_visible (VIEW_CHILD (view, "failure_box")));
   /* No tooltip carries it. */
   g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (secret_label)));
-  save_screenshot (GTK_WIDGET (dialog), "secret-page.png");
+  if (g_getenv ("LK_SCREENSHOT_DIR") != NULL)
+    {
+      const char *width = g_getenv ("LK_SCREENSHOT_WIDTH");
+
+      gtk_window_set_default_size (GTK_WINDOW (dialog), width ? atoi (width) : 560, 640);
+      save_screenshot (GTK_WIDGET (dialog), "secret-page.png");
+    }
 
   gtk_toggle_button_set_active (VIEW_CHILD (view, "reveal_button"), TRUE);
   g_assert_cmpstr (gtk_label_get_text (secret_label), ==, stored_secret);
@@ -407,6 +448,8 @@ test_create_with_tasks (void)
   gtk_check_button_set_active (view_detections, TRUE);
   gtk_check_button_set_active (close_detection, TRUE);
   gtk_check_button_set_active (view_detections, FALSE);
+  adw_expander_row_set_expanded (DIALOG_CHILD (dialog, "task_row"), TRUE);
+  save_extra_screenshot (GTK_WIDGET (dialog), "tasks.png");
 
   lk_permissions_set (&expected, LK_CATEGORY_MODEL_INVENTORY, LK_ACCESS_WRITE);
   lk_permissions_set (&expected, LK_CATEGORY_DETECTIONS, LK_ACCESS_WRITE);
@@ -433,12 +476,13 @@ test_empty_needs_confirmation (void)
   g_assert_cmpstr (gtk_label_get_text (empty_label), ==,
                    "Not selecting any permissions will create an API key with all permissions enabled.");
   g_assert_false (next_sensitive (dialog));
+  save_extra_screenshot (GTK_WIDGET (dialog), "empty.png");
 
   gtk_check_button_set_active (confirm, TRUE);
   g_assert_true (next_sensitive (dialog));
 
   /* Choosing something drops the confirmation; clearing asks again. */
-  gtk_toggle_button_set_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_USERS, LK_ACCESS_READ), TRUE);
+  gtk_check_button_set_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_USERS, LK_ACCESS_READ), TRUE);
   g_assert_false (gtk_widget_get_visible (empty_box));
   g_assert_true (next_sensitive (dialog));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.clear", NULL);
@@ -450,13 +494,13 @@ test_empty_needs_confirmation (void)
   {
     LkPermissionGrid *grid = grid_of (dialog);
 
-    gtk_toggle_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), TRUE);
+    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), TRUE);
     g_assert_cmpint (lk_permissions_get (lk_permission_grid_get_permissions (grid), LK_CATEGORY_API_KEYS), ==, LK_ACCESS_ALL);
-    gtk_toggle_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), FALSE);
-    g_assert_false (gtk_toggle_button_get_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
-    gtk_toggle_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), TRUE);
-    g_assert_true (gtk_toggle_button_get_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
-    gtk_toggle_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), FALSE);
+    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), FALSE);
+    g_assert_false (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
+    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), TRUE);
+    g_assert_true (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
+    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), FALSE);
     g_assert_true (lk_permissions_is_empty (lk_permission_grid_get_permissions (grid)));
   }
 
@@ -555,6 +599,7 @@ test_keyring_failure (void)
   lk_test_spin (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_true (gtk_revealer_get_reveal_child (VIEW_CHILD (view, "keep_open_revealer")));
+  save_extra_screenshot (GTK_WIDGET (dialog), "secret-failure.png");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.done", NULL);
   lk_test_spin (50);

@@ -341,7 +341,10 @@ preset_activated (GtkWidget  *widget,
   /* Translators: %s is a preset's name, e.g. "Read only" */
   {
     g_autofree char *text = g_strdup_printf (_("Applied “%s”"), lk_preset_get_name (preset));
-    toast (self, text);
+    AdwToast *t = adw_toast_new (text);
+
+    adw_toast_set_timeout (t, 2);
+    adw_toast_overlay_add_toast (self->toast_overlay, t);
   }
 }
 
@@ -505,9 +508,9 @@ set_page (LkCreateDialog *self,
   gtk_spinner_set_spinning (self->working_spinner, working);
 
   if (form)
-    adw_window_title_set_subtitle (self->window_title, _("Name, Expiry and Permissions"));
+    adw_window_title_set_subtitle (self->window_title, _("Step 1 of 2"));
   else if (summary)
-    adw_window_title_set_subtitle (self->window_title, _("Review"));
+    adw_window_title_set_subtitle (self->window_title, _("Step 2 of 2"));
   else
     adw_window_title_set_subtitle (self->window_title, "");
 
@@ -570,6 +573,8 @@ show_create_error (LkCreateDialog *self,
     }
 }
 
+static void on_secret_safe_changed (LkCreateDialog *self);
+
 static void
 on_create_done (GObject      *source,
                 GAsyncResult *result,
@@ -596,6 +601,7 @@ on_create_done (GObject      *source,
   g_clear_pointer (&self->created, lk_created_key_unref);
   self->created = g_steal_pointer (&created);
   lk_secret_view_set_created (self->secret_view, self->client, self->created);
+  on_secret_safe_changed (self);
   set_page (self, "secret");
 }
 

@@ -25,8 +25,8 @@ struct _LkPermissionGrid
   GtkListBox *list;
 
   /* State */
-  GtkToggleButton *toggles[LK_N_CATEGORIES][N_BITS];
-  GtkToggleButton *all_toggles[LK_N_CATEGORIES];
+  GtkCheckButton  *toggles[LK_N_CATEGORIES][N_BITS];
+  GtkCheckButton  *all_toggles[LK_N_CATEGORIES];
   LkPermissions    permissions;
   gboolean         syncing;   /* TRUE while the code moves the toggles */
 };
@@ -52,8 +52,8 @@ sync_toggles (LkPermissionGrid *self)
       LkAccess access = lk_permissions_get (&self->permissions, c);
 
       for (guint b = 0; b < N_BITS; b++)
-        gtk_toggle_button_set_active (self->toggles[c][b], (access & access_bits[b]) != 0);
-      gtk_toggle_button_set_active (self->all_toggles[c], access == LK_ACCESS_ALL);
+        gtk_check_button_set_active (self->toggles[c][b], (access & access_bits[b]) != 0);
+      gtk_check_button_set_active (self->all_toggles[c], access == LK_ACCESS_ALL);
     }
 
   self->syncing = FALSE;
@@ -73,7 +73,7 @@ set_permissions_internal (LkPermissionGrid    *self,
 }
 
 static void
-on_bit_toggled (GtkToggleButton  *toggle,
+on_bit_toggled (GtkCheckButton   *toggle,
                 LkPermissionGrid *self)
 {
   LkPermissions permissions = self->permissions;
@@ -88,7 +88,7 @@ on_bit_toggled (GtkToggleButton  *toggle,
   bit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "lk-access"));
   access = lk_permissions_get (&permissions, category);
 
-  if (gtk_toggle_button_get_active (toggle))
+  if (gtk_check_button_get_active (toggle))
     access |= bit;
   else
     access &= ~bit;
@@ -98,7 +98,7 @@ on_bit_toggled (GtkToggleButton  *toggle,
 }
 
 static void
-on_all_toggled (GtkToggleButton  *toggle,
+on_all_toggled (GtkCheckButton   *toggle,
                 LkPermissionGrid *self)
 {
   LkPermissions permissions = self->permissions;
@@ -109,11 +109,11 @@ on_all_toggled (GtkToggleButton  *toggle,
 
   category = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "lk-category"));
   lk_permissions_set (&permissions, category,
-                      gtk_toggle_button_get_active (toggle) ? LK_ACCESS_ALL : LK_ACCESS_NONE);
+                      gtk_check_button_get_active (toggle) ? LK_ACCESS_ALL : LK_ACCESS_NONE);
   set_permissions_internal (self, &permissions);
 }
 
-static GtkToggleButton *
+static GtkCheckButton *
 make_toggle (LkPermissionGrid *self,
              LkCategory        category,
              LkAccess          access)
@@ -121,7 +121,7 @@ make_toggle (LkPermissionGrid *self,
   g_autofree char *accessible = NULL;
   GtkWidget *toggle;
 
-  toggle = gtk_toggle_button_new_with_label (lk_access_get_name (access));
+  toggle = gtk_check_button_new_with_label (lk_access_get_name (access));
   g_object_set_data (G_OBJECT (toggle), "lk-category", GUINT_TO_POINTER (category));
   g_object_set_data (G_OBJECT (toggle), "lk-access", GUINT_TO_POINTER (access));
 
@@ -138,7 +138,7 @@ make_toggle (LkPermissionGrid *self,
   else
     g_signal_connect (toggle, "toggled", G_CALLBACK (on_bit_toggled), self);
 
-  return GTK_TOGGLE_BUTTON (toggle);
+  return GTK_CHECK_BUTTON (toggle);
 }
 
 static GtkWidget *
@@ -150,11 +150,11 @@ make_row (LkPermissionGrid *self,
   GtkWidget *title;
   GtkWidget *description;
   GtkWidget *toggles;
-  GtkWidget *linked;
+  GtkWidget *separator;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_set_margin_top (box, 10);
-  gtk_widget_set_margin_bottom (box, 10);
+  gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
 
@@ -171,16 +171,18 @@ make_row (LkPermissionGrid *self,
   gtk_widget_add_css_class (description, "caption");
   gtk_box_append (GTK_BOX (box), description);
 
+  /* Check buttons: their state reads at a glance, also on a card. */
   toggles = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_margin_top (toggles, 6);
-  linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (linked, "linked");
+  gtk_widget_set_margin_top (toggles, 4);
   for (guint b = 0; b < N_BITS; b++)
     {
       self->toggles[category][b] = make_toggle (self, category, access_bits[b]);
-      gtk_box_append (GTK_BOX (linked), GTK_WIDGET (self->toggles[category][b]));
+      gtk_box_append (GTK_BOX (toggles), GTK_WIDGET (self->toggles[category][b]));
     }
-  gtk_box_append (GTK_BOX (toggles), linked);
+  separator = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_margin_top (separator, 6);
+  gtk_widget_set_margin_bottom (separator, 6);
+  gtk_box_append (GTK_BOX (toggles), separator);
 
   self->all_toggles[category] = make_toggle (self, category, LK_ACCESS_ALL);
   gtk_box_append (GTK_BOX (toggles), GTK_WIDGET (self->all_toggles[category]));
@@ -304,7 +306,7 @@ lk_permission_grid_set_permissions (LkPermissionGrid    *self,
   set_permissions_internal (self, permissions);
 }
 
-GtkToggleButton *
+GtkCheckButton *
 lk_permission_grid_get_toggle (LkPermissionGrid *self,
                                LkCategory        category,
                                LkAccess          access)

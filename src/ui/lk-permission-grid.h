@@ -1,5 +1,5 @@
 /* lk-permission-grid.h: one row per permission category, with Read,
- * Write, Delete and All toggles
+ * Write, Delete and All toggles (check buttons)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,7 +22,7 @@ void                 lk_permission_grid_set_permissions (LkPermissionGrid    *se
                                                          const LkPermissions *permissions);
 /* The toggle of @category for a single access bit, or the All toggle for
  * LK_ACCESS_ALL (for tests and keyboard focus). */
-GtkToggleButton     *lk_permission_grid_get_toggle      (LkPermissionGrid    *self,
+GtkCheckButton      *lk_permission_grid_get_toggle      (LkPermissionGrid    *self,
                                                          LkCategory           category,
                                                          LkAccess             access);
 
