@@ -280,7 +280,7 @@ test_sign_in_bad (void)
   g_assert_true (lk_sign_in_page_submit (page));
   g_assert_null (lk_sign_in_page_get_error_heading (page));
   g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
-  g_assert_nonnull (strstr (lk_sign_in_page_get_error_heading (page), "not accepted"));
+  g_assert_cmpstr (lk_sign_in_page_get_error_heading (page), ==, "Not accepted");
   g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", "/oauth2/token"), >, tokens_before);
   g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
   g_assert_null (lk_window_get_client (win));
@@ -892,6 +892,47 @@ test_demo (void)
   path = g_build_filename (dir, "main-window.png", NULL);
   save_screenshot (GTK_WIDGET (win), path);
   g_test_message ("wrote %s", path);
+
+  /* More views, for a look during development only. */
+  if (g_getenv ("LK_SCREENSHOT_ALL") != NULL)
+    {
+      GtkWidget *account = get_window_child (win, "account_button");
+      GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (account));
+      const guint some[] = { 1, 2 };
+
+      gtk_popover_popup (popover);
+      lk_test_spin (800);
+      g_free (path);
+      path = g_build_filename (dir, "account-popover.png", NULL);
+      save_screenshot (GTK_WIDGET (popover), path);
+      gtk_popover_popdown (popover);
+
+      select_positions (win, some, G_N_ELEMENTS (some));
+      gtk_window_set_default_size (GTK_WINDOW (win), 360, 640);
+      lk_test_spin (800);
+      g_free (path);
+      path = g_build_filename (dir, "narrow.png", NULL);
+      save_screenshot (GTK_WIDGET (win), path);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
+      wait_for_page (win, "sign-in");
+      {
+        g_autofree char *token_url = lk_simulator_get_token_url (demo);
+
+        /* Only the demo on 127.0.0.1 is asked: never a real region. */
+        lk_sign_in_page_set_region (get_sign_in_page (win), LK_REGION_CUSTOM);
+        lk_sign_in_page_set_custom (get_sign_in_page (win), lk_simulator_get_base_url (demo), token_url, NULL);
+      }
+      lk_sign_in_page_set_secret (get_sign_in_page (win), "wrong");
+      lk_sign_in_page_set_client_id (get_sign_in_page (win), lk_simulator_get_admin_client_id (demo));
+      lk_sign_in_page_submit (get_sign_in_page (win));
+      lk_test_wait_until (has_error_heading, get_sign_in_page (win), WAIT_MS);
+      gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
+      lk_test_spin (800);
+      g_free (path);
+      path = g_build_filename (dir, "sign-in.png", NULL);
+      save_screenshot (GTK_WIDGET (win), path);
+    }
 
   close_window (win);
 }

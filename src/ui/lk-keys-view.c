@@ -327,8 +327,8 @@ update_selection (LkKeysView *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "keys.copy-client-id", n > 0);
 
-  /* Translators: shown in the bar below the list */
-  text = g_strdup_printf (ngettext ("%u key selected", "%u keys selected", n), n);
+  /* Translators: shown in the bar below the list; %u is a number of keys */
+  text = g_strdup_printf (ngettext ("%u selected", "%u selected", n), n);
   gtk_label_set_text (self->selection_label, text);
   gtk_action_bar_set_revealed (self->action_bar,
                                n > 0 && g_strcmp0 (self->state, "list") == 0);

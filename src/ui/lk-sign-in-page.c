@@ -512,48 +512,45 @@ lk_sign_in_page_show_error (LkSignInPage *self,
   g_return_if_fail (LK_IS_SIGN_IN_PAGE (self));
   g_return_if_fail (error != NULL);
 
+  /* The core's messages already say what to do; a hint is added only
+   * where they cannot know it. */
   if (error->domain == LK_CLIENT_ERROR)
     {
       switch ((LkClientError) error->code)
         {
         case LK_CLIENT_ERROR_AUTHENTICATION_FAILED:
-          fitting_heading = _("The client ID or secret was not accepted");
-          hint = _("Check both in the console under API Keys. A key that has expired can no longer sign in: create a new one there.");
+          fitting_heading = _("Not accepted");
+          hint = _("Check both values in the console under API Keys. An expired key cannot sign in: create a new one there.");
           set_row_error (GTK_WIDGET (self->client_id_row), TRUE);
           set_row_error (GTK_WIDGET (self->secret_row), TRUE);
           break;
 
         case LK_CLIENT_ERROR_NETWORK:
           fitting_heading = _("Could not reach the platform");
-          hint = _("Check your network connection and the region.");
           break;
 
         case LK_CLIENT_ERROR_TLS:
-          fitting_heading = _("The platform’s certificate is not trusted");
-          hint = _("For a self-hosted or proxied platform, choose the CA certificate that signed it under Custom.");
+          fitting_heading = _("No secure connection");
           break;
 
         case LK_CLIENT_ERROR_INVALID_PLATFORM:
           fitting_heading = _("The platform’s address is not valid");
-          hint = _("Use https URLs; plain http is only for this computer (localhost).");
           set_row_error (GTK_WIDGET (self->api_url_row), TRUE);
           set_row_error (GTK_WIDGET (self->token_url_row), TRUE);
           break;
 
         case LK_CLIENT_ERROR_PERMISSION_DENIED:
           fitting_heading = _("This key may not sign in here");
-          hint = _("Sign in with a key that has the permission named above.");
+          hint = _("Sign in with a key that has this permission.");
           break;
 
         case LK_CLIENT_ERROR_RATE_LIMITED:
           fitting_heading = _("The platform is busy");
-          hint = _("Wait a minute, then sign in again.");
           break;
 
         case LK_CLIENT_ERROR_SERVER_ERROR:
         case LK_CLIENT_ERROR_MALFORMED_REPLY:
           fitting_heading = _("The platform could not answer");
-          hint = _("Try again in a moment. If it keeps happening, check the platform’s status.");
           break;
 
         case LK_CLIENT_ERROR_NOT_FOUND:
@@ -562,20 +559,16 @@ lk_sign_in_page_show_error (LkSignInPage *self,
         case LK_CLIENT_ERROR_NOT_SIGNED_IN:
         default:
           fitting_heading = _("Could not sign in");
-          hint = _("Check the form and try again.");
           break;
         }
     }
   else if (error->domain == LK_STORE_ERROR)
     {
-      fitting_heading = _("The remembered account could not be read from the keyring");
+      fitting_heading = _("The keyring could not be read");
       hint = _("Enter the client secret to sign in.");
     }
   else
-    {
-      fitting_heading = _("Could not sign in");
-      hint = _("Try again.");
-    }
+    fitting_heading = _("Could not sign in");
 
   body = hint ? g_strdup_printf ("%s %s", error->message, hint) : g_strdup (error->message);
   show_error_text (self, heading ? heading : fitting_heading, body);
