@@ -979,6 +979,18 @@ test_error_no_reply (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
   g_clear_error (&error);
 
+  /* A token endpoint that never answers fails the sign-in the same way. */
+  lk_simulator_add_fault (fixture->sim, "POST", LK_WIRE_PATH_TOKEN, LK_SIM_FAULT_NO_REPLY, 0, 1);
+  lk_client_set_credentials (fixture->client,
+                             lk_simulator_get_admin_client_id (fixture->sim),
+                             lk_simulator_get_admin_client_secret (fixture->sim));
+  start = g_get_monotonic_time ();
+  g_assert_null (sign_in (fixture->client, &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NETWORK);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_null (lk_client_get_whoami (fixture->client));
+  g_clear_error (&error);
+
   /* Within the timeout, latency is only latency. */
   lk_client_set_timeout (fixture->client, 5);
   lk_simulator_add_fault (fixture->sim, "GET", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_LATENCY, 300, 1);
@@ -1353,6 +1365,30 @@ test_tls (void)
   g_assert_no_error (error);
   g_clear_object (&whoami);
   g_assert_finalize_object (client);
+
+  /* A CA file that vanished after the platform was set up: a clear error
+   * about the platform, never a connection without verification. */
+  {
+    g_autofree char *copy = g_build_filename (dir, "gone.pem", NULL);
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    g_autoptr(LkPlatform) vanishing = NULL;
+
+    g_assert_true (g_file_get_contents (cert, &contents, &length, NULL));
+    g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+    vanishing = lk_platform_new_custom (lk_simulator_get_base_url (sim), token_url, copy, &error);
+    g_assert_no_error (error);
+    g_unlink (copy);
+
+    client = lk_client_new (vanishing);
+    lk_client_set_credentials (client, lk_simulator_get_admin_client_id (sim),
+                               lk_simulator_get_admin_client_secret (sim));
+    g_assert_null (sign_in (client, &error));
+    g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_PLATFORM);
+    g_assert_nonnull (strstr (error->message, "CA file"));
+    g_clear_error (&error);
+    g_assert_finalize_object (client);
+  }
 
   lk_simulator_stop (sim);
   remove_dir (dir);
