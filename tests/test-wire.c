@@ -749,6 +749,8 @@ test_error_body (void)
     { "{\"detail\": [null]}", NULL, NULL, NULL },
     /* control characters are not passed on */
     { "{\"detail\": \"line\\nbreak\\u0007bell\"}", NULL, "line break bell", NULL },
+    { "{\"detail\": \"a\\u202eb\\u0085c\\u2028d\"}", NULL, "a b c d", NULL },
+    { "{\"detail\": \"مفتاح 🔑\"}", NULL, "مفتاح 🔑", NULL },
     /* not JSON */
     { "Internal Server Error", NULL, NULL, NULL },
     { "<html>502</html>", NULL, NULL, NULL },
@@ -784,6 +786,20 @@ test_error_body (void)
     g_assert_true (g_utf8_validate (detail, -1, NULL));
     g_assert_true (g_str_has_prefix (title, "x"));
     g_assert_true (g_str_has_prefix (detail, "a"));
+  }
+
+  /* Many half surrogate pairs within the limit would pass it once made
+   * valid: dropped too. */
+  {
+    g_autoptr(GString) body = g_string_new ("{\"detail\": \"");
+    g_autofree char *detail = NULL;
+
+    while (body->len < LK_WIRE_MAX_FIELD_LENGTH)
+      g_string_append (body, "\\ud800");
+    g_string_append (body, "\"}");
+    lk_wire_parse_error_body (body->str, body->len, NULL, &detail, NULL);
+    if (detail != NULL)
+      g_assert_cmpuint (strlen (detail), <=, LK_WIRE_MAX_FIELD_LENGTH);
   }
 
   /* NULL outputs and NULL data are fine. */

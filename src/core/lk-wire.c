@@ -572,13 +572,27 @@ lk_wire_parse_created (const char  *data,
 
 /* Error bodies */
 
-/* A copy of a display string, valid UTF-8, with control characters turned
- * into spaces, or NULL when it is missing, of the wrong type, empty or too long. */
+/* TRUE for characters that must not reach a label as they are: control
+ * characters, line and paragraph separators, and the bidirectional
+ * embedding, override and isolate marks that could reorder a message. */
+static gboolean
+is_unsafe_char (gunichar c)
+{
+  return g_unichar_iscntrl (c) ||
+         c == 0x2028 || c == 0x2029 ||
+         (c >= 0x202a && c <= 0x202e) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+/* A copy of a display string, valid UTF-8, with unsafe characters turned
+ * into spaces, or NULL when it is missing, of the wrong type, empty or too
+ * long. */
 static char *
 dup_display_string (JsonNode *node)
 {
+  g_autofree char *valid = NULL;
   const char *value;
-  char *copy;
+  GString *out;
 
   if (!node_is_type (node, G_TYPE_STRING))
     return NULL;
@@ -588,13 +602,24 @@ dup_display_string (JsonNode *node)
       strnlen (value, LK_WIRE_MAX_FIELD_LENGTH + 1) > LK_WIRE_MAX_FIELD_LENGTH)
     return NULL;
 
-  /* An escape such as \ud800 decodes to bytes that are not UTF-8. */
-  copy = g_utf8_make_valid (value, -1);
-  for (char *p = copy; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
+  /* An escape such as \ud800 decodes to bytes that are not UTF-8; making
+   * them valid may lengthen the text, so the limit is checked again. */
+  valid = g_utf8_make_valid (value, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
 
-  return copy;
+      g_string_append_unichar (out, is_unsafe_char (c) ? ' ' : c);
+    }
+
+  if (out->len > LK_WIRE_MAX_FIELD_LENGTH)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (out, FALSE);
 }
 
 /* "#/name" or "/name" (RFC 6901 pointers) -> "name" */

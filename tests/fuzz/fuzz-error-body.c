@@ -21,8 +21,8 @@ check_display_string (const char *text)
   FUZZ_CHECK (*text != '\0');
   FUZZ_CHECK (g_utf8_validate (text, -1, NULL));
   FUZZ_CHECK (strlen (text) <= LK_WIRE_MAX_FIELD_LENGTH);
-  for (const char *p = text; *p != '\0'; p++)
-    FUZZ_CHECK ((guchar) *p >= 0x20 && *p != 0x7f);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    FUZZ_CHECK (!g_unichar_iscntrl (g_utf8_get_char (p)));
 }
 
 int
