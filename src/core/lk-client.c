@@ -316,10 +316,31 @@ typedef struct {
   GBytes *body;
 } Reply;
 
+/* Replies may hold a token or a new key's secret: wipe them all. */
+static void
+wipe_bytes (GBytes *bytes)
+{
+  gsize size = 0;
+  gpointer data = g_bytes_unref_to_data (bytes, &size);
+
+  explicit_bzero (data, size);
+  g_free (data);
+}
+
+typedef GBytes WipedBytes;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedBytes, wipe_bytes)
+
+static void
+wipe_byte_array (GByteArray *array)
+{
+  explicit_bzero (array->data, array->len);
+  g_byte_array_unref (array);
+}
+
 static void
 reply_free (Reply *reply)
 {
-  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_clear_pointer (&reply->body, wipe_bytes);
   g_free (reply);
 }
 
@@ -372,7 +393,7 @@ request_end_attempt (Request *req)
       g_clear_object (&req->attempt_cancellable);
     }
   g_clear_object (&req->stream);
-  g_clear_pointer (&req->buffer, g_byte_array_unref);
+  g_clear_pointer (&req->buffer, wipe_byte_array);
 }
 
 static void
@@ -625,12 +646,14 @@ static void
 request_got_reply (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(Reply) unused = g_new0 (Reply, 1);
+  GBytes *body;
   guint status;
   guint delay = 0;
   Reply *reply;
 
-  body = g_byte_array_free_to_bytes (g_steal_pointer (&req->buffer));
+  /* Owned by @unused until a reply takes it, so it is wiped either way. */
+  body = unused->body = g_byte_array_free_to_bytes (g_steal_pointer (&req->buffer));
   request_end_attempt (req);
 
   status = soup_message_get_status (req->msg);
@@ -640,9 +663,8 @@ request_got_reply (GTask *task)
    * it may hold the only copy of a new key's secret. */
   if (status >= 200 && status < 300)
     {
-      reply = g_new0 (Reply, 1);
+      reply = g_steal_pointer (&unused);
       reply->status = status;
-      reply->body = g_steal_pointer (&body);
       request_return_reply (task, reply);
       return;
     }
@@ -682,7 +704,7 @@ on_body_read (GObject      *source,
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(WipedBytes) chunk = NULL;
 
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   if (chunk == NULL)
@@ -732,6 +754,7 @@ on_sent (GObject      *source,
   GError *error = NULL;
   SoupMessageHeaders *headers;
   GInputStream *stream;
+  goffset expected = 0;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (stream == NULL)
@@ -742,8 +765,9 @@ on_sent (GObject      *source,
 
   req->stream = stream;
   headers = soup_message_get_response_headers (req->msg);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > LK_WIRE_MAX_REPLY_SIZE)
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    expected = soup_message_headers_get_content_length (headers);
+  if (expected > LK_WIRE_MAX_REPLY_SIZE)
     {
       request_return_error (task,
                             g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
@@ -751,7 +775,8 @@ on_sent (GObject      *source,
       return;
     }
 
-  req->buffer = g_byte_array_new ();
+  /* Sized up front: growing it would leave copies of a secret behind. */
+  req->buffer = g_byte_array_sized_new ((guint) MAX (expected, 4096));
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                    req->attempt_cancellable, on_body_read, task);
 }
