@@ -12,6 +12,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "LkSim"
+
 #include "config.h"
 
 #include <string.h>
@@ -373,7 +375,7 @@ delete_key (LkSimulator *self,
 
   g_assert (index < self->keys->len && g_ptr_array_index (self->keys, index) == key);
   unindex_key (self, key);
-  g_ptr_array_remove_index (self->keys, index);
+  g_ptr_array_steal_index (self->keys, index);
 }
 
 /* Expired keys are deleted, as the platform does.  Cheap when nothing
@@ -1554,7 +1556,9 @@ lk_simulator_start (LkSimulator      *self,
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GInetAddress) loopback = NULL;
-  SoupServerListenOptions options = SOUP_SERVER_LISTEN_IPV4_ONLY;
+  /* The address is 127.0.0.1 itself, so no IPV4_ONLY (listen() refuses
+   * family options with an address). */
+  SoupServerListenOptions options = 0;
   GSList *uris;
 
   g_return_val_if_fail (LK_IS_SIMULATOR (self), FALSE);
