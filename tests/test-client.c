@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "lk-client.h"
 #include "lk-credential-store.h"
@@ -1413,6 +1414,190 @@ test_plain_http_refused (void)
 }
 
 /* ------------------------------------------------------------------------
+ * A hand-made platform, for what the simulator does not do
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+  SoupServer *server;
+  char       *base;
+  char       *token_url;
+  char       *authorization;   /* of the last token request */
+  char       *content_type;
+  char       *form;
+  char       *bearer;          /* Authorization of the last API request */
+  const char *whoami_mode;     /* "huge", "huge-chunked", "redirect", "ok" */
+} Fake;
+
+static void
+fake_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Fake *fake = user_data;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  if (g_str_equal (path, LK_WIRE_PATH_TOKEN))
+    {
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+      g_autofree char *reply = lk_wire_build_token_reply ("fake-token-0123", 600);
+
+      g_free (fake->authorization);
+      fake->authorization = g_strdup (soup_message_headers_get_one (request, "Authorization"));
+      g_free (fake->content_type);
+      fake->content_type = g_strdup (soup_message_headers_get_content_type (request, NULL));
+      g_free (fake->form);
+      fake->form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
+      return;
+    }
+
+  g_free (fake->bearer);
+  fake->bearer = g_strdup (soup_message_headers_get_one (request, "Authorization"));
+
+  if (g_str_equal (fake->whoami_mode, "huge"))
+    {
+      gsize size = LK_WIRE_MAX_REPLY_SIZE + 1;
+      char *data = g_malloc (size);
+
+      memset (data, ' ', size);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, data, size);
+    }
+  else if (g_str_equal (fake->whoami_mode, "huge-chunked"))
+    {
+      SoupMessageBody *body = soup_server_message_get_response_body (msg);
+      gsize chunk = 1024 * 1024;
+      char *data = g_malloc (chunk);
+
+      memset (data, ' ', chunk);
+      soup_message_headers_set_encoding (response, SOUP_ENCODING_CHUNKED);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      for (gsize sent = 0; sent <= LK_WIRE_MAX_REPLY_SIZE; sent += chunk)
+        soup_message_body_append (body, SOUP_MEMORY_COPY, data, chunk);
+      soup_message_body_complete (body);
+      g_free (data);
+    }
+  else if (g_str_equal (fake->whoami_mode, "redirect"))
+    {
+      g_autofree char *elsewhere = g_strconcat (fake->base, "/elsewhere", NULL);
+
+      soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, elsewhere);
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static Fake *
+fake_new (void)
+{
+  Fake *fake = g_new0 (Fake, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  GSList *uris;
+
+  fake->whoami_mode = "ok";
+  fake->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fake->server, NULL, fake_handler, fake, NULL);
+  g_assert_true (soup_server_listen (fake->server, address, 0, &error));
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (fake->server);
+  g_assert_nonnull (uris);
+  fake->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  fake->token_url = g_strconcat (fake->base, LK_WIRE_PATH_TOKEN, NULL);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return fake;
+}
+
+static void
+fake_free (Fake *fake)
+{
+  soup_server_disconnect (fake->server);
+  g_assert_finalize_object (fake->server);
+  g_free (fake->base);
+  g_free (fake->token_url);
+  g_free (fake->authorization);
+  g_free (fake->content_type);
+  g_free (fake->form);
+  g_free (fake->bearer);
+  g_free (fake);
+}
+
+static LkClient *
+fake_client (Fake *fake)
+{
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  LkClient *client;
+
+  platform = lk_platform_new_custom (fake->base, fake->token_url, NULL, &error);
+  g_assert_no_error (error);
+  client = lk_client_new (platform);
+  lk_client_set_credentials (client, "client:id", "s3cret+/=");
+  lk_client_set_timeout (client, 10);
+  return client;
+}
+
+static void
+test_wire_token_request (void)
+{
+  Fake *fake = fake_new ();
+  LkClient *client = fake_client (fake);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *encoded = NULL;
+
+  /* The whoami fails (404 here); the token request is what matters. */
+  g_assert_null (sign_in (client, &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NOT_FOUND);
+
+  encoded = g_base64_encode ((const guchar *) "client:id:s3cret+/=", strlen ("client:id:s3cret+/="));
+  expected = g_strconcat ("Basic ", encoded, NULL);
+  g_assert_cmpstr (fake->authorization, ==, expected);
+  g_assert_cmpstr (fake->content_type, ==, "application/x-www-form-urlencoded");
+  g_assert_cmpstr (fake->form, ==, "grant_type=client_credentials");
+  g_assert_cmpstr (fake->bearer, ==, "Bearer fake-token-0123");
+
+  g_assert_finalize_object (client);
+  fake_free (fake);
+}
+
+static void
+test_error_too_large (void)
+{
+  Fake *fake = fake_new ();
+  LkClient *client = fake_client (fake);
+  g_autoptr(GError) error = NULL;
+
+  fake->whoami_mode = "huge";
+  g_assert_null (sign_in (client, &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY);
+  g_clear_error (&error);
+
+  /* Without a Content-Length, counted as it arrives. */
+  fake->whoami_mode = "huge-chunked";
+  g_assert_null (sign_in (client, &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY);
+  g_clear_error (&error);
+
+  /* Credentials never follow a redirect. */
+  fake->whoami_mode = "redirect";
+  g_assert_null (sign_in (client, &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY);
+
+  g_assert_finalize_object (client);
+  fake_free (fake);
+}
+
+/* ------------------------------------------------------------------------
  * Secret hygiene of the debug log
  * ------------------------------------------------------------------------ */
 
@@ -1602,6 +1787,9 @@ main (int   argc,
   FIXTURE_TEST ("/lk/client/cancel/list", test_cancel_list);
   FIXTURE_TEST ("/lk/client/cancel/dispose", test_cancel_dispose);
   FIXTURE_TEST ("/lk/client/cancel/token-wait", test_cancel_token_wait);
+
+  g_test_add_func ("/lk/client/wire/token-request", test_wire_token_request);
+  g_test_add_func ("/lk/client/error/too-large", test_error_too_large);
 
   g_test_add_func ("/lk/client/tls/ca-file", test_tls);
   g_test_add_func ("/lk/client/tls/plain-http-refused", test_plain_http_refused);
