@@ -314,6 +314,16 @@ test_token (void)
 
   g_assert_true (g_str_has_prefix (lk_simulator_get_base_url (sim), "http://127.0.0.1:"));
   g_assert_true (g_str_has_prefix (bearer, "Bearer "));
+  {
+    g_autoptr(LkPlatform) platform = lk_simulator_get_platform (sim);
+    g_autofree char *token_url = lk_simulator_get_token_url (sim);
+
+    g_assert_nonnull (platform);
+    g_assert_cmpint (lk_platform_get_region (platform), ==, LK_REGION_CUSTOM);
+    g_assert_cmpstr (lk_platform_get_api_base (platform), ==, lk_simulator_get_base_url (sim));
+    g_assert_cmpstr (lk_platform_get_token_url (platform), ==, token_url);
+    g_assert_null (lk_platform_get_ca_file (platform));
+  }
   g_assert_cmpuint (strlen (bearer), >, 7 + 32);
 
   /* Wrong secret, unknown client, no credentials: 401 invalid_client */
