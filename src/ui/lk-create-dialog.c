@@ -50,6 +50,8 @@ struct _LkCreateDialog
   GtkLabel             *expiry_error;
   AdwActionRow         *preset_scanner_row;
   AdwActionRow         *preset_read_only_row;
+  GtkImage             *preset_scanner_icon;
+  GtkImage             *preset_read_only_icon;
   AdwExpanderRow       *task_row;
   GtkWidget            *empty_box;
   GtkLabel             *empty_label;
@@ -252,10 +254,12 @@ format_expiry (gint64 now,
                gint64 expires_at)
 {
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (expires_at);
-  g_autofree char *date = g_date_time_format (when, "%Y-%m-%d");
+  /* Translators: the expiry date of a new key, in g_date_time_format()
+   * syntax; the same as the dates in the list of keys */
+  g_autofree char *date = g_date_time_format (when, _("%b %-d, %Y"));
   g_autofree char *relative = lk_time_describe_expiry (now, expires_at);
 
-  /* Translators: "2027-02-25 (in 90 days)" */
+  /* Translators: "Feb 25, 2027 (in 90 days)" */
   return g_strdup_printf (_("%s (%s)"), date, relative);
 }
 
@@ -311,10 +315,29 @@ on_task_toggled (LkCreateDialog *self)
   lk_permission_grid_set_permissions (self->grid, &permissions);
 }
 
+/* A check on the preset the grid matches, an arrow on the others. */
+static void
+mark_preset (GtkImage            *icon,
+             LkPreset             preset,
+             const LkPermissions *permissions)
+{
+  LkPermissions preset_permissions = { { 0 } };
+  gboolean matches;
+
+  lk_preset_apply (preset, &preset_permissions);
+  matches = lk_permissions_equal (&preset_permissions, permissions);
+  gtk_image_set_from_icon_name (icon, matches ? "object-select-symbolic" : "go-next-symbolic");
+  set_css_class (GTK_WIDGET (icon), "accent", matches);
+}
+
 static void
 on_grid_changed (LkCreateDialog *self)
 {
-  gboolean empty = lk_permissions_is_empty (lk_permission_grid_get_permissions (self->grid));
+  const LkPermissions *permissions = lk_permission_grid_get_permissions (self->grid);
+  gboolean empty = lk_permissions_is_empty (permissions);
+
+  mark_preset (self->preset_scanner_icon, LK_PRESET_MODEL_SCANNER_HYBRID, permissions);
+  mark_preset (self->preset_read_only_icon, LK_PRESET_READ_ONLY, permissions);
 
   /* The confirmation is for this empty choice only. */
   if (!empty)
@@ -815,6 +838,8 @@ lk_create_dialog_class_init (LkCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, expiry_error);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, preset_scanner_row);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, preset_read_only_row);
+  gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, preset_scanner_icon);
+  gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, preset_read_only_icon);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, task_row);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, empty_box);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, empty_label);

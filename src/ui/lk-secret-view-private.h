@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Writes the ID and secret to @file (mode 0600), as "Save to File…" does
- * after its file chooser. */
+ * after its file chooser; on success the secret counts as saved. */
 void     lk_secret_view_save_to_file_async  (LkSecretView        *self,
                                              GFile               *file,
                                              GCancellable        *cancellable,

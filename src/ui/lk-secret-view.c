@@ -347,7 +347,16 @@ on_save_mode_checked (GObject      *source,
       return;
     }
 
-  g_task_return_boolean (task, TRUE);
+  /* Now the secret exists somewhere else. */
+  if (!g_task_return_error_if_cancelled (task))
+    {
+      LkSecretView *self = g_task_get_source_object (task);
+
+      g_free (self->saved_path);
+      self->saved_path = g_file_get_parse_name (G_FILE (source));
+      update_status (self);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 static void
@@ -494,7 +503,6 @@ on_file_saved (GObject      *source,
                gpointer      user_data)
 {
   LkSecretView *self = LK_SECRET_VIEW (source);
-  g_autoptr(GFile) file = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!lk_secret_view_save_to_file_finish (self, result, &error))
@@ -510,9 +518,6 @@ on_file_saved (GObject      *source,
       return;
     }
 
-  g_free (self->saved_path);
-  self->saved_path = g_file_get_parse_name (file);
-  update_status (self);
   toast (self, _("Saved to file"));
 }
 
@@ -522,7 +527,7 @@ save_to_file (LkSecretView *self,
 {
   /* The GTask keeps self alive until the write is done. */
   lk_secret_view_save_to_file_async (self, file, self->cancellable,
-                                     on_file_saved, g_object_ref (file));
+                                     on_file_saved, NULL);
 }
 
 static void
