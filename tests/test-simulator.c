@@ -989,6 +989,22 @@ test_faults (void)
     g_assert_cmpint (g_get_monotonic_time () - start, >=, 400 * 1000);
   }
 
+  /* Latency beyond the client's timeout: the client gives up; the late
+   * reply to a closed connection harms nothing */
+  lk_simulator_add_fault (sim, "GET", LK_WIRE_PATH_WHOAMI, LK_SIM_FAULT_LATENCY, 1500, 1);
+  {
+    g_autoptr(SoupSession) impatient = soup_session_new_with_options ("timeout", 1, NULL);
+    g_autoptr(Reply) reply = api_get (impatient, sim, bearer, LK_WIRE_PATH_WHOAMI);
+
+    g_assert_error (reply->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+    lk_test_spin (1000);
+  }
+  {
+    g_autoptr(Reply) reply = api_get (session, sim, bearer, LK_WIRE_PATH_WHOAMI);
+
+    g_assert_cmpuint (reply->status, ==, 200);
+  }
+
   /* Truncated body: the client sees a broken reply; the create happened */
   lk_simulator_add_fault (sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_TRUNCATED_BODY, 0, 1);
   {
@@ -1054,7 +1070,7 @@ test_faults (void)
   }
 
   /* Counters */
-  g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_WHOAMI), ==, 12);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_WHOAMI), ==, 14);
   g_assert_cmpuint (lk_simulator_count_requests (sim, "DELETE", NULL), ==, 1);
   g_assert_cmpuint (lk_simulator_count_requests (sim, NULL, LK_WIRE_PATH_TOKEN), ==, 1);
   g_assert_cmpuint (lk_simulator_count_requests (sim, "PUT", NULL), ==, 0);

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/random.h>
 #include <libsoup/soup.h>
 
 #include "lk-error.h"
@@ -213,21 +214,44 @@ digest_equal (const guint8 *a,
   return diff == 0;
 }
 
+/* Bytes for tokens and secrets come from the kernel's CSPRNG; the GRand
+ * (seeded from /dev/urandom too) only makes identifiers. */
+static void
+random_bytes (LkSimulator *self,
+              guint8      *out,
+              gsize        length)
+{
+  gsize filled = 0;
+
+  while (filled < length)
+    {
+      ssize_t n = getrandom (out + filled, length - filled, 0);
+
+      if (n <= 0)
+        break;
+      filled += (gsize) n;
+    }
+
+  for (; filled < length; filled++)
+    out[filled] = g_rand_int (self->rand) & 0xff;
+}
+
 static char *
 random_hex (LkSimulator *self,
             guint        n_bytes)
 {
   static const char digits[] = "0123456789abcdef";
+  g_autofree guint8 *bytes = g_malloc (n_bytes);
   char *out = g_malloc (n_bytes * 2 + 1);
 
+  random_bytes (self, bytes, n_bytes);
   for (guint i = 0; i < n_bytes; i++)
     {
-      guint8 byte = g_rand_int (self->rand) & 0xff;
-
-      out[i * 2] = digits[byte >> 4];
-      out[i * 2 + 1] = digits[byte & 0xf];
+      out[i * 2] = digits[bytes[i] >> 4];
+      out[i * 2 + 1] = digits[bytes[i] & 0xf];
     }
   out[n_bytes * 2] = '\0';
+  explicit_bzero (bytes, n_bytes);
 
   return out;
 }
@@ -247,16 +271,26 @@ random_uuid (LkSimulator *self,
               0x8000 | (w[2] >> 16 & 0x3fff), w[2] & 0xffff, w[3]);
 }
 
+/* 48 characters of [A-Za-z0-9]: about 285 bits. */
 static char *
 random_secret (LkSimulator *self)
 {
   static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  guint8 bytes[64];
   char *out = g_malloc (49);
+  guint n = 0;
 
-  for (guint i = 0; i < 48; i++)
-    out[i] = alphabet[g_rand_int_range (self->rand, 0, sizeof alphabet - 1)];
+  while (n < 48)
+    {
+      random_bytes (self, bytes, sizeof bytes);
+      /* 62 * 4 = 248: rejecting 248..255 keeps every character equally likely */
+      for (guint i = 0; i < sizeof bytes && n < 48; i++)
+        if (bytes[i] < 248)
+          out[n++] = alphabet[bytes[i] % 62];
+    }
   out[48] = '\0';
+  explicit_bzero (bytes, sizeof bytes);
 
   return out;
 }
@@ -1100,6 +1134,20 @@ take_fault (LkSimulator *self,
   return FALSE;
 }
 
+typedef struct {
+  char  *data;
+  gsize  length;
+} SimWipe;
+
+static void
+sim_wipe_free (gpointer data)
+{
+  SimWipe *wipe = data;
+
+  wipe_free (wipe->data, wipe->length);
+  g_free (wipe);
+}
+
 static void
 apply_reply (SoupServerMessage *msg,
              SimReply          *reply)
@@ -1119,9 +1167,19 @@ apply_reply (SoupServerMessage *msg,
     soup_message_headers_replace (headers, "Location", reply->location);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
 
+  /* The body moves to the message as bytes that are wiped when libsoup
+   * frees them: a create's reply holds the new key's secret. */
   if (reply->body != NULL)
-    soup_server_message_set_response (msg, reply->content_type, SOUP_MEMORY_COPY,
-                                      reply->body, reply->length);
+    {
+      SimWipe *wipe = g_new0 (SimWipe, 1);
+      g_autoptr(GBytes) bytes = NULL;
+
+      wipe->data = g_steal_pointer (&reply->body);
+      wipe->length = reply->length;
+      bytes = g_bytes_new_with_free_func (wipe->data, wipe->length, sim_wipe_free, wipe);
+      soup_message_headers_set_content_type (headers, reply->content_type, NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+    }
 }
 
 static void
