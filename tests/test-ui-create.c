@@ -155,7 +155,8 @@ close_dialog (LkCreateDialog *dialog)
   lk_test_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_null (lk_create_dialog_get_created (dialog));
-  g_object_unref (dialog);
+  /* Nothing keeps the dialog (and what it showed) alive. */
+  g_assert_finalize_object (dialog);
 }
 
 static void
@@ -514,6 +515,11 @@ test_empty_needs_confirmation (void)
   }
 
   gtk_check_button_set_active (confirm, TRUE);
+  /* The summary says what the platform will grant. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (DIALOG_CHILD (dialog, "summary_permissions_row")), "All permissions"));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.back", NULL);
+  g_assert_true (gtk_check_button_get_active (confirm));
   create_through_dialog (dialog);
   on_platform = lk_simulator_find_key_by_name (sim, "Everything key");
   g_assert_nonnull (on_platform);
@@ -566,6 +572,36 @@ test_create_error_keeps_form (void)
   create_through_dialog (dialog);
   close_dialog (dialog);
   lk_secret_free (g_steal_pointer (&added_secret));
+}
+
+static void
+test_create_cancel (void)
+{
+  g_autoptr(LkCredentialStore) store = lk_memory_store_new ();
+  g_autoptr(LkClient) client = new_signed_in_client (store);
+  LkCreateDialog *dialog = open_dialog (client);
+
+  set_name (dialog, "Slow platform");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
+  lk_simulator_add_fault (sim, "POST", NULL, LK_SIM_FAULT_LATENCY, 2000, 1);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
+  g_assert_cmpstr (page_of (dialog), ==, "working");
+  /* Create is not offered twice while one is on its way. */
+  g_assert_false (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
+  lk_test_spin (100);
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.cancel", NULL);
+  g_assert_cmpstr (page_of (dialog), ==, "summary");
+  g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (DIALOG_CHILD (dialog, "name_row"))), ==, "Slow platform");
+  /* The late reply of the cancelled create changes nothing. */
+  lk_test_spin (2500);
+  g_assert_cmpstr (page_of (dialog), ==, "summary");
+  g_assert_null (lk_create_dialog_get_created (dialog));
+  lk_simulator_clear_faults (sim);
+
+  close_dialog (dialog);
 }
 
 /* ---- The keyring failure path ---- */
@@ -859,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-create/create/tasks", test_create_with_tasks);
   g_test_add_func ("/lk/ui-create/create/empty-needs-confirmation", test_empty_needs_confirmation);
   g_test_add_func ("/lk/ui-create/create/errors-keep-form", test_create_error_keeps_form);
+  g_test_add_func ("/lk/ui-create/create/cancel", test_create_cancel);
   g_test_add_func ("/lk/ui-create/keyring/failure-retry", test_keyring_failure);
   g_test_add_func ("/lk/ui-create/keyring/failure-saved-elsewhere", test_keyring_failure_saved_elsewhere);
   g_test_add_func ("/lk/ui-create/keyring/save-to-file", test_save_to_file);
