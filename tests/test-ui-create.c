@@ -75,6 +75,10 @@ static LkCreateDialog *
 open_dialog (LkClient *client)
 {
   LkCreateDialog *dialog = lk_create_dialog_new (NULL, client);
+  const char *width = g_getenv ("LK_SCREENSHOT_WIDTH");
+
+  if (width != NULL)
+    gtk_window_set_default_size (GTK_WINDOW (dialog), atoi (width), 640);
 
   gtk_window_present (GTK_WINDOW (dialog));
   lk_test_spin (50);
