@@ -611,6 +611,12 @@ test_create_cancel (void)
 /* ---- The keyring failure path ---- */
 
 static gboolean
+widget_is_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static gboolean
 is_stored (gpointer data)
 {
   LkCreatedKey *created = data;
@@ -657,7 +663,7 @@ test_keyring_failure (void)
 
   /* Retry while still failing: still refused. */
   g_signal_emit_by_name (VIEW_CHILD (view, "retry_button"), "clicked");
-  lk_test_spin (300);
+  g_assert_true (lk_test_wait_until (widget_is_sensitive, VIEW_CHILD (view, "retry_button"), WAIT_MS));
   g_assert_false (created->stored);
   g_assert_false (lk_secret_view_get_secret_safe (view));
 
