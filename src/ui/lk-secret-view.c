@@ -192,6 +192,9 @@ show_secret (LkSecretView *self,
     {
       gtk_label_set_text (self->secret_label, self->created->client_secret);
       gtk_label_set_selectable (self->secret_label, TRUE);
+      /* Shown: a screen reader reads it, as the eye does. */
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->secret_label),
+                                     GTK_ACCESSIBLE_PROPERTY_LABEL);
       gtk_button_set_icon_name (GTK_BUTTON (self->reveal_button), "view-conceal-symbolic");
       tooltip = _("Hide Secret");
     }
@@ -199,6 +202,10 @@ show_secret (LkSecretView *self,
     {
       gtk_label_set_selectable (self->secret_label, FALSE);
       gtk_label_set_text (self->secret_label, self->created ? HIDDEN_SECRET : "");
+      /* Not two dozen "black circle"s for a screen reader. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->secret_label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Hidden"),
+                                      -1);
       gtk_button_set_icon_name (GTK_BUTTON (self->reveal_button), "view-reveal-symbolic");
       tooltip = _("Show Secret");
     }
