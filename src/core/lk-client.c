@@ -323,7 +323,9 @@ wipe_bytes (GBytes *bytes)
   gsize size = 0;
   gpointer data = g_bytes_unref_to_data (bytes, &size);
 
-  explicit_bzero (data, size);
+  /* An empty reply comes back as NULL data. */
+  if (data != NULL)
+    explicit_bzero (data, size);
   g_free (data);
 }
 
@@ -333,7 +335,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedBytes, wipe_bytes)
 static void
 wipe_byte_array (GByteArray *array)
 {
-  explicit_bzero (array->data, array->len);
+  if (array->data != NULL)
+    explicit_bzero (array->data, array->len);
   g_byte_array_unref (array);
 }
 
