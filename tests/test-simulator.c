@@ -1045,6 +1045,23 @@ test_faults (void)
     g_assert_cmpuint (lk_simulator_get_n_keys (sim), ==, n_before + 1);
   }
 
+  /* A GET dropped on a reused connection: libsoup itself sends an
+   * idempotent request again once, so the client sees the second reply */
+  lk_simulator_add_fault (sim, "GET", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_DROP_AFTER_COMMIT, 0, 1);
+  {
+    guint gets_before = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
+    g_autoptr(Reply) reply = api_get (session, sim, bearer, LK_WIRE_PATH_KEYS);
+    guint n_gets = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS) - gets_before;
+
+    if (reply->error == NULL)
+      {
+        g_assert_cmpuint (reply->status, ==, 200);
+        g_assert_cmpuint (n_gets, ==, 2);
+      }
+    else
+      g_assert_cmpuint (n_gets, ==, 1);
+  }
+
   /* No reply at all: the client's own timeout ends the wait */
   lk_simulator_add_fault (sim, "DELETE", NULL, LK_SIM_FAULT_NO_REPLY, 0, 1);
   {
