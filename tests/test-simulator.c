@@ -1062,6 +1062,25 @@ test_faults (void)
       g_assert_cmpuint (n_gets, ==, 1);
   }
 
+  /* The same for a DELETE: the first request deletes, the second finds
+   * nothing */
+  lk_simulator_add_fault (sim, "DELETE", NULL, LK_SIM_FAULT_DROP_AFTER_COMMIT, 0, 1);
+  {
+    g_autoptr(LkApiKey) doomed = lk_simulator_add_key (sim, "Dropped delete", NULL, 0, NULL);
+    g_autoptr(Reply) reply = api_delete (session, sim, bearer, lk_api_key_get_id (doomed));
+    guint n_deletes = lk_simulator_count_requests (sim, "DELETE", NULL);
+    g_autoptr(LkApiKey) gone = lk_simulator_lookup_key (sim, lk_api_key_get_id (doomed));
+
+    g_assert_null (gone);
+    if (reply->error == NULL)
+      {
+        assert_error_body (reply, 404, NULL, NULL);
+        g_assert_cmpuint (n_deletes, ==, 2);
+      }
+    else
+      g_assert_cmpuint (n_deletes, ==, 1);
+  }
+
   /* No reply at all: the client's own timeout ends the wait */
   lk_simulator_add_fault (sim, "DELETE", NULL, LK_SIM_FAULT_NO_REPLY, 0, 1);
   {
@@ -1088,7 +1107,7 @@ test_faults (void)
 
   /* Counters */
   g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_WHOAMI), ==, 14);
-  g_assert_cmpuint (lk_simulator_count_requests (sim, "DELETE", NULL), ==, 1);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "DELETE", NULL), >=, 2);
   g_assert_cmpuint (lk_simulator_count_requests (sim, NULL, LK_WIRE_PATH_TOKEN), ==, 1);
   g_assert_cmpuint (lk_simulator_count_requests (sim, "PUT", NULL), ==, 0);
 }
