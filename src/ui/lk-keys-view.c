@@ -87,6 +87,10 @@ static GQuark haystack_quark;
 static GQuark list_item_quark;
 /* The GBinding of the keyring cell. */
 static GQuark binding_quark;
+/* Per-key cached collation key of the name, made once per key: a
+ * GtkStringSorter would make 10,000 of them again on every keystroke that
+ * widens the search. */
+static GQuark name_key_quark;
 
 static char *
 fold_text (const char *text)
@@ -592,53 +596,6 @@ on_search_mode_changed (LkKeysView *self)
 
 /* ---- Cells ---- */
 
-static void
-setup_label (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  const char *css_class = user_data;
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (css_class != NULL)
-    {
-      g_auto (GStrv) classes = g_strsplit (css_class, " ", -1);
-
-      for (guint i = 0; classes[i] != NULL; i++)
-        gtk_widget_add_css_class (label, classes[i]);
-    }
-
-  g_object_set_qdata (G_OBJECT (label), list_item_quark, item);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_name (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
-{
-  LkApiKey *key = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-
-  gtk_label_set_text (label, lk_api_key_get_name (key));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), lk_api_key_get_name (key));
-}
-
-static void
-bind_client_id (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  LkApiKey *key = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-
-  gtk_label_set_text (GTK_LABEL (label), lk_api_key_get_client_id (key));
-  gtk_widget_set_tooltip_text (label, lk_api_key_get_client_id (key));
-}
-
 static char *
 format_date (gint64 unix_time)
 {
@@ -655,22 +612,138 @@ format_date (gint64 unix_time)
   return g_date_time_format (date, _("%b %-d, %Y"));
 }
 
+static char *
+name_tooltip (LkApiKey *key)
+{
+  return g_strdup (lk_api_key_get_name (key));
+}
+
+static char *
+client_id_tooltip (LkApiKey *key)
+{
+  return g_strdup (lk_api_key_get_client_id (key));
+}
+
+static char *
+created_tooltip (LkApiKey *key)
+{
+  if (lk_api_key_get_created_by (key) == NULL)
+    return NULL;
+
+  /* Translators: %s is who created the key (a user or another key) */
+  return g_strdup_printf (_("Created by %s"), lk_api_key_get_created_by (key));
+}
+
+static char *
+expires_tooltip (LkApiKey *key)
+{
+  g_autofree char *date = format_date (lk_api_key_get_expires_at (key));
+
+  if (date == NULL)
+    return NULL;
+
+  /* Translators: tooltip of the Expires column; %s is a date */
+  return g_strdup_printf (_("Expires on %s"), date);
+}
+
+static char *
+permissions_tooltip (LkApiKey *key)
+{
+  return lk_permissions_to_summary (lk_api_key_get_permissions (key));
+}
+
+/* How a column's label looks, and what its tooltip says.  Tooltips are
+ * asked for when shown: setting one on every bind would ask the display
+ * server for the pointer each time, for every row of every page. */
+typedef struct {
+  const char *css_classes;
+  char     *(*tooltip) (LkApiKey *key);
+} CellSpec;
+
+static const CellSpec name_cell = { NULL, name_tooltip };
+static const CellSpec client_id_cell = { "client-id dim-label", client_id_tooltip };
+static const CellSpec created_cell = { "numeric", created_tooltip };
+static const CellSpec expires_cell = { NULL, expires_tooltip };
+static const CellSpec permissions_cell = { NULL, permissions_tooltip };
+
+static gboolean
+on_cell_query_tooltip (GtkWidget  *widget,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  const CellSpec *spec = user_data;
+  GtkListItem *item = g_object_get_qdata (G_OBJECT (widget), list_item_quark);
+  LkApiKey *key = item ? gtk_list_item_get_item (item) : NULL;
+  g_autofree char *text = NULL;
+
+  if (key == NULL || spec->tooltip == NULL)
+    return FALSE;
+
+  text = spec->tooltip (key);
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+setup_label (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  const CellSpec *spec = user_data;
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (spec->css_classes != NULL)
+    {
+      g_auto (GStrv) classes = g_strsplit (spec->css_classes, " ", -1);
+
+      for (guint i = 0; classes[i] != NULL; i++)
+        gtk_widget_add_css_class (label, classes[i]);
+    }
+
+  g_object_set_qdata (G_OBJECT (label), list_item_quark, item);
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_cell_query_tooltip), (gpointer) spec);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_name (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  LkApiKey *key = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), lk_api_key_get_name (key));
+}
+
+static void
+bind_client_id (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  LkApiKey *key = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), lk_api_key_get_client_id (key));
+}
+
 static void
 bind_created (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
   LkApiKey *key = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   g_autofree char *date = format_date (lk_api_key_get_created_at (key));
-  g_autofree char *tooltip = NULL;
 
-  gtk_label_set_text (label, date ? date : "—");
-
-  if (lk_api_key_get_created_by (key) != NULL)
-    /* Translators: %s is who created the key (a user or another key) */
-    tooltip = g_strdup_printf (_("Created by %s"), lk_api_key_get_created_by (key));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), date ? date : "—");
 }
 
 static void
@@ -682,7 +755,7 @@ bind_expires (GtkSignalListItemFactory *factory,
   LkApiKey *key = gtk_list_item_get_item (item);
   GtkWidget *label = gtk_list_item_get_child (item);
   gint64 expires_at = lk_api_key_get_expires_at (key);
-  int days = lk_api_key_get_days_until_expiry (key);
+  int days;
 
   gtk_widget_remove_css_class (label, "warning");
   gtk_widget_remove_css_class (label, "error");
@@ -690,20 +763,16 @@ bind_expires (GtkSignalListItemFactory *factory,
   if (expires_at == 0)
     {
       gtk_label_set_text (GTK_LABEL (label), C_("expiry", "Never"));
-      gtk_widget_set_tooltip_text (label, NULL);
       return;
     }
   else
     {
       g_autofree char *text = lk_time_describe_expiry (lk_time_now (), expires_at);
-      g_autofree char *date = format_date (expires_at);
-      /* Translators: tooltip of the Expires column; %s is a date */
-      g_autofree char *tooltip = g_strdup_printf (_("Expires on %s"), date ? date : "");
 
       gtk_label_set_text (GTK_LABEL (label), text);
-      gtk_widget_set_tooltip_text (label, tooltip);
     }
 
+  days = lk_api_key_get_days_until_expiry (key);
   if (days <= 0)
     gtk_widget_add_css_class (label, "error");
   else if (days <= (int) MIN (self->expiry_warning_days, (guint) G_MAXINT))
@@ -716,11 +785,9 @@ bind_permissions (GtkSignalListItemFactory *factory,
                   gpointer                  user_data)
 {
   LkApiKey *key = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
   g_autofree char *summary = lk_permissions_to_summary (lk_api_key_get_permissions (key));
 
-  gtk_label_set_text (GTK_LABEL (label), summary);
-  gtk_widget_set_tooltip_text (label, summary);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), summary);
 }
 
 static void
@@ -785,6 +852,45 @@ set_factory (GtkColumnViewColumn *column,
 }
 
 /* ---- Sorters ---- */
+
+static const char *
+name_collation_key (LkApiKey *key)
+{
+  const char *collation_key = g_object_get_qdata (G_OBJECT (key), name_key_quark);
+
+  if (collation_key == NULL)
+    {
+      g_autofree char *folded = g_utf8_casefold (lk_api_key_get_name (key), -1);
+      char *made = g_utf8_collate_key (folded, -1);
+
+      g_object_set_qdata_full (G_OBJECT (key), name_key_quark, made, g_free);
+      collation_key = made;
+    }
+
+  return collation_key;
+}
+
+static int
+compare_name (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  int cmp = strcmp (name_collation_key ((LkApiKey *) a), name_collation_key ((LkApiKey *) b));
+
+  return cmp < 0 ? GTK_ORDERING_SMALLER : cmp > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+static int
+compare_client_id (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  /* Client IDs are ASCII tokens: byte order is their order. */
+  int cmp = g_strcmp0 (lk_api_key_get_client_id ((LkApiKey *) a),
+                       lk_api_key_get_client_id ((LkApiKey *) b));
+
+  return cmp < 0 ? GTK_ORDERING_SMALLER : cmp > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
 
 static int
 compare_expiry (gconstpointer a,
@@ -859,8 +965,8 @@ set_sorters (LkKeysView *self)
   g_autoptr (GtkSorter) permissions = NULL;
   g_autoptr (GtkSorter) keyring = NULL;
 
-  name = GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (LK_TYPE_API_KEY, NULL, "name")));
-  client_id = GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (LK_TYPE_API_KEY, NULL, "client-id")));
+  name = GTK_SORTER (gtk_custom_sorter_new (compare_name, NULL, NULL));
+  client_id = GTK_SORTER (gtk_custom_sorter_new (compare_client_id, NULL, NULL));
   created = GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (LK_TYPE_API_KEY, NULL, "created-at")));
   expires = GTK_SORTER (gtk_custom_sorter_new (compare_expiry, NULL, NULL));
   permissions = GTK_SORTER (gtk_custom_sorter_new (compare_permissions, NULL, NULL));
@@ -1012,8 +1118,11 @@ lk_keys_view_set_search_text (LkKeysView *self,
 
   if (text != NULL && text[0] != '\0')
     gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  /* Apply once, now, rather than for the cleared entry and again after
+   * the entry's delay. */
+  g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
-  /* Apply now rather than after the entry's delay. */
+  g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
   on_search_changed (self);
 }
 
@@ -1186,6 +1295,7 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   haystack_quark = g_quark_from_static_string ("lk-keys-view-haystack");
   list_item_quark = g_quark_from_static_string ("lk-keys-view-list-item");
   binding_quark = g_quark_from_static_string ("lk-keys-view-binding");
+  name_key_quark = g_quark_from_static_string ("lk-keys-view-name-key");
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,
@@ -1286,15 +1396,15 @@ lk_keys_view_init (LkKeysView *self)
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_filtered_items_changed), self, G_CONNECT_SWAPPED);
 
-  set_factory (self->name_column, G_CALLBACK (setup_label), NULL,
+  set_factory (self->name_column, G_CALLBACK (setup_label), (gpointer) &name_cell,
                G_CALLBACK (bind_name), NULL, self);
-  set_factory (self->client_id_column, G_CALLBACK (setup_label), (gpointer) "client-id dim-label",
+  set_factory (self->client_id_column, G_CALLBACK (setup_label), (gpointer) &client_id_cell,
                G_CALLBACK (bind_client_id), NULL, self);
-  set_factory (self->created_column, G_CALLBACK (setup_label), (gpointer) "numeric",
+  set_factory (self->created_column, G_CALLBACK (setup_label), (gpointer) &created_cell,
                G_CALLBACK (bind_created), NULL, self);
-  set_factory (self->expires_column, G_CALLBACK (setup_label), NULL,
+  set_factory (self->expires_column, G_CALLBACK (setup_label), (gpointer) &expires_cell,
                G_CALLBACK (bind_expires), NULL, self);
-  set_factory (self->permissions_column, G_CALLBACK (setup_label), NULL,
+  set_factory (self->permissions_column, G_CALLBACK (setup_label), (gpointer) &permissions_cell,
                G_CALLBACK (bind_permissions), NULL, self);
   set_factory (self->keyring_column, G_CALLBACK (setup_keyring), NULL,
                G_CALLBACK (bind_keyring), G_CALLBACK (unbind_keyring), self);
