@@ -378,6 +378,7 @@ typedef struct {
   gboolean      timed_out;
   GInputStream *stream;
   GByteArray   *buffer;
+  goffset       expected_length;  /* Content-Length, or 0 when not given */
   GSource      *wait_timer;
   GSource      *wait_cancel;
 } Request;
@@ -730,6 +731,18 @@ on_body_read (GObject      *source,
 
   if (g_bytes_get_size (chunk) == 0)
     {
+      /* libsoup 3.2 ends the stream quietly when the connection closes
+       * before Content-Length bytes arrived: a truncated reply. */
+      if (req->expected_length > 0 && (goffset) req->buffer->len < req->expected_length)
+        {
+          g_debug ("%s %s: reply cut short (%u of %" G_GOFFSET_FORMAT " bytes)", req->method,
+                   req->log_path, req->buffer->len, req->expected_length);
+          request_end_attempt (req);
+          request_return_error (task,
+                                g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+                                                     _("The platform’s reply was cut short. Try again.")));
+          return;
+        }
       request_got_reply (task);
       return;
     }
@@ -778,6 +791,7 @@ on_sent (GObject      *source,
       return;
     }
 
+  req->expected_length = expected;
   /* Sized up front: growing it would leave copies of a secret behind. */
   req->buffer = g_byte_array_sized_new ((guint) MAX (expected, 4096));
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
