@@ -601,6 +601,18 @@ test_page_good (void)
   g_assert_cmpuint (total, ==, 0);
   g_clear_pointer (&items, g_ptr_array_unref);
 
+  /* The list shrank while it was read: an empty page past the end is fine. */
+  {
+    const char *past_end = "{\"items\": [], \"offset\": 200, \"limit\": 100, \"total\": 150}";
+
+    g_assert_true (lk_wire_parse_key_page (past_end, strlen (past_end), &items, &offset, &total, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (items->len, ==, 0);
+    g_assert_cmpuint (offset, ==, 200);
+    g_assert_cmpuint (total, ==, 150);
+    g_clear_pointer (&items, g_ptr_array_unref);
+  }
+
   g_assert_true (lk_wire_parse_key_page (full, strlen (full), &items, NULL, NULL, &error));
   g_assert_cmpuint (items->len, ==, LK_WIRE_PAGE_LIMIT_MAX);
 

@@ -519,8 +519,9 @@ lk_wire_parse_key_page (const char  *data,
   n = json_array_get_length (array);
 
   /* A page never reaches past the total: a client paging on would
-   * otherwise never stop. */
-  if ((guint64) offset + n > total)
+   * otherwise never stop.  An empty page past the end is a valid answer
+   * (the list shrank while it was being read). */
+  if (n > 0 && (guint64) offset + n > total)
     return field_invalid (SIDE_REPLY, F_TOTAL, error);
 
   items = g_ptr_array_new_full (n, g_object_unref);
