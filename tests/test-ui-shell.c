@@ -916,6 +916,7 @@ static void
 test_demo (void)
 {
   const char *dir = g_getenv ("LK_SCREENSHOT_DIR");
+  const char *extra_dir = g_getenv ("LK_SCREENSHOT_EXTRA_DIR");
   g_autofree char *path = NULL;
   GtkWidget *demo_button;
   LkWindow *win;
@@ -957,26 +958,26 @@ test_demo (void)
   g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (get_window_child (win, "window_title"))),
                             "Demo"));
 
-  if (dir == NULL)
+  /* The screenshot for the README and the metainfo. */
+  if (dir != NULL)
     {
-      close_window (win);
-      return;
+      path = g_build_filename (dir, "main-window.png", NULL);
+      save_screenshot (GTK_WIDGET (win), path);
+      g_test_message ("wrote %s", path);
     }
 
-  path = g_build_filename (dir, "main-window.png", NULL);
-  save_screenshot (GTK_WIDGET (win), path);
-  g_test_message ("wrote %s", path);
-
-  /* More views, for a look during development only. */
-  if (g_getenv ("LK_SCREENSHOT_ALL") != NULL)
+  /* More views, to look at during development: the account popover, a
+   * narrow window with a selection, the sign-in form with an error. */
+  if (extra_dir != NULL)
     {
+      dir = extra_dir;
       GtkWidget *account = get_window_child (win, "account_button");
       GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (account));
       const guint some[] = { 1, 2 };
 
       gtk_popover_popup (popover);
       lk_test_spin (800);
-      g_free (path);
+      g_clear_pointer (&path, g_free);
       path = g_build_filename (dir, "account-popover.png", NULL);
       save_screenshot (GTK_WIDGET (popover), path);
       gtk_popover_popdown (popover);

@@ -657,14 +657,15 @@ permissions_tooltip (LkApiKey *key)
  * server for the pointer each time, for every row of every page. */
 typedef struct {
   const char *css_classes;
+  int         width_chars;   /* the least a cell shows before the table scrolls */
   char     *(*tooltip) (LkApiKey *key);
 } CellSpec;
 
-static const CellSpec name_cell = { NULL, name_tooltip };
-static const CellSpec client_id_cell = { "client-id dim-label", client_id_tooltip };
-static const CellSpec created_cell = { "numeric", created_tooltip };
-static const CellSpec expires_cell = { NULL, expires_tooltip };
-static const CellSpec permissions_cell = { NULL, permissions_tooltip };
+static const CellSpec name_cell = { NULL, 14, name_tooltip };
+static const CellSpec client_id_cell = { "client-id dim-label", 10, client_id_tooltip };
+static const CellSpec created_cell = { "numeric", 11, created_tooltip };
+static const CellSpec expires_cell = { NULL, 10, expires_tooltip };
+static const CellSpec permissions_cell = { NULL, 14, permissions_tooltip };
 
 static gboolean
 on_cell_query_tooltip (GtkWidget  *widget,
@@ -701,6 +702,7 @@ setup_label (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_label_set_width_chars (GTK_LABEL (label), spec->width_chars);
   if (spec->css_classes != NULL)
     {
       g_auto (GStrv) classes = g_strsplit (spec->css_classes, " ", -1);
