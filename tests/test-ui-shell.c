@@ -354,6 +354,48 @@ test_sign_in_remembered (void)
 }
 
 static void
+test_remembered_key_gone (void)
+{
+  g_autoptr (LkApiKey) key = NULL;
+  g_autoptr (LkSecretString) secret = NULL;
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  LkSignInPage *page;
+  LkWindow *win;
+
+  key = lk_simulator_add_key (sim, "Remembered, then deleted", NULL, 0, &secret);
+  reset_settings ();
+  win = new_window ();
+  wait_for_page (win, "sign-in");
+  fill_form (win, lk_api_key_get_client_id (key), secret, TRUE);
+  g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
+  wait_for_page (win, "keys");
+  lk_test_spin (500);
+  g_assert_true (store_lookup_account (lk_api_key_get_client_id (key), &error));
+  g_assert_no_error (error);
+  close_window (win);
+
+  /* The key was deleted elsewhere: the next start says so, with the
+   * client ID filled in, instead of signing in. */
+  g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
+  win = new_window ();
+  page = get_sign_in_page (win);
+  g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
+  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
+  g_assert_cmpstr (lk_sign_in_page_get_error_heading (page), ==, "Could not sign in with the remembered key");
+  g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_api_key_get_client_id (key));
+  g_assert_null (lk_window_get_client (win));
+  close_window (win);
+
+  lk_credential_store_forget_account_async (store, lk_platform_get_id (platform), NULL,
+                                            lk_test_store_result, &result);
+  g_assert_true (lk_credential_store_forget_account_finish (store, lk_test_wait_result (&result, WAIT_MS), &error));
+  g_assert_no_error (error);
+}
+
+static void
 test_list_sort_filter (void)
 {
   LkWindow *win = admin_window ();
@@ -1042,6 +1084,7 @@ main (int   argc,
 
   g_test_add_func ("/lk/ui-shell/sign-in/bad-credentials", test_sign_in_bad);
   g_test_add_func ("/lk/ui-shell/sign-in/remembered", test_sign_in_remembered);
+  g_test_add_func ("/lk/ui-shell/sign-in/remembered-key-gone", test_remembered_key_gone);
   g_test_add_func ("/lk/ui-shell/list/sort-filter-refresh", test_list_sort_filter);
   g_test_add_func ("/lk/ui-shell/list/large-tenant", test_large_tenant);
   g_test_add_func ("/lk/ui-shell/delete/one-several-vanished", test_delete);

@@ -227,6 +227,7 @@ update_account (LkWindow *self)
       const char *client_id = lk_api_key_get_client_id (whoami);
       g_autofree char *summary = lk_permissions_to_summary (lk_api_key_get_permissions (whoami));
       g_autofree char *subtitle = NULL;
+      g_autofree char *tooltip = NULL;
       g_autofree char *platform = NULL;
       g_autofree char *expiry = NULL;
       LkPlatform *p = lk_client_get_platform (self->client);
@@ -269,8 +270,11 @@ update_account (LkWindow *self)
       gtk_label_set_text (self->account_permissions_label, summary);
 
       /* Translators: tooltip of the account button; %s is a key's name */
-      subtitle = (g_free (subtitle), g_strdup_printf (_("Signed in as %s"), name));
-      gtk_widget_set_tooltip_text (self->account_button, subtitle);
+      tooltip = g_strdup_printf (_("Signed in as %s"), name);
+      gtk_widget_set_tooltip_text (self->account_button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                      -1);
     }
 }
 
@@ -904,7 +908,9 @@ sign_out_action (GtkWidget  *widget,
 }
 
 static void
-on_is_active_changed (LkWindow *self)
+on_is_active_changed (LkWindow   *self,
+                      GParamSpec *pspec,
+                      gpointer    user_data)
 {
   gint64 last;
 
