@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "lk-application.h"
+#include "lk-create-dialog.h"
 #include "lk-credential-store.h"
 #include "lk-keys-view.h"
 #include "lk-sign-in-page.h"
@@ -879,6 +880,20 @@ test_shortcuts_and_width (void)
   /* Icon-only buttons say what they do. */
   g_assert_cmpstr (gtk_widget_get_tooltip_text (get_window_child (win, "new_key_button")), ==, "New Key");
   g_assert_true (gtk_widget_get_sensitive (get_window_child (win, "new_key_button")));
+
+  /* Ctrl+N's action opens the create dialog over the window. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.new-key", NULL));
+  {
+    g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+    GtkWindow *dialog = NULL;
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (LK_IS_CREATE_DIALOG (l->data) && gtk_window_get_transient_for (l->data) == GTK_WINDOW (win))
+        dialog = l->data;
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_window_get_modal (dialog));
+    gtk_window_destroy (dialog);
+  }
   close_window (win);
 }
 
