@@ -65,6 +65,16 @@ capture_writer (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
+/* Where the child got to, for the parent to tell when the child fails. */
+static char *stage_path;
+
+static void
+stage (const char *what)
+{
+  if (stage_path != NULL)
+    g_file_set_contents (stage_path, what, -1, NULL);
+}
+
 static gpointer
 template_child (gpointer    widget,
                 GType       type,
@@ -213,6 +223,7 @@ full_run (const char *secrets_path)
   g_settings_set_uint (settings, "clipboard-clear-seconds", CLEAR_SECONDS);
 
   /* Sign in through the form, remembered in the keyring. */
+  stage ("signing in");
   win = lk_window_new (app);
   g_object_set_data (G_OBJECT (win), "lk-test-sim", sim);
   gtk_window_present (GTK_WINDOW (win));
@@ -232,6 +243,7 @@ full_run (const char *secrets_path)
   lk_simulator_revoke_tokens (sim);
 
   /* Create. */
+  stage ("creating");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.new-key", NULL));
   {
     g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
@@ -256,6 +268,7 @@ full_run (const char *secrets_path)
   view = LK_SECRET_VIEW (template_child (dialog, LK_TYPE_CREATE_DIALOG, "secret_view"));
 
   /* Reveal, then copy, the secret. */
+  stage ("copying");
   gtk_toggle_button_set_active (template_child (view, LK_TYPE_SECRET_VIEW, "reveal_button"), TRUE);
   g_assert_cmpstr (gtk_label_get_text (template_child (view, LK_TYPE_SECRET_VIEW, "secret_label")), ==,
                    client_secret);
@@ -265,6 +278,7 @@ full_run (const char *secrets_path)
   g_assert_cmpstr (copied, ==, client_secret);
 
   /* Cleared after the delay, not before. */
+  stage ("waiting for the clipboard to be cleared");
   lk_test_spin ((CLEAR_SECONDS - 2) * 1000);
   g_assert_true (lk_clipboard_holds_secret ());
   g_assert_true (lk_test_wait_until (clipboard_released, NULL, 4000));
@@ -280,6 +294,7 @@ full_run (const char *secrets_path)
   g_object_unref (dialog);
 
   /* Delete it through the list. */
+  stage ("deleting");
   g_object_set_data_full (G_OBJECT (win), "lk-test-key-id", g_strdup (key_id), g_free);
   {
     LkKeysView *keys_view = LK_KEYS_VIEW (template_child (win, LK_TYPE_WINDOW, "keys_view"));
@@ -311,6 +326,7 @@ full_run (const char *secrets_path)
   lk_test_spin (500);
 
   /* The settings the app wrote: the client ID, never a secret. */
+  stage ("checking GSettings");
   last_client_id = g_settings_get_string (settings, "last-client-id");
   g_assert_cmpstr (last_client_id, ==, lk_simulator_get_admin_client_id (sim));
   {
@@ -324,6 +340,7 @@ full_run (const char *secrets_path)
   lk_test_spin (200);
 
   /* The log was on and spoke of requests, but never of a token. */
+  stage ("checking the log");
   g_assert_nonnull (strstr (captured_log->str, LK_WIRE_PATH_WHOAMI));
   if (g_regex_match_simple (TOKEN_PATTERN, captured_log->str, 0, 0))
     g_error ("the log holds something like an access token");
@@ -412,12 +429,16 @@ test_full_run (void)
 
   if (g_test_subprocess ())
     {
+      stage_path = g_strconcat (g_getenv ("LK_TEST_SECRETS_FILE"), ".stage", NULL);
+      stage ("starting");
       full_run (g_getenv ("LK_TEST_SECRETS_FILE"));
+      stage ("done");
+      g_clear_pointer (&stage_path, g_free);
       return;
     }
 
   /* Outside HOME and the XDG folders, which are searched below. */
-  dir = g_dir_make_tmp ("lk-test-hygiene-XXXXXX", &error);
+  dir = g_dir_make_tmp ("lk-hygiene-run-XXXXXX", &error);
   g_assert_no_error (error);
   g_assert_false (g_str_has_prefix (dir, g_get_home_dir ()));
   secrets_path = g_build_filename (dir, "secrets", NULL);
@@ -428,6 +449,19 @@ test_full_run (void)
   g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
   g_unsetenv ("G_MESSAGES_DEBUG");
   g_unsetenv ("LK_TEST_SECRETS_FILE");
+  stage_path = g_strconcat (secrets_path, ".stage", NULL);
+  if (!g_test_trap_has_passed ())
+    {
+      g_autofree char *where = NULL;
+
+      g_file_get_contents (stage_path, &where, NULL, NULL);
+      g_test_message ("the child failed while %s", where ? where : "starting");
+      g_unlink (secrets_path);
+    }
+  g_unlink (stage_path);
+  g_clear_pointer (&stage_path, g_free);
+  if (!g_test_trap_has_passed ())
+    g_rmdir (dir);
   g_test_trap_assert_passed ();
 
   /* The debug log was on and spoke of requests. */
