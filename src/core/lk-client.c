@@ -572,6 +572,28 @@ is_tls_problem (Request      *req,
   return req->msg != NULL && soup_message_get_tls_peer_certificate_errors (req->msg) != 0;
 }
 
+/* A create whose reply was lost (no answer in time, or cut short) may
+ * have taken effect on the platform: its secret then exists only in the
+ * reply we did not get.  The same Idempotency-Key makes repeating it safe,
+ * and the platform answers with the very same key and secret.  Other
+ * requests report such a failure, so a platform that never answers fails
+ * after one timeout, not after several. */
+static gboolean
+request_retry_lost_reply (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  guint delay = 0;
+
+  if (req->idempotency_key == NULL || g_cancellable_is_cancelled (req->cancellable))
+    return FALSE;
+  if (!request_can_retry (req, 0, &delay))
+    return FALSE;
+
+  req->timed_out = FALSE;
+  request_retry_later (task, delay);
+  return TRUE;
+}
+
 /* A request that got no reply at all. */
 static void
 request_transport_failed (GTask  *task,
@@ -593,7 +615,8 @@ request_transport_failed (GTask  *task,
   if (req->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       g_debug ("%s %s: no answer in time", req->method, req->log_path);
-      request_return_error (task, timeout_error ());
+      if (!request_retry_lost_reply (task))
+        request_return_error (task, timeout_error ());
       return;
     }
 
@@ -717,14 +740,18 @@ on_body_read (GObject      *source,
       if (g_cancellable_is_cancelled (req->cancellable))
         request_return_error (task, cancelled_error ());
       else if (req->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        request_return_error (task, timeout_error ());
+        {
+          if (!request_retry_lost_reply (task))
+            request_return_error (task, timeout_error ());
+        }
       else
         {
           g_debug ("%s %s: reply cut short (%s %d)", req->method, req->log_path,
                    g_quark_to_string (error->domain), error->code);
-          request_return_error (task,
-                                g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
-                                                     _("The platform’s reply was cut short. Try again.")));
+          if (!request_retry_lost_reply (task))
+            request_return_error (task,
+                                  g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+                                                       _("The platform’s reply was cut short. Try again.")));
         }
       return;
     }
@@ -738,9 +765,10 @@ on_body_read (GObject      *source,
           g_debug ("%s %s: reply cut short (%u of %" G_GOFFSET_FORMAT " bytes)", req->method,
                    req->log_path, req->buffer->len, req->expected_length);
           request_end_attempt (req);
-          request_return_error (task,
-                                g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
-                                                     _("The platform’s reply was cut short. Try again.")));
+          if (!request_retry_lost_reply (task))
+            request_return_error (task,
+                                  g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+                                                       _("The platform’s reply was cut short. Try again.")));
           return;
         }
       request_got_reply (task);
@@ -1786,6 +1814,18 @@ on_delete_reply (GObject      *source,
             remove_key_row (self, op->key_id);
         }
       g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* The contract answers a delete with 204 and no body.  Anything else is
+   * not proof that the key is gone: keep its row and keyring item. */
+  if (reply->status != SOUP_STATUS_NO_CONTENT &&
+      reply->body != NULL && g_bytes_get_size (reply->body) > 0)
+    {
+      g_debug ("DELETE: unexpected %u reply with a body", reply->status);
+      g_task_return_new_error (task, LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+                               _("The platform gave an unexpected answer, so the key may not have been deleted. Refresh the list to check."));
       g_object_unref (task);
       return;
     }

@@ -202,6 +202,12 @@ validate_url (const char  *url,
   if (url == NULL || *url == '\0')
     return url_error (field, URL_MISSING, error);
 
+  /* Spaces and control characters (a pasted newline) have no place in an
+   * address, and must not travel into requests or keyring attributes. */
+  for (const char *p = url; *p != '\0'; p++)
+    if ((guchar) *p <= 0x20 || (guchar) *p == 0x7f)
+      return url_error (field, URL_UNPARSABLE, error);
+
   uri = parse_http_url (url);
   if (uri == NULL)
     return url_error (field, URL_UNPARSABLE, error);
