@@ -116,6 +116,9 @@ lk_application_startup (GApplication *application)
   if (self->settings == NULL)
     self->settings = g_settings_new (APP_ID);
 
+  /* The window list and the X11 window icon use the app icon. */
+  gtk_window_set_default_icon_name (APP_ID);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
 
