@@ -13,11 +13,15 @@
  *               keys with a copy of the view's matching (casefolded
  *               "name\nclient-id" cached per key, strstr) and the same
  *               GtkFilterChange hints: the filter alone, without sorting
+ *   filter_sort the same bare filter, followed by a GtkSortListModel with
+ *               the view's own sorter (the column view's, sorted by name):
+ *               and a GtkMultiSelection on top: the models without any
+ *               widget; view_model minus this is what the widgets cost
  * The first keystroke of the first sequence is "cold" (the view builds
  * its per-key search text then); it is reported on its own as well as
  * counted in the percentiles.
  *
- *   bench-filter N [REPEATS]
+ *   bench-filter N [REPEATS]      (LK_BENCH_VERBOSE=1: each keystroke on stderr)
  *
  * Prints one line of name=value pairs (milliseconds).
  *
@@ -194,6 +198,9 @@ main (int   argc,
   g_autoptr (GArray) view_model = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) view_frame = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) bare_times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) sorted_times = g_array_new (FALSE, FALSE, sizeof (double));
+  GtkSortListModel *sorted;
+  GtkMultiSelection *selection;
   GAsyncResult *result = NULL;
   BareFilter bare = { NULL };
   GtkWidget *window;
@@ -273,6 +280,9 @@ main (int   argc,
 
         model_ms = t1 - t0;
         frame_ms = t2 - t0;
+        if (g_getenv ("LK_BENCH_VERBOSE") != NULL)
+          g_printerr ("“%s”: %.3f ms, frame %.3f ms, %u shown\n", text, model_ms, frame_ms,
+                      g_list_model_get_n_items (lk_keys_view_get_filter_model (view)));
 
         if (r == 0 && i == 0)
           cold_ms = model_ms;
@@ -295,11 +305,36 @@ main (int   argc,
         g_array_append_val (bare_times, dt);
       }
 
+  /* The same, with the view's sorter behind it, and no widgets. */
+  g_clear_pointer (&bare.needle, g_free);
+  gtk_filter_changed (GTK_FILTER (bare.filter), GTK_FILTER_CHANGE_LESS_STRICT);
+  sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (bare.model)),
+                                    g_object_ref (gtk_column_view_get_sorter (lk_keys_view_get_column_view (view))));
+  /* and the view's kind of selection model on top, still without widgets */
+  selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (sorted)));
+  for (guint r = 0; r < repeats; r++)
+    for (guint i = 0; i < texts->len; i++)
+      {
+        double t0 = bench_now_ms (), dt;
+
+        bare_set_text (&bare, g_ptr_array_index (texts, i));
+        dt = bench_now_ms () - t0;
+        g_array_append_val (sorted_times, dt);
+      }
+  if (g_list_model_get_n_items (G_LIST_MODEL (sorted)) != g_list_model_get_n_items (keys))
+    {
+      g_printerr ("bench-filter: the sorted model lost keys\n");
+      return 1;
+    }
+  g_object_unref (selection);
+  g_object_unref (sorted);
+
   printf ("n_keys=%u keystrokes=%u cold_ms=%.3f filter_cold_ms=%.3f",
           g_list_model_get_n_items (keys), view_model->len, cold_ms, bare_cold_ms);
   print_stats ("view_model", view_model);
   print_stats ("view_frame", view_frame);
   print_stats ("filter", bare_times);
+  print_stats ("filter_sort", sorted_times);
   printf ("\n");
 
   g_object_unref (bare.model);
