@@ -4,7 +4,6 @@
  */
 #include "bench-util.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 void
@@ -87,7 +86,10 @@ bench_percentile (GArray *values,
     return 0;
 
   g_array_sort (values, compare_double);
-  rank = (guint) ceil (p * values->len);
+  /* The smallest rank r with r >= p * n (no libm needed). */
+  rank = (guint) (p * values->len);
+  if ((double) rank < p * values->len)
+    rank++;
   rank = CLAMP (rank, 1, values->len);
 
   return g_array_index (values, double, rank - 1);

@@ -8,7 +8,6 @@
  */
 #include "lk-bench-probe.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -105,7 +104,10 @@ percentile (GArray *values,
     return 0;
 
   g_array_sort (values, compare_gint64);
-  rank = (guint) ceil (p * values->len);
+  /* The smallest rank r with r >= p * n (no libm needed). */
+  rank = (guint) (p * values->len);
+  if ((double) rank < p * values->len)
+    rank++;
   rank = CLAMP (rank, 1, values->len);
 
   return g_array_index (values, gint64, rank - 1);
