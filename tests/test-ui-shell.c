@@ -597,6 +597,53 @@ test_large_tenant (void)
   lk_simulator_stop (large);
 }
 
+/* A shown, populated view with a selection, destroyed while its list
+ * changes: nothing of its models may call back into widgets that
+ * disposing it already cleared (GTest makes any critical fatal). */
+static void
+test_destroy_populated_view (void)
+{
+  LkWindow *win = admin_window ();
+  LkClient *client = lk_window_get_client (win);
+  GtkWidget *window = gtk_window_new ();
+  LkKeysView *view = LK_KEYS_VIEW (lk_keys_view_new ());
+  g_autoptr (GtkColumnViewColumn) expires = NULL;
+  GtkSelectionModel *selection;
+  guint n;
+
+  g_object_ref_sink (view);
+  lk_keys_view_set_can_read (view, TRUE);
+  lk_keys_view_set_client (view, client);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  lk_test_spin (100);
+
+  n = g_list_model_get_n_items (lk_keys_view_get_filter_model (view));
+  g_assert_cmpuint (n, ==, lk_simulator_get_n_keys (sim));
+  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+
+  selection = lk_keys_view_get_selection (view);
+  gtk_selection_model_select_item (selection, 0, FALSE);
+  gtk_selection_model_select_item (selection, 2, FALSE);
+  g_assert_cmpuint (lk_keys_view_get_n_selected (view), ==, 2);
+  expires = g_list_model_get_item (gtk_column_view_get_columns (lk_keys_view_get_column_view (view)), 3);
+  gtk_column_view_sort_by_column (lk_keys_view_get_column_view (view), expires, GTK_SORT_DESCENDING);
+  lk_keys_view_set_search_text (view, "e");
+  lk_test_spin (50);
+
+  /* Destroyed while a refresh is under way and the list still changes. */
+  lk_keys_view_refresh (view);
+  lk_keys_view_set_search_text (view, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+  lk_test_spin (100);
+  g_assert_finalize_object (view);
+
+  /* The window's own view is untouched and still shows every key. */
+  g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_filter_model (get_keys_view (win))), ==, n);
+  close_window (win);
+}
+
 static gboolean
 key_gone (gpointer data)
 {
@@ -1102,6 +1149,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-shell/sign-in/remembered-key-gone", test_remembered_key_gone);
   g_test_add_func ("/lk/ui-shell/list/sort-filter-refresh", test_list_sort_filter);
   g_test_add_func ("/lk/ui-shell/list/large-tenant", test_large_tenant);
+  g_test_add_func ("/lk/ui-shell/list/destroy-populated-view", test_destroy_populated_view);
   g_test_add_func ("/lk/ui-shell/delete/one-several-vanished", test_delete);
   g_test_add_func ("/lk/ui-shell/permissions/read-only", test_read_only);
   g_test_add_func ("/lk/ui-shell/errors/retry", test_error_and_retry);

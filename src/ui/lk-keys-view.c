@@ -36,10 +36,12 @@ struct _LkKeysView
   GtkWidget            *delete_button;
   GMenuModel           *context_menu_model;
 
-  /* Models: keys -> filter -> sort -> selection */
+  /* Models: keys -> sort -> filter -> selection.  Sorting comes first so
+   * that a keystroke re-sorts nothing: the filter model then announces
+   * only the rows that come or go, in place. */
+  GtkSortListModel     *sort_model;
   GtkFilterListModel   *filter_model;
   GtkCustomFilter      *filter;
-  GtkSortListModel     *sort_model;
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
 
@@ -351,15 +353,10 @@ on_selection_changed (LkKeysView *self)
 }
 
 static void
-on_sorted_items_changed (LkKeysView *self)
-{
-  update_selection (self);
-}
-
-static void
-on_filtered_items_changed (LkKeysView *self)
+on_shown_items_changed (LkKeysView *self)
 {
   update_state (self);
+  update_selection (self);
 }
 
 GPtrArray *
@@ -581,7 +578,7 @@ static void
 on_search_activate (LkKeysView *self)
 {
   /* Enter in the search entry: go to the results. */
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) > 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0)
     {
       gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 0, TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
@@ -798,6 +795,7 @@ setup_keyring (GtkSignalListItemFactory *factory,
                gpointer                  user_data)
 {
   GtkWidget *image = gtk_image_new_from_icon_name ("dialog-password-symbolic");
+  { static int dbg_n; if (g_getenv ("LK_DBG")) g_printerr ("setup_keyring %d\n", ++dbg_n); }
 
   gtk_widget_set_halign (image, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (image, _("Secret stored in this computer’s keyring"));
@@ -1017,10 +1015,10 @@ lk_keys_view_set_client (LkKeysView *self,
       g_signal_connect_object (client, "notify::loading",
                                G_CALLBACK (on_client_loading), self,
                                G_CONNECT_SWAPPED);
-      gtk_filter_list_model_set_model (self->filter_model, lk_client_get_keys (client));
+      gtk_sort_list_model_set_model (self->sort_model, lk_client_get_keys (client));
     }
   else
-    gtk_filter_list_model_set_model (self->filter_model, NULL);
+    gtk_sort_list_model_set_model (self->sort_model, NULL);
 
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   update_state (self);
@@ -1141,7 +1139,8 @@ lk_keys_view_get_sort_model (LkKeysView *self)
 {
   g_return_val_if_fail (LK_IS_KEYS_VIEW (self), NULL);
 
-  return G_LIST_MODEL (self->sort_model);
+  /* The keys as shown: sorted, then filtered. */
+  return G_LIST_MODEL (self->filter_model);
 }
 
 GtkSelectionModel *
@@ -1257,6 +1256,22 @@ lk_keys_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
 
+  /* Nothing of the models may reach this view once its children are
+   * gone: disposing the column view removes its columns, which changes
+   * its sorter and so re-sorts the list, and the selection would then
+   * call back into labels and bars already cleared. */
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->search_bar != NULL)
+    g_signal_handlers_disconnect_by_data (self->search_bar, self);
+  if (self->search_entry != NULL)
+    g_signal_handlers_disconnect_by_data (self->search_entry, self);
+  if (self->sort_model != NULL)
+    {
+      gtk_sort_list_model_set_sorter (self->sort_model, NULL);
+      gtk_sort_list_model_set_model (self->sort_model, NULL);
+    }
+
   if (self->context_menu != NULL)
     gtk_widget_unparent (self->context_menu);
   self->context_menu = NULL;
@@ -1264,8 +1279,8 @@ lk_keys_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_KEYS_VIEW);
 
   g_clear_object (&self->selection);
-  g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
+  g_clear_object (&self->sort_model);
 
   G_OBJECT_CLASS (lk_keys_view_parent_class)->dispose (object);
 }
@@ -1383,20 +1398,22 @@ lk_keys_view_init (LkKeysView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* keys -> filter -> sort -> selection */
-  self->filter = gtk_custom_filter_new (filter_key, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+  /* keys -> sort -> filter -> selection; the column view's sorter still
+   * drives the sort model. */
+  self->sort_model = gtk_sort_list_model_new (NULL,
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  self->filter = gtk_custom_filter_new (filter_key, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
+                                                  GTK_FILTER (self->filter));
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sort_model, "items-changed",
-                           G_CALLBACK (on_sorted_items_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (on_filtered_items_changed), self, G_CONNECT_SWAPPED);
+  /* The selection's own signal: it comes after the selection has moved
+   * with the rows. */
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (on_shown_items_changed), self, G_CONNECT_SWAPPED);
 
   set_factory (self->name_column, G_CALLBACK (setup_label), (gpointer) &name_cell,
                G_CALLBACK (bind_name), NULL, self);
