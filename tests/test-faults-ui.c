@@ -530,8 +530,8 @@ check_no_lost_secret (LkCreateDialog *dialog,
     return TRUE;
 
   message = g_strdup_printf ("the platform created “%s”, but its secret is neither on screen "
-                             "nor in the keyring (LkClient does not repeat a create whose "
-                             "reply was lost this way)", name);
+                             "nor in the keyring (every attempt of the create failed; see the "
+                             "known gaps in docs/security.md)", name);
   if (g_getenv ("LK_TEST_STRICT") != NULL)
     g_error ("%s", message);
   g_test_incomplete (message);
