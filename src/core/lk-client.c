@@ -44,6 +44,13 @@
 #define BACKOFF_CAP_MS              4000
 #define READ_CHUNK_SIZE             (64 * 1024)
 #define MAX_LIST_OFFSET             10000000
+/* After the first page, a list puts its keys in the store once this many
+ * have arrived, or LIST_BATCH_MS after the first of them arrived, whichever
+ * comes first (and always at the end).  Every change of the store goes
+ * through the window's filter, sort, selection and column view, so doing
+ * it once a page cost far more than the list itself. */
+#define LIST_BATCH_KEYS             2000
+#define LIST_BATCH_MS               100
 #define MAX_DETAIL_CHARS            200
 
 #define JSON_CONTENT_TYPE "application/json"
@@ -72,6 +79,10 @@ struct _LkClient
 
   GCancellable      *list_cancellable;   /* of the list in progress */
   gboolean           loading;
+  /* Keys of the list in progress not yet in @keys: after the first page,
+   * pages are put in the store in batches (see list_add_page()). */
+  GPtrArray         *list_pending;       /* of LkApiKey */
+  guint              list_flush_id;      /* timeout source */
 
   guint              timeout;
   guint              max_attempts;
@@ -1155,9 +1166,15 @@ typedef struct {
   LkCredentialStore *store;
   char              *platform_id;
   /* list */
-  guint         offset;
+  guint         offset;           /* of the next page to read */
   guint         limit;
   gboolean      first_page;
+  guint         total;            /* as the latest page gave it */
+  gboolean      have_total;
+  GCancellable *page_cancellable; /* of the page request in flight */
+  gulong        page_cancel_id;
+  guint         page_offset;      /* what that request asked for */
+  gboolean      pages_done;       /* no page reply is wanted any more */
   /* create */
   LkCreatedKey *created;
   /* create, store_secret */
@@ -1169,6 +1186,9 @@ typedef struct {
 static void
 op_free (Op *op)
 {
+  if (op->page_cancellable != NULL)
+    unchain_cancellable (op->chain.cancellable, &op->page_cancel_id);
+  g_clear_object (&op->page_cancellable);
   chain_clear (&op->chain);
   g_clear_object (&op->store);
   g_free (op->platform_id);
@@ -1325,6 +1345,72 @@ set_loading (LkClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Puts the keys gathered so far at the end of the store. */
+static void
+list_flush (LkClient *self)
+{
+  g_clear_handle_id (&self->list_flush_id, g_source_remove);
+
+  if (self->list_pending == NULL || self->list_pending->len == 0)
+    return;
+
+  g_list_store_splice (self->keys, g_list_model_get_n_items (G_LIST_MODEL (self->keys)), 0,
+                       self->list_pending->pdata, self->list_pending->len);
+  g_ptr_array_set_size (self->list_pending, 0);
+}
+
+static gboolean
+on_list_flush_timeout (gpointer user_data)
+{
+  LkClient *self = user_data;
+
+  /* Removed in dispose, so the client is alive. */
+  self->list_flush_id = 0;
+  list_flush (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes the keys of one page: the first page replaces what the store held,
+ * later ones are gathered and put in the store in batches. */
+static void
+list_add_page (LkClient  *self,
+               Op        *op,
+               GPtrArray *items)
+{
+  if (op->first_page)
+    {
+      list_flush (self);
+      g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+                           items->pdata, items->len);
+      op->first_page = FALSE;
+      return;
+    }
+
+  if (self->list_pending == NULL)
+    self->list_pending = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (self->list_pending, g_object_ref (g_ptr_array_index (items, i)));
+
+  if (self->list_pending->len >= LIST_BATCH_KEYS)
+    list_flush (self);
+  else if (self->list_pending->len > 0 && self->list_flush_id == 0)
+    self->list_flush_id = g_timeout_add (LIST_BATCH_MS, on_list_flush_timeout, self);
+}
+
+/* Drops the page request in flight, if any: its reply is not wanted. */
+static void
+list_stop_pages (Op *op)
+{
+  op->pages_done = TRUE;
+  if (op->page_cancellable != NULL)
+    {
+      unchain_cancellable (op->chain.cancellable, &op->page_cancel_id);
+      g_cancellable_cancel (op->page_cancellable);
+      g_clear_object (&op->page_cancellable);
+    }
+}
+
 /* Ends a list: the error (or NULL for success) goes to the caller. */
 static void
 list_done (GTask  *task,
@@ -1333,8 +1419,12 @@ list_done (GTask  *task,
   LkClient *self = g_task_get_source_object (task);
   Op *op = op_of (task);
 
+  list_stop_pages (op);
+
   if (!client_disposed (self) && self->list_cancellable == op->chain.cancellable)
     {
+      /* The pages that did arrive stay, as they would have one by one. */
+      list_flush (self);
       g_clear_object (&self->list_cancellable);
       set_loading (self, FALSE);
     }
@@ -1385,14 +1475,18 @@ on_local_keys_found (GObject      *source,
   list_done (task, NULL);
 }
 
-static void list_fetch_page (GTask *task);
+static void list_fetch_page (GTask *task,
+                             guint  offset);
 
 static void
 on_list_page (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GTask *task = user_data;
+  /* Each page request holds a reference; the list itself holds another
+   * until list_done(). */
+  g_autoptr(GTask) page_ref = user_data;
+  GTask *task = page_ref;
   LkClient *self = g_task_get_source_object (task);
   Op *op = op_of (task);
   g_autoptr(Reply) reply = NULL;
@@ -1400,11 +1494,25 @@ on_list_page (GObject      *source,
   GError *error = NULL;
   guint offset = 0;
   guint total = 0;
-  guint n;
   gsize length;
   const char *data;
+  guint ahead;
 
   reply = request_finish (result, &error);
+
+  /* A request dropped when the list ended without it. */
+  if (op->pages_done)
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  if (op->page_cancellable != NULL)
+    {
+      unchain_cancellable (op->chain.cancellable, &op->page_cancel_id);
+      g_clear_object (&op->page_cancellable);
+    }
+
   if (reply == NULL)
     {
       list_done (task, error);
@@ -1417,12 +1525,21 @@ on_list_page (GObject      *source,
       return;
     }
 
+  /* Ask for the next page now, before reading this one, so the platform
+   * works on it while this one is parsed.  Only when the total the
+   * previous page gave says there is one: a list never asks for a page
+   * it does not need, unless the keys shrink meanwhile. */
+  ahead = op->offset + op->limit;
+  if (op->have_total && ahead < op->total && ahead < MAX_LIST_OFFSET)
+    list_fetch_page (task, ahead);
+
   data = g_bytes_get_data (reply->body, &length);
   if (!lk_wire_parse_key_page (data, length, &items, &offset, &total, &error))
     {
       list_done (task, parse_error (error));
       return;
     }
+  g_clear_pointer (&reply, reply_free);
 
   if (offset != op->offset || items->len > op->limit)
     {
@@ -1432,19 +1549,18 @@ on_list_page (GObject      *source,
       return;
     }
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
-  if (op->first_page)
-    g_list_store_splice (self->keys, 0, n, items->pdata, items->len);
-  else
-    g_list_store_splice (self->keys, n, 0, items->pdata, items->len);
-  op->first_page = FALSE;
+  list_add_page (self, op, items);
 
   op->offset += items->len;
+  op->total = total;
+  op->have_total = TRUE;
 
   /* A short page is the last; so is reaching the total the platform gave
    * with its latest page (it may change while we read). */
   if (items->len < op->limit || op->offset >= total || op->offset >= MAX_LIST_OFFSET)
     {
+      list_stop_pages (op);
+      list_flush (self);
       if (self->store != NULL)
         lk_credential_store_find_keys_async (self->store, lk_platform_get_id (self->platform),
                                              op->chain.cancellable, on_local_keys_found, task);
@@ -1453,21 +1569,36 @@ on_list_page (GObject      *source,
       return;
     }
 
-  list_fetch_page (task);
+  /* The next page: already asked for, unless the total had grown.  A page
+   * asked for ahead is at op->offset: this page was full, or the list
+   * would have ended above. */
+  g_assert (op->page_cancellable == NULL || op->page_offset == op->offset);
+  if (op->page_cancellable == NULL)
+    list_fetch_page (task, op->offset);
 }
 
+/* Asks for the page at @offset; the request holds a reference on the list. */
 static void
-list_fetch_page (GTask *task)
+list_fetch_page (GTask *task,
+                 guint  offset)
 {
   LkClient *self = g_task_get_source_object (task);
   Op *op = op_of (task);
   g_autofree char *path = NULL;
 
+  g_assert (op->page_cancellable == NULL);
+
+  /* Its own cancellable, so that a list that ends while it is in flight
+   * can drop it. */
+  op->page_cancellable = g_cancellable_new ();
+  op->page_cancel_id = chain_cancellable (op->chain.cancellable, op->page_cancellable);
+  op->page_offset = offset;
+
   path = g_strdup_printf ("%s?%s=%u&%s=%u", LK_WIRE_PATH_KEYS,
-                          LK_WIRE_QUERY_OFFSET, op->offset,
+                          LK_WIRE_QUERY_OFFSET, offset,
                           LK_WIRE_QUERY_LIMIT, op->limit);
   request_start (self, SOUP_METHOD_GET, path, NULL, NULL, NULL, FALSE,
-                 op->chain.cancellable, on_list_page, task);
+                 op->page_cancellable, on_list_page, g_object_ref (task));
 }
 
 void
@@ -1488,9 +1619,11 @@ lk_client_list_keys_async (LkClient            *self,
   op->limit = CLAMP (self->page_size, 1, LK_WIRE_PAGE_LIMIT_MAX);
   op->first_page = TRUE;
 
-  /* A new list replaces the one in progress. */
+  /* A new list replaces the one in progress; what that one had read stays
+   * until the first page of this one replaces it. */
   if (self->list_cancellable != NULL)
     g_cancellable_cancel (self->list_cancellable);
+  list_flush (self);
   g_set_object (&self->list_cancellable, op->chain.cancellable);
   set_loading (self, TRUE);
 
@@ -1500,7 +1633,7 @@ lk_client_list_keys_async (LkClient            *self,
       return;
     }
 
-  list_fetch_page (task);
+  list_fetch_page (task, op->offset);
 }
 
 gboolean
@@ -1538,7 +1671,11 @@ create_done (GTask *task)
   Op *op = op_of (task);
 
   if (!client_disposed (self))
-    g_list_store_append (self->keys, op->created->key);
+    {
+      /* After the keys a list has read so far, as before batching. */
+      list_flush (self);
+      g_list_store_append (self->keys, op->created->key);
+    }
 
   if (!g_task_return_error_if_cancelled (task))
     g_task_return_pointer (task, lk_created_key_ref (op->created),
@@ -1756,6 +1893,16 @@ remove_key_row (LkClient   *self,
       if (g_strcmp0 (lk_api_key_get_id (key), key_id) == 0)
         {
           g_list_store_remove (self->keys, i);
+          return;
+        }
+    }
+
+  /* Read by the list in progress but not yet in the store. */
+  for (guint i = 0; self->list_pending != NULL && i < self->list_pending->len; i++)
+    {
+      if (g_strcmp0 (lk_api_key_get_id (g_ptr_array_index (self->list_pending, i)), key_id) == 0)
+        {
+          g_ptr_array_remove_index (self->list_pending, i);
           return;
         }
     }
@@ -2164,6 +2311,8 @@ lk_client_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
 
   g_clear_object (&self->list_cancellable);
+  g_clear_handle_id (&self->list_flush_id, g_source_remove);
+  g_clear_pointer (&self->list_pending, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->whoami);
 
