@@ -936,16 +936,44 @@ destroy_while_pending (LkWindow  *win,
   lk_simulator_clear_faults (sim);
 }
 
+typedef struct {
+  const char *method;
+  const char *path;
+  guint       before;
+} RequestWait;
+
+static gboolean
+request_arrived (gpointer data)
+{
+  RequestWait *wait = data;
+
+  return lk_simulator_count_requests (sim, wait->method, wait->path) > wait->before;
+}
+
+/* Waits until the platform has received a request sent after @before was
+ * counted: from then on it is pending there. */
+static void
+wait_for_request (const char *method,
+                  const char *path,
+                  guint       before)
+{
+  RequestWait wait = { method, path, before };
+
+  if (!lk_test_wait_until (request_arrived, &wait, WAIT_MS))
+    g_error ("no %s %s reached the platform", method, path);
+}
+
 static void
 test_close_during_list (void)
 {
   LkWindow *win = admin_window ();
+  guint lists = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
 
   /* A long timeout: the window goes first. */
   lk_client_set_timeout (lk_window_get_client (win), 30);
   lk_simulator_add_fault (sim, "GET", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_NO_REPLY, 0, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
-  lk_test_spin (200);
+  wait_for_request ("GET", LK_WIRE_PATH_KEYS, lists);
   g_assert_true (lk_client_get_loading (lk_window_get_client (win)));
   destroy_while_pending (win, NULL);
 }
@@ -955,12 +983,12 @@ test_close_during_delete (void)
 {
   g_autoptr(LkApiKey) key = lk_simulator_add_key (sim, "Closed during delete", NULL, 0, NULL);
   LkWindow *win = admin_window ();
+  guint deletes = lk_simulator_count_requests (sim, "DELETE", NULL);
 
   lk_client_set_timeout (lk_window_get_client (win), 30);
   lk_simulator_add_fault (sim, "DELETE", NULL, LK_SIM_FAULT_NO_REPLY, 0, 0);
   confirm_delete (win, lk_api_key_get_id (key));
-  lk_test_spin (200);
-  g_assert_cmpuint (lk_simulator_count_requests (sim, "DELETE", NULL), >=, 1);
+  wait_for_request ("DELETE", NULL, deletes);
   destroy_while_pending (win, NULL);
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
 }
@@ -971,6 +999,7 @@ test_close_during_sign_in (void)
   LkWindow *win;
   LkSignInPage *page;
   gpointer window;
+  guint tokens;
   g_autofree char *token_url = lk_simulator_get_token_url (sim);
 
   reset_settings ();
@@ -984,8 +1013,9 @@ test_close_during_sign_in (void)
   lk_sign_in_page_set_secret (page, lk_simulator_get_admin_client_secret (sim));
 
   lk_simulator_add_fault (sim, "POST", LK_WIRE_PATH_TOKEN, LK_SIM_FAULT_NO_REPLY, 0, 0);
+  tokens = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN);
   g_assert_true (lk_sign_in_page_submit (page));
-  lk_test_spin (200);
+  wait_for_request ("POST", LK_WIRE_PATH_TOKEN, tokens);
   g_assert_null (lk_window_get_client (win));
 
   window = win;
@@ -1004,14 +1034,16 @@ test_close_during_create (void)
   LkCreateDialog *dialog;
   gpointer weak_dialog = NULL;
   guint n_keys = lk_simulator_get_n_keys (sim);
+  guint posts;
 
   lk_client_set_timeout (lk_window_get_client (win), 30);
   lk_simulator_add_fault (sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_NO_REPLY, 0, 0);
 
   /* The dialog closed while the platform has not answered. */
   dialog = open_create_dialog (win, "Closed during create");
+  posts = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_KEYS);
   start_create (dialog);
-  lk_test_spin (200);
+  wait_for_request ("POST", LK_WIRE_PATH_KEYS, posts);
   weak_dialog = dialog;
   g_object_add_weak_pointer (weak_dialog, &weak_dialog);
   gtk_window_close (GTK_WINDOW (dialog));
@@ -1022,8 +1054,9 @@ test_close_during_create (void)
   /* The main window destroyed under an open dialog that is creating, then
    * the dialog. */
   dialog = open_create_dialog (win, "Closed during create 2");
+  posts = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_KEYS);
   start_create (dialog);
-  lk_test_spin (200);
+  wait_for_request ("POST", LK_WIRE_PATH_KEYS, posts);
   destroy_while_pending (win, GTK_WINDOW (dialog));
   lk_test_spin (300);
   g_assert_cmpuint (lk_simulator_get_n_keys (sim), ==, n_keys);
