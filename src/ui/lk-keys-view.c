@@ -11,6 +11,145 @@
 #include "lk-time.h"
 #include "lk-window.h"
 
+/* ---- Rows ----
+ *
+ * The column view shows LkKeyRow objects, one per shown position, rather
+ * than the keys themselves.  GTK 4.8's list views keep about 200 rows of
+ * widgets around the visible ones and build new widgets for every item
+ * that comes into that range: a keystroke that brings back thousands of
+ * keys would destroy and build 200 rows of six cells (100 ms and more).
+ * A row keeps its place and its widgets; when the key at its position
+ * changes, the cells bound to it show the new key's text. */
+
+#define LK_TYPE_KEY_ROW (lk_key_row_get_type ())
+G_DECLARE_FINAL_TYPE (LkKeyRow, lk_key_row, LK, KEY_ROW, GObject)
+
+struct _LkKeyRow
+{
+  GObject   parent_instance;
+  LkApiKey *key;
+  guint     n_bound;     /* cells showing this row */
+};
+
+G_DEFINE_FINAL_TYPE (LkKeyRow, lk_key_row, G_TYPE_OBJECT)
+
+static guint row_key_changed_signal;
+
+static void
+lk_key_row_finalize (GObject *object)
+{
+  g_clear_object (&LK_KEY_ROW (object)->key);
+
+  G_OBJECT_CLASS (lk_key_row_parent_class)->finalize (object);
+}
+
+static void
+lk_key_row_class_init (LkKeyRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lk_key_row_finalize;
+
+  row_key_changed_signal =
+    g_signal_new ("key-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+lk_key_row_init (LkKeyRow *self)
+{
+}
+
+/* Takes @key. */
+static void
+lk_key_row_take_key (LkKeyRow *row,
+                     LkApiKey *key)
+{
+  g_autoptr (LkApiKey) old = NULL;
+
+  if (row->key == key)
+    {
+      g_clear_object (&key);
+      return;
+    }
+
+  old = g_steal_pointer (&row->key);
+  row->key = key;
+  if (row->n_bound > 0)
+    g_signal_emit (row, row_key_changed_signal, 0);
+}
+
+/* The rows, as a GListModel: a plain array the view keeps in step with
+ * its filter model. */
+#define LK_TYPE_KEY_ROWS (lk_key_rows_get_type ())
+G_DECLARE_FINAL_TYPE (LkKeyRows, lk_key_rows, LK, KEY_ROWS, GObject)
+
+struct _LkKeyRows
+{
+  GObject    parent_instance;
+  GPtrArray *rows;
+};
+
+static GType
+lk_key_rows_get_item_type (GListModel *model)
+{
+  return LK_TYPE_KEY_ROW;
+}
+
+static guint
+lk_key_rows_get_n_items (GListModel *model)
+{
+  return LK_KEY_ROWS (model)->rows->len;
+}
+
+static gpointer
+lk_key_rows_get_item (GListModel *model,
+                      guint       position)
+{
+  LkKeyRows *self = LK_KEY_ROWS (model);
+
+  if (position >= self->rows->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->rows, position));
+}
+
+static void
+lk_key_rows_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = lk_key_rows_get_item_type;
+  iface->get_n_items = lk_key_rows_get_n_items;
+  iface->get_item = lk_key_rows_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LkKeyRows, lk_key_rows, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, lk_key_rows_list_model_init))
+
+static void
+lk_key_rows_finalize (GObject *object)
+{
+  g_ptr_array_unref (LK_KEY_ROWS (object)->rows);
+
+  G_OBJECT_CLASS (lk_key_rows_parent_class)->finalize (object);
+}
+
+static void
+lk_key_rows_class_init (LkKeyRowsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lk_key_rows_finalize;
+}
+
+static void
+lk_key_rows_init (LkKeyRows *self)
+{
+  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static LkApiKey *
+row_key_at (LkKeyRows *rows,
+            guint      position)
+{
+  return LK_KEY_ROW (g_ptr_array_index (rows->rows, position))->key;
+}
+
 struct _LkKeysView
 {
   AdwBin parent_instance;
@@ -36,12 +175,13 @@ struct _LkKeysView
   GtkWidget            *delete_button;
   GMenuModel           *context_menu_model;
 
-  /* Models: keys -> sort -> filter -> selection.  Sorting comes first so
-   * that a keystroke re-sorts nothing: the filter model then announces
-   * only the rows that come or go, in place. */
+  /* Models: keys -> sort -> filter -> rows -> selection.  Sorting comes
+   * first so that a keystroke re-sorts nothing; the rows keep the column
+   * view's widgets in place (see LkKeyRow). */
   GtkSortListModel     *sort_model;
   GtkFilterListModel   *filter_model;
   GtkCustomFilter      *filter;
+  LkKeyRows            *rows;
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
 
@@ -87,8 +227,6 @@ static guint signals[N_SIGNALS];
 static GQuark haystack_quark;
 /* The GtkListItem a cell widget shows, for the context menu. */
 static GQuark list_item_quark;
-/* The GBinding of the keyring cell. */
-static GQuark binding_quark;
 /* Per-key cached collation key of the name, made once per key: a
  * GtkStringSorter would make 10,000 of them again on every keystroke that
  * widens the search. */
@@ -352,9 +490,65 @@ on_selection_changed (LkKeysView *self)
   update_selection (self);
 }
 
+/* The keys shown changed: move the rows' keys, add or drop rows at the
+ * end only, and keep the same keys selected. */
 static void
-on_shown_items_changed (LkKeysView *self)
+on_shown_keys_changed (GListModel *keys,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       LkKeysView *self)
 {
+  GPtrArray *rows = self->rows->rows;
+  guint n_old = rows->len;
+  guint n_new = g_list_model_get_n_items (keys);
+  guint end = removed == added ? position + added : n_new;
+  g_autoptr (GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr (GHashTable) selected_keys = NULL;
+
+  if (!gtk_bitset_is_empty (selected))
+    {
+      GtkBitsetIter iter;
+      guint i;
+
+      selected_keys = g_hash_table_new (NULL, NULL);
+      for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &i); more;
+           more = gtk_bitset_iter_next (&iter, &i))
+        if (i < n_old)
+          g_hash_table_add (selected_keys, row_key_at (self->rows, i));
+    }
+
+  for (guint i = position; i < MIN (end, n_old); i++)
+    lk_key_row_take_key (g_ptr_array_index (rows, i), g_list_model_get_item (keys, i));
+
+  if (n_new > n_old)
+    {
+      for (guint i = n_old; i < n_new; i++)
+        {
+          LkKeyRow *row = g_object_new (LK_TYPE_KEY_ROW, NULL);
+
+          row->key = g_list_model_get_item (keys, i);
+          g_ptr_array_add (rows, row);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self->rows), n_old, 0, n_new - n_old);
+    }
+  else if (n_new < n_old)
+    {
+      g_ptr_array_remove_range (rows, n_new, n_old - n_new);
+      g_list_model_items_changed (G_LIST_MODEL (self->rows), n_new, n_old - n_new, 0);
+    }
+
+  if (selected_keys != NULL)
+    {
+      g_autoptr (GtkBitset) now = gtk_bitset_new_empty ();
+      g_autoptr (GtkBitset) all = gtk_bitset_new_range (0, n_new);
+
+      for (guint i = 0; i < n_new; i++)
+        if (g_hash_table_contains (selected_keys, row_key_at (self->rows, i)))
+          gtk_bitset_add (now, i);
+      gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), now, all);
+    }
+
   update_state (self);
   update_selection (self);
 }
@@ -374,7 +568,7 @@ lk_keys_view_get_selected_keys (LkKeysView *self)
   if (gtk_bitset_iter_init_first (&iter, selected, &position))
     {
       do
-        g_ptr_array_add (keys, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+        g_ptr_array_add (keys, g_object_ref (row_key_at (self->rows, position)));
       while (gtk_bitset_iter_next (&iter, &position));
     }
 
@@ -649,20 +843,169 @@ permissions_tooltip (LkApiKey *key)
   return lk_permissions_to_summary (lk_api_key_get_permissions (key));
 }
 
-/* How a column's label looks, and what its tooltip says.  Tooltips are
- * asked for when shown: setting one on every bind would ask the display
- * server for the pointer each time, for every row of every page. */
+/* What a cell shows is cached on the key where it does not change with
+ * time (keys are immutable but for "has-local-secret"), so moving a row
+ * to another key formats nothing twice. */
+static GQuark created_text_quark;
+static GQuark permissions_text_quark;
+/* The Cell of a cell widget. */
+static GQuark cell_quark;
+
+static const char *
+created_text (LkApiKey *key)
+{
+  const char *text = g_object_get_qdata (G_OBJECT (key), created_text_quark);
+
+  if (text == NULL)
+    {
+      char *made = format_date (lk_api_key_get_created_at (key));
+
+      if (made == NULL)
+        made = g_strdup ("—");
+      g_object_set_qdata_full (G_OBJECT (key), created_text_quark, made, g_free);
+      text = made;
+    }
+
+  return text;
+}
+
+static const char *
+permissions_text (LkApiKey *key)
+{
+  const char *text = g_object_get_qdata (G_OBJECT (key), permissions_text_quark);
+
+  if (text == NULL)
+    {
+      char *made = lk_permissions_to_summary (lk_api_key_get_permissions (key));
+
+      g_object_set_qdata_full (G_OBJECT (key), permissions_text_quark, made, g_free);
+      text = made;
+    }
+
+  return text;
+}
+
+typedef struct _CellSpec CellSpec;
+
+/* One cell widget: what it is, and the row it shows while bound. */
 typedef struct {
-  const char *css_classes;
+  LkKeysView     *view;
+  const CellSpec *spec;
+  GtkListItem    *item;
+  LkKeyRow       *row;
+  gulong          handler;
+  GBinding       *binding;     /* the keyring cell's, a reference */
+} Cell;
+
+/* How a column's cells look, what they show and what their tooltip
+ * says.  Tooltips are asked for when shown: setting one on every bind
+ * would ask the display server for the pointer each time, for every row
+ * of every page.  Labels are single-line and ellipsized in columns of a
+ * fixed width, so measuring a new row shapes no more than one line. */
+struct _CellSpec {
+  const char *css_classes[3];
   int         width_chars;   /* the least a cell shows before the table scrolls */
   char     *(*tooltip) (LkApiKey *key);
-} CellSpec;
+  void      (*show) (Cell      *cell,
+                     GtkWidget *widget,
+                     LkApiKey  *key);
+};
 
-static const CellSpec name_cell = { NULL, 14, name_tooltip };
-static const CellSpec client_id_cell = { "client-id dim-label", 10, client_id_tooltip };
-static const CellSpec created_cell = { "numeric", 11, created_tooltip };
-static const CellSpec expires_cell = { NULL, 10, expires_tooltip };
-static const CellSpec permissions_cell = { NULL, 14, permissions_tooltip };
+static void
+clear_binding (Cell *cell)
+{
+  if (cell->binding != NULL)
+    {
+      g_binding_unbind (cell->binding);
+      g_clear_object (&cell->binding);
+    }
+}
+
+static void
+show_name (Cell      *cell,
+           GtkWidget *widget,
+           LkApiKey  *key)
+{
+  gtk_label_set_text (GTK_LABEL (widget), lk_api_key_get_name (key));
+}
+
+static void
+show_client_id (Cell      *cell,
+                GtkWidget *widget,
+                LkApiKey  *key)
+{
+  gtk_label_set_text (GTK_LABEL (widget), lk_api_key_get_client_id (key));
+}
+
+static void
+show_created (Cell      *cell,
+              GtkWidget *widget,
+              LkApiKey  *key)
+{
+  gtk_label_set_text (GTK_LABEL (widget), created_text (key));
+}
+
+static void
+show_expires (Cell      *cell,
+              GtkWidget *widget,
+              LkApiKey  *key)
+{
+  gint64 expires_at = lk_api_key_get_expires_at (key);
+  const char *level = NULL;
+
+  if (expires_at == 0)
+    gtk_label_set_text (GTK_LABEL (widget), C_("expiry", "Never"));
+  else
+    {
+      g_autofree char *text = lk_time_describe_expiry (lk_time_now (), expires_at);
+      int days = lk_api_key_get_days_until_expiry (key);
+
+      gtk_label_set_text (GTK_LABEL (widget), text);
+      if (days <= 0)
+        level = "error";
+      else if (days <= (int) MIN (cell->view->expiry_warning_days, (guint) G_MAXINT))
+        level = "warning";
+    }
+
+  if (g_strcmp0 (level, "error") != 0)
+    gtk_widget_remove_css_class (widget, "error");
+  if (g_strcmp0 (level, "warning") != 0)
+    gtk_widget_remove_css_class (widget, "warning");
+  if (level != NULL)
+    gtk_widget_add_css_class (widget, level);
+}
+
+static void
+show_permissions (Cell      *cell,
+                  GtkWidget *widget,
+                  LkApiKey  *key)
+{
+  gtk_label_set_text (GTK_LABEL (widget), permissions_text (key));
+}
+
+static void
+show_keyring (Cell      *cell,
+              GtkWidget *widget,
+              LkApiKey  *key)
+{
+  clear_binding (cell);
+  cell->binding = g_object_ref (g_object_bind_property (key, "has-local-secret",
+                                                        widget, "visible",
+                                                        G_BINDING_SYNC_CREATE));
+}
+
+static char *
+keyring_tooltip (LkApiKey *key)
+{
+  return g_strdup (_("Secret stored in this computer’s keyring"));
+}
+
+static const CellSpec name_cell = { { NULL }, 14, name_tooltip, show_name };
+static const CellSpec client_id_cell = { { "client-id", "dim-label", NULL }, 10, client_id_tooltip, show_client_id };
+static const CellSpec created_cell = { { "numeric", NULL }, 11, created_tooltip, show_created };
+static const CellSpec expires_cell = { { NULL }, 10, expires_tooltip, show_expires };
+static const CellSpec permissions_cell = { { NULL }, 14, permissions_tooltip, show_permissions };
+static const CellSpec keyring_cell = { { NULL }, 0, keyring_tooltip, show_keyring };
 
 static gboolean
 on_cell_query_tooltip (GtkWidget  *widget,
@@ -670,17 +1013,14 @@ on_cell_query_tooltip (GtkWidget  *widget,
                        int         y,
                        gboolean    keyboard,
                        GtkTooltip *tooltip,
-                       gpointer    user_data)
+                       Cell       *cell)
 {
-  const CellSpec *spec = user_data;
-  GtkListItem *item = g_object_get_qdata (G_OBJECT (widget), list_item_quark);
-  LkApiKey *key = item ? gtk_list_item_get_item (item) : NULL;
   g_autofree char *text = NULL;
 
-  if (key == NULL || spec->tooltip == NULL)
+  if (cell->row == NULL || cell->row->key == NULL || cell->spec->tooltip == NULL)
     return FALSE;
 
-  text = spec->tooltip (key);
+  text = cell->spec->tooltip (cell->row->key);
   if (text == NULL)
     return FALSE;
 
@@ -689,164 +1029,113 @@ on_cell_query_tooltip (GtkWidget  *widget,
 }
 
 static void
-setup_label (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
+on_row_key_changed (LkKeyRow  *row,
+                    GtkWidget *widget)
 {
-  const CellSpec *spec = user_data;
-  GtkWidget *label = gtk_label_new (NULL);
+  Cell *cell = g_object_get_qdata (G_OBJECT (widget), cell_quark);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_label_set_width_chars (GTK_LABEL (label), spec->width_chars);
-  if (spec->css_classes != NULL)
+  cell->spec->show (cell, widget, row->key);
+}
+
+static void
+cell_release_row (Cell *cell)
+{
+  if (cell->row == NULL)
+    return;
+
+  g_clear_signal_handler (&cell->handler, cell->row);
+  cell->row->n_bound--;
+  g_clear_object (&cell->row);
+  clear_binding (cell);
+}
+
+static void
+cell_free (Cell *cell)
+{
+  cell_release_row (cell);
+  g_free (cell);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            LkKeysView               *self)
+{
+  const CellSpec *spec = g_object_get_qdata (G_OBJECT (factory), cell_quark);
+  Cell *cell = g_new0 (Cell, 1);
+  GtkWidget *widget;
+
+  if (spec == &keyring_cell)
     {
-      g_auto (GStrv) classes = g_strsplit (spec->css_classes, " ", -1);
-
-      for (guint i = 0; classes[i] != NULL; i++)
-        gtk_widget_add_css_class (label, classes[i]);
-    }
-
-  g_object_set_qdata (G_OBJECT (label), list_item_quark, item);
-  gtk_widget_set_has_tooltip (label, TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_cell_query_tooltip), (gpointer) spec);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_name (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
-{
-  LkApiKey *key = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), lk_api_key_get_name (key));
-}
-
-static void
-bind_client_id (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  LkApiKey *key = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), lk_api_key_get_client_id (key));
-}
-
-static void
-bind_created (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  LkApiKey *key = gtk_list_item_get_item (item);
-  g_autofree char *date = format_date (lk_api_key_get_created_at (key));
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), date ? date : "—");
-}
-
-static void
-bind_expires (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  LkKeysView *self = LK_KEYS_VIEW (user_data);
-  LkApiKey *key = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  gint64 expires_at = lk_api_key_get_expires_at (key);
-  int days;
-
-  gtk_widget_remove_css_class (label, "warning");
-  gtk_widget_remove_css_class (label, "error");
-
-  if (expires_at == 0)
-    {
-      gtk_label_set_text (GTK_LABEL (label), C_("expiry", "Never"));
-      return;
+      widget = gtk_image_new_from_icon_name ("dialog-password-symbolic");
+      gtk_widget_set_halign (widget, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Secret stored in this computer’s keyring"),
+                                      -1);
     }
   else
     {
-      g_autofree char *text = lk_time_describe_expiry (lk_time_now (), expires_at);
-
-      gtk_label_set_text (GTK_LABEL (label), text);
+      widget = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (widget), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (widget), PANGO_ELLIPSIZE_END);
+      gtk_label_set_single_line_mode (GTK_LABEL (widget), TRUE);
+      gtk_label_set_width_chars (GTK_LABEL (widget), spec->width_chars);
+      gtk_label_set_max_width_chars (GTK_LABEL (widget), spec->width_chars);
+      for (guint i = 0; spec->css_classes[i] != NULL; i++)
+        gtk_widget_add_css_class (widget, spec->css_classes[i]);
     }
 
-  days = lk_api_key_get_days_until_expiry (key);
-  if (days <= 0)
-    gtk_widget_add_css_class (label, "error");
-  else if (days <= (int) MIN (self->expiry_warning_days, (guint) G_MAXINT))
-    gtk_widget_add_css_class (label, "warning");
+  cell->view = self;
+  cell->spec = spec;
+  cell->item = item;
+  g_object_set_qdata_full (G_OBJECT (widget), cell_quark, cell, (GDestroyNotify) cell_free);
+  g_object_set_qdata (G_OBJECT (widget), list_item_quark, item);
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_cell_query_tooltip), cell);
+  gtk_list_item_set_child (item, widget);
 }
 
 static void
-bind_permissions (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             LkKeysView               *self)
 {
-  LkApiKey *key = gtk_list_item_get_item (item);
-  g_autofree char *summary = lk_permissions_to_summary (lk_api_key_get_permissions (key));
+  GtkWidget *widget = gtk_list_item_get_child (item);
+  Cell *cell = widget ? g_object_get_qdata (G_OBJECT (widget), cell_quark) : NULL;
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), summary);
+  if (cell != NULL)
+    cell_release_row (cell);
 }
 
 static void
-setup_keyring (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           LkKeysView               *self)
 {
-  GtkWidget *image = gtk_image_new_from_icon_name ("dialog-password-symbolic");
-  { static int dbg_n; if (g_getenv ("LK_DBG")) g_printerr ("setup_keyring %d\n", ++dbg_n); }
+  GtkWidget *widget = gtk_list_item_get_child (item);
+  Cell *cell = g_object_get_qdata (G_OBJECT (widget), cell_quark);
+  LkKeyRow *row = gtk_list_item_get_item (item);
 
-  gtk_widget_set_halign (image, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (image, _("Secret stored in this computer’s keyring"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (image),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Secret stored in this computer’s keyring"),
-                                  -1);
-  g_object_set_qdata (G_OBJECT (image), list_item_quark, item);
-  gtk_list_item_set_child (item, image);
+  unbind_cell (factory, item, self);
+
+  cell->row = g_object_ref (row);
+  row->n_bound++;
+  cell->handler = g_signal_connect (row, "key-changed", G_CALLBACK (on_row_key_changed), widget);
+  cell->spec->show (cell, widget, row->key);
 }
 
 static void
-bind_keyring (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  GtkWidget *image = gtk_list_item_get_child (item);
-  GBinding *binding;
-
-  binding = g_object_bind_property (gtk_list_item_get_item (item), "has-local-secret",
-                                    image, "visible",
-                                    G_BINDING_SYNC_CREATE);
-  g_object_set_qdata (G_OBJECT (image), binding_quark, binding);
-}
-
-static void
-unbind_keyring (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *image = gtk_list_item_get_child (item);
-  GBinding *binding = g_object_steal_qdata (G_OBJECT (image), binding_quark);
-
-  if (binding != NULL)
-    g_binding_unbind (binding);
-}
-
-static void
-set_factory (GtkColumnViewColumn *column,
-             GCallback            setup,
-             gpointer             setup_data,
-             GCallback            bind,
-             GCallback            unbind,
-             gpointer             bind_data)
+set_factory (LkKeysView          *self,
+             GtkColumnViewColumn *column,
+             const CellSpec      *spec)
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
-  g_signal_connect (factory, "setup", setup, setup_data);
-  g_signal_connect (factory, "bind", bind, bind_data);
-  if (unbind != NULL)
-    g_signal_connect (factory, "unbind", unbind, bind_data);
+  g_object_set_qdata (G_OBJECT (factory), cell_quark, (gpointer) spec);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
 
   gtk_column_view_column_set_factory (column, factory);
 }
@@ -1262,6 +1551,8 @@ lk_keys_view_dispose (GObject *object)
    * call back into labels and bars already cleared. */
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
   if (self->search_bar != NULL)
     g_signal_handlers_disconnect_by_data (self->search_bar, self);
   if (self->search_entry != NULL)
@@ -1279,6 +1570,7 @@ lk_keys_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_KEYS_VIEW);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->sort_model);
 
@@ -1311,7 +1603,9 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
 
   haystack_quark = g_quark_from_static_string ("lk-keys-view-haystack");
   list_item_quark = g_quark_from_static_string ("lk-keys-view-list-item");
-  binding_quark = g_quark_from_static_string ("lk-keys-view-binding");
+  created_text_quark = g_quark_from_static_string ("lk-keys-view-created-text");
+  permissions_text_quark = g_quark_from_static_string ("lk-keys-view-permissions-text");
+  cell_quark = g_quark_from_static_string ("lk-keys-view-cell");
   name_key_quark = g_quark_from_static_string ("lk-keys-view-name-key");
 
   properties[PROP_CLIENT] =
@@ -1405,28 +1699,21 @@ lk_keys_view_init (LkKeysView *self)
   self->filter = gtk_custom_filter_new (filter_key, self, NULL);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
                                                   GTK_FILTER (self->filter));
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  self->rows = g_object_new (LK_TYPE_KEY_ROWS, NULL);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
-  /* The selection's own signal: it comes after the selection has moved
-   * with the rows. */
-  g_signal_connect_object (self->selection, "items-changed",
-                           G_CALLBACK (on_shown_items_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (on_shown_keys_changed), self, 0);
 
-  set_factory (self->name_column, G_CALLBACK (setup_label), (gpointer) &name_cell,
-               G_CALLBACK (bind_name), NULL, self);
-  set_factory (self->client_id_column, G_CALLBACK (setup_label), (gpointer) &client_id_cell,
-               G_CALLBACK (bind_client_id), NULL, self);
-  set_factory (self->created_column, G_CALLBACK (setup_label), (gpointer) &created_cell,
-               G_CALLBACK (bind_created), NULL, self);
-  set_factory (self->expires_column, G_CALLBACK (setup_label), (gpointer) &expires_cell,
-               G_CALLBACK (bind_expires), NULL, self);
-  set_factory (self->permissions_column, G_CALLBACK (setup_label), (gpointer) &permissions_cell,
-               G_CALLBACK (bind_permissions), NULL, self);
-  set_factory (self->keyring_column, G_CALLBACK (setup_keyring), NULL,
-               G_CALLBACK (bind_keyring), G_CALLBACK (unbind_keyring), self);
+  set_factory (self, self->name_column, &name_cell);
+  set_factory (self, self->client_id_column, &client_id_cell);
+  set_factory (self, self->created_column, &created_cell);
+  set_factory (self, self->expires_column, &expires_cell);
+  set_factory (self, self->permissions_column, &permissions_cell);
+  set_factory (self, self->keyring_column, &keyring_cell);
   set_sorters (self);
   gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
 
