@@ -1192,6 +1192,145 @@ test_secret_locked (void)
   g_test_trap_assert_passed ();
 }
 
+/* Locks the default collection, as another program or the screen lock
+ * would, behind the back of any LkSecretStore. */
+static void
+lock_default_collection (void)
+{
+  g_autoptr (SecretService) service = direct_service ();
+  g_autoptr (SecretCollection) collection = NULL;
+  g_autoptr (GError) error = NULL;
+  GList *objects;
+  int n_locked;
+
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  objects = g_list_append (NULL, collection);
+  n_locked = secret_service_lock_sync (service, objects, NULL, NULL, &error);
+  g_list_free (objects);
+  g_assert_no_error (error);
+  g_assert_cmpint (n_locked, ==, 1);
+}
+
+static void
+assert_locked_error (const GError *error)
+{
+  g_assert_nonnull (error);
+  g_assert_true (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED) ||
+                 g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_TIMEOUT));
+}
+
+/* In a subprocess: a store that has already seen the default collection
+ * unlocked (and so no longer asks before each operation) meets it locked.
+ * Every operation still says "locked" (or, if the service never answers
+ * the prompt, "timed out"): a lookup does not report the key missing, a
+ * forget does not report success with nothing removed.  Each operation
+ * gets the keyring unlocked, one successful lookup, then the lock, so
+ * each meets the lock first. */
+static void
+locked_later_child (void)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkApiKey) key = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *label = NULL;
+  const char *platform = g_getenv ("LK_TEST_LOCKED_PLATFORM");
+  const char *key_id = g_getenv ("LK_TEST_LOCKED_KEY_ID");
+
+  g_assert_nonnull (platform);
+  g_assert_nonnull (key_id);
+
+  key = make_key (key_id, "Locked later", "client-locked-later");
+  label = save_key (store, platform, key, "locked-later-secret", &error);
+  g_assert_no_error (error);
+
+  for (guint step = 0; step < 4; step++)
+    {
+      g_autoptr (LkSecretString) found = NULL;
+      g_autoptr (GHashTable) key_ids = NULL;
+      g_autoptr (LkApiKey) other = NULL;
+      g_autofree char *other_label = NULL;
+      gint64 start;
+
+      /* While unlocked: the store learns the default collection. */
+      unlock_with_password ();
+      found = lookup_key (store, platform, key_id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (found, ==, "locked-later-secret");
+      g_clear_pointer (&found, lk_secret_free);
+
+      lock_default_collection ();
+      start = g_get_monotonic_time ();
+
+      switch (step)
+        {
+        case 0:
+          found = lookup_key (store, platform, key_id, &error);
+          g_assert_null (found);
+          break;
+        case 1:
+          key_ids = find_keys (store, platform, &error);
+          g_assert_null (key_ids);
+          break;
+        case 2:
+          g_assert_false (forget_key (store, platform, key_id, &error));
+          break;
+        case 3:
+          other = make_key ("key-locked-later-other", "Other", "client-other");
+          other_label = save_key (store, platform, other, "other-secret", &error);
+          g_assert_null (other_label);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      g_test_message ("step %u: %s", step, error != NULL ? error->message : "(no error)");
+      assert_locked_error (error);
+      g_clear_error (&error);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 11 * G_USEC_PER_SEC);
+    }
+}
+
+static void
+test_secret_locked_later (void)
+{
+  g_autoptr (LkCredentialStore) store = NULL;
+  g_autoptr (LkSecretString) found = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *platform = random_platform ();
+  g_autofree char *key_id = random_id ("key-");
+
+  if (g_test_subprocess ())
+    {
+      locked_later_child ();
+      return;
+    }
+
+  if (!need_keyring ())
+    return;
+
+  g_setenv ("LK_TEST_LOCKED_PLATFORM", platform, TRUE);
+  g_setenv ("LK_TEST_LOCKED_KEY_ID", key_id, TRUE);
+  g_test_trap_subprocess (NULL, 90 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+
+  /* Unlock again before asserting, so a failure leaves the keyring usable. */
+  unlock_with_password ();
+
+  /* The refused forget removed nothing, the refused save stored nothing. */
+  store = lk_secret_store_new ();
+  found = lookup_key (store, platform, key_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "locked-later-secret");
+  g_assert_cmpuint (direct_count ("key-id", "key-locked-later-other"), ==, 0);
+  g_assert_true (forget_key (store, platform, key_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (direct_count ("key-id", key_id), ==, 0);
+
+  g_test_trap_assert_passed ();
+}
+
 /* ---- The in-memory store ---- */
 
 static void
@@ -1341,7 +1480,8 @@ main (int   argc,
   g_test_add_func ("/lk/store/secret/concurrent", test_secret_concurrent);
   g_test_add_func ("/lk/store/secret/no-service", test_secret_no_service);
   g_test_add_func ("/lk/store/secret/silent-service", test_secret_silent_service);
-  /* Last: it locks the keyring (and unlocks it again). */
+  /* Last: these lock the keyring (and unlock it again). */
+  g_test_add_func ("/lk/store/secret/locked-later", test_secret_locked_later);
   g_test_add_func ("/lk/store/secret/locked", test_secret_locked);
 
   return g_test_run ();

@@ -102,9 +102,17 @@ account_label (const char *client_id,
 
 /* ---- Save a key ---- */
 
+/* One item per key ID and platform: items of the same key with other
+ * details (an older name, say) are outdated copies.  They are found by
+ * one search before the store (for a new key it finds nothing, which
+ * costs the keyring no more than one look), and removed, each by its full
+ * attribute set, only once the new item is stored: the secret is in the
+ * keyring at every moment. */
 typedef struct {
   char       *label;
   GHashTable *attributes;   /* as stored */
+  char       *secret;       /* until it is stored; wiped */
+  GPtrArray  *outdated;     /* of GHashTable: full attribute sets to remove */
   guint       n_pending;    /* outdated items being removed */
 } SaveKeyData;
 
@@ -113,6 +121,8 @@ save_key_data_free (SaveKeyData *data)
 {
   g_clear_pointer (&data->label, g_free);
   g_clear_pointer (&data->attributes, g_hash_table_unref);
+  g_clear_pointer (&data->secret, lk_secret_free);
+  g_clear_pointer (&data->outdated, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -146,31 +156,87 @@ stale_cleared_cb (GObject      *source,
     save_key_tidied (task);
 }
 
-/* After a key is saved: items of the same key ID and platform with other
- * details (an older name, say) are outdated copies; remove each by its
- * full attribute set, so the key has one item. */
 static void
-stale_searched_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+save_key_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  SaveKeyData *data = g_task_get_task_data (task);
+
+  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_pointer (&data->secret, lk_secret_free);
+
+  if (data->outdated == NULL || data->outdated->len == 0)
+    {
+      save_key_tidied (task);
+      return;
+    }
+
+  /* The secret is stored: from here on the answer is "stored", even if
+   * the caller cancels during the (quick, bounded) tidying up. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  /* One extra count so no clear can finish the task while this loop runs. */
+  data->n_pending = 1;
+  for (guint i = 0; i < data->outdated->len; i++)
+    {
+      data->n_pending++;
+      LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_API_KEY,
+                                                         g_ptr_array_index (data->outdated, i),
+                                                         NULL, stale_cleared_cb,
+                                                         g_object_ref (task));
+    }
+
+  if (--data->n_pending == 0)
+    save_key_tidied (task);
+}
+
+/* Errors of the search before the store that the store would meet too:
+ * say them now rather than wait for them twice. */
+static gboolean
+is_store_unusable (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE) ||
+         g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED) ||
+         g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_TIMEOUT);
+}
+
+static void
+save_key_searched_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
   SaveKeyData *data = g_task_get_task_data (task);
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GError) error = NULL;
+  GCancellable *cancellable;
 
   items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
   if (items == NULL)
     {
+      if (is_store_unusable (error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      /* Outdated copies are tidying up; saving the secret comes first. */
       g_debug ("Could not look for outdated keyring items: %s", error->message);
-      save_key_tidied (task);
-      return;
     }
 
-  /* One extra count so no clear can finish the task while this loop runs. */
-  data->n_pending = 1;
-  for (guint i = 0; i < items->len; i++)
+  data->outdated = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  for (guint i = 0; items != NULL && i < items->len; i++)
     {
       LkStoredItem *item = g_ptr_array_index (items, i);
       g_autoptr (GHashTable) attributes = NULL;
@@ -195,46 +261,19 @@ stale_searched_cb (GObject      *source,
             same = FALSE;
         }
 
-      /* The item just saved; or one too incomplete to remove safely. */
+      /* The item the store replaces; or one too incomplete to remove
+       * safely. */
       if (same || !complete)
         continue;
 
-      data->n_pending++;
-      LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_API_KEY, attributes,
-                                                         NULL, stale_cleared_cb,
-                                                         g_object_ref (task));
+      g_ptr_array_add (data->outdated, g_steal_pointer (&attributes));
     }
 
-  if (--data->n_pending == 0)
-    save_key_tidied (task);
-}
-
-static void
-save_key_stored_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
-  SaveKeyData *data = g_task_get_task_data (task);
-  g_autoptr (GHashTable) query = NULL;
-
-  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The secret is stored: from here on the answer is "stored", even if
-   * the caller cancels during the (quick, bounded) tidying up. */
-  g_task_set_check_cancellable (task, FALSE);
-  query = attributes_new ();
-  attributes_add (query, "key-id", g_hash_table_lookup (data->attributes, "key-id"));
-  attributes_add (query, "platform", g_hash_table_lookup (data->attributes, "platform"));
-  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, query, FALSE,
-                                                      NULL, stale_searched_cb,
-                                                      g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->store_async (self, LK_SCHEMA_API_KEY, data->attributes,
+                                                     data->label, data->secret, cancellable,
+                                                     save_key_stored_cb,
+                                                     g_steal_pointer (&task));
 }
 
 void
@@ -248,6 +287,7 @@ lk_credential_store_save_key_async (LkCredentialStore   *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GHashTable) attributes = NULL;
+  g_autoptr (GHashTable) query = NULL;
   g_autofree char *expires = NULL;
   SaveKeyData *data;
   gint64 expires_at;
@@ -289,12 +329,15 @@ lk_credential_store_save_key_async (LkCredentialStore   *self,
   data = g_new0 (SaveKeyData, 1);
   data->label = lk_credential_store_key_label (lk_api_key_get_name (key));
   data->attributes = g_hash_table_ref (attributes);
+  data->secret = g_strdup (client_secret);
   g_task_set_task_data (task, data, (GDestroyNotify) save_key_data_free);
 
-  LK_CREDENTIAL_STORE_GET_CLASS (self)->store_async (self, LK_SCHEMA_API_KEY, attributes,
-                                                     data->label, client_secret, cancellable,
-                                                     save_key_stored_cb,
-                                                     g_steal_pointer (&task));
+  query = attributes_new ();
+  attributes_add (query, "key-id", lk_api_key_get_id (key));
+  attributes_add (query, "platform", platform_id);
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, query, FALSE,
+                                                      cancellable, save_key_searched_cb,
+                                                      g_steal_pointer (&task));
 }
 
 char *

@@ -10,6 +10,16 @@
  * GCancellable of its own and one timer: whatever the service does, the
  * task completes exactly once, within LK_STORE_TIMEOUT_SECONDS.
  *
+ * Round trips: the default collection is looked up once and kept, with
+ * what we know of its lock state (its "locked" property is watched).
+ * While it is known to be unlocked, an operation goes straight to the
+ * service with the same calls a direct libsecret program makes (store,
+ * search without unlocking, clear), and falls back to the full chain
+ * (look the default collection up again, unlock it, search with
+ * SECRET_SEARCH_UNLOCK) as soon as the service says something is locked
+ * or gone: a store refused as locked, an item found locked, a clear that
+ * removed nothing while locked items match.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -56,6 +66,16 @@ struct _LkSecretStore
 
   SecretService     *service;       /* connected lazily, then kept */
   GCancellable      *cancellable;   /* cancelled in dispose */
+
+  /* The default collection, looked up once; NULL until then, or after the
+   * service changed its collections or said it does not exist. */
+  SecretCollection  *collection;
+  gulong             locked_handler;
+  gulong             collections_handler;
+  /* TRUE once the default collection was seen unlocked (or we unlocked
+   * it); FALSE again when it reports itself locked or an operation finds
+   * something locked. */
+  gboolean           default_unlocked;
 };
 
 G_DEFINE_FINAL_TYPE (LkSecretStore, lk_secret_store, LK_TYPE_CREDENTIAL_STORE)
@@ -83,6 +103,8 @@ typedef struct {
   SecretService *service;
   guint          timeout_id;
   gboolean       prompting;         /* our unlock of the default collection is running */
+  gboolean       fast;              /* running without the lock checks (see above) */
+  gboolean       retried;           /* fell back to the full chain once already */
   gboolean       finished;
 } Op;
 
@@ -332,12 +354,99 @@ op_stopped (GTask *task)
   return FALSE;
 }
 
-/* Turns the items of a search into LkStoredItems.  Returns FALSE (with
- * @out_locked set) when every match is still locked. */
+/* ---- What we know of the default collection ---- */
+
+static void op_check_default (GTask *task);
+
+static void
+store_forget_default (LkSecretStore *self)
+{
+  if (self->collection != NULL)
+    {
+      g_clear_signal_handler (&self->locked_handler, self->collection);
+      g_clear_object (&self->collection);
+    }
+  self->default_unlocked = FALSE;
+}
+
+static void
+on_default_locked_notify (SecretCollection *collection,
+                          GParamSpec       *pspec,
+                          gpointer          user_data)
+{
+  LkSecretStore *self = user_data;
+
+  if (secret_collection_get_locked (collection))
+    self->default_unlocked = FALSE;
+}
+
+/* The service's collections changed (libsecret says so when one is
+ * created or deleted, and when one is locked or unlocked): the default may
+ * be another one, or locked now.  The next operation looks again. */
+static void
+on_collections_notify (SecretService *service,
+                       GParamSpec    *pspec,
+                       gpointer       user_data)
+{
+  store_forget_default (LK_SECRET_STORE (user_data));
+}
+
+static void
+store_keep_default (LkSecretStore    *self,
+                    SecretCollection *collection)
+{
+  if (self->collection == collection)
+    return;
+
+  store_forget_default (self);
+  self->collection = g_object_ref (collection);
+  self->locked_handler = g_signal_connect (collection, "notify::locked",
+                                           G_CALLBACK (on_default_locked_notify), self);
+}
+
+/* Whether a fast operation's error means "look again, unlocking": the
+ * collection is locked (@out_gone FALSE) or no longer exists (TRUE). */
+static gboolean
+needs_full_chain (const GError *error,
+                  gboolean     *out_gone)
+{
+  *out_gone = g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+              g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT);
+
+  return *out_gone || g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED);
+}
+
+/* A fast operation met something locked or gone: forget what we knew and
+ * run the operation once more through the full chain. */
+static void
+op_fall_back (GTask    *task,
+              gboolean  gone)
+{
+  LkSecretStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  g_assert (op->fast && !op->retried);
+
+  if (gone)
+    store_forget_default (self);
+  else
+    self->default_unlocked = FALSE;
+
+  op->fast = FALSE;
+  op->retried = TRUE;
+
+  if (op_stopped (task))
+    return;
+
+  op_check_default (task);
+}
+
+/* Turns the items of a search into LkStoredItems; @out_locked counts the
+ * matches that are still locked (and left out). */
 static GPtrArray *
 items_from_search (GList    *found,
                    gboolean  with_secrets,
-                   gboolean *out_all_locked)
+                   guint    *out_locked)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_stored_item_free);
   guint n_locked = 0;
@@ -384,7 +493,7 @@ items_from_search (GList    *found,
       g_ptr_array_add (items, stored);
     }
 
-  *out_all_locked = items->len == 0 && n_locked > 0;
+  *out_locked = n_locked;
   return items;
 }
 
@@ -398,7 +507,8 @@ on_searched (GObject      *source,
   g_autoptr (GError) error = NULL;
   GList *found;
   GPtrArray *items;
-  gboolean all_locked = FALSE;
+  guint n_locked = 0;
+  gboolean gone;
 
   found = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
   if (op->finished)
@@ -409,14 +519,26 @@ on_searched (GObject      *source,
 
   if (error != NULL)
     {
-      op_return_error (task, map_error (error, FALSE));
+      if (op->fast && needs_full_chain (error, &gone))
+        op_fall_back (task, gone);
+      else
+        op_return_error (task, map_error (error, FALSE));
       return;
     }
 
-  items = items_from_search (found, op->with_secrets, &all_locked);
+  items = items_from_search (found, op->with_secrets, &n_locked);
   g_list_free_full (found, g_object_unref);
 
-  if (all_locked)
+  /* Searched without unlocking, and something is locked after all: the
+   * full chain unlocks it, as a search always did. */
+  if (n_locked > 0 && op->fast)
+    {
+      g_ptr_array_unref (items);
+      op_fall_back (task, FALSE);
+      return;
+    }
+
+  if (n_locked > 0 && items->len == 0)
     {
       g_ptr_array_unref (items);
       op_return_error (task, error_locked ());
@@ -432,12 +554,16 @@ on_stored (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  gboolean gone;
 
-  if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
-    op_return_error (task, map_error (error, FALSE));
-  else
+  if (secret_service_store_finish (SECRET_SERVICE (source), result, &error))
     op_return_boolean (task);
+  else if (!op->finished && op->fast && needs_full_chain (error, &gone))
+    op_fall_back (task, gone);
+  else
+    op_return_error (task, map_error (error, FALSE));
 }
 
 static void
@@ -454,6 +580,91 @@ on_cleared (GObject      *source,
     op_return_error (task, map_error (error, FALSE));
   else
     op_return_boolean (task);
+}
+
+/* A fast clear removed nothing: one search without unlocking tells
+ * "nothing there" from "only locked items there". */
+static void
+on_fast_clear_checked (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  GList *found;
+  guint n_locked = 0;
+  gboolean gone;
+
+  found = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  for (GList *l = found; l != NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        n_locked++;
+    }
+  g_list_free_full (found, g_object_unref);
+
+  if (op->finished)
+    return;
+
+  if (error != NULL)
+    {
+      if (needs_full_chain (error, &gone))
+        op_fall_back (task, gone);
+      else
+        op_return_error (task, map_error (error, FALSE));
+      return;
+    }
+
+  if (n_locked > 0)
+    {
+      op_fall_back (task, FALSE);
+      return;
+    }
+
+  op->n_matching = 0;
+  op_return_boolean (task);
+}
+
+static void
+on_fast_cleared (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gboolean removed;
+  gboolean gone;
+
+  removed = secret_service_clear_finish (SECRET_SERVICE (source), result, &error);
+  if (op->finished)
+    return;
+
+  if (error != NULL)
+    {
+      if (needs_full_chain (error, &gone))
+        op_fall_back (task, gone);
+      else
+        op_return_error (task, map_error (error, FALSE));
+      return;
+    }
+
+  if (removed)
+    {
+      /* libsecret does not say how many it removed; the attribute sets
+       * the base class allows match one key's (or account's) items. */
+      op->n_matching = 1;
+      op_return_boolean (task);
+      return;
+    }
+
+  if (op_stopped (task))
+    return;
+
+  secret_service_search (SECRET_SERVICE (source), op->schema, op->attributes,
+                         SECRET_SEARCH_ALL, op->cancellable,
+                         on_fast_clear_checked, g_object_ref (task));
 }
 
 static void
@@ -514,7 +725,13 @@ op_run (GTask         *task,
         SecretService *service)
 {
   Op *op = g_task_get_task_data (task);
-  SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK;
+  SecretSearchFlags flags = SECRET_SEARCH_ALL;
+
+  /* While the default collection is known to be unlocked, asking the
+   * service to unlock is a wasted round trip; a locked match makes the
+   * operation fall back to the full chain. */
+  if (!op->fast)
+    flags |= SECRET_SEARCH_UNLOCK;
 
   switch (op->kind)
     {
@@ -532,8 +749,14 @@ op_run (GTask         *task,
       break;
 
     case OP_CLEAR:
-      secret_service_search (service, op->schema, op->attributes, flags, op->cancellable,
-                             on_clear_searched, g_object_ref (task));
+      /* Fast: what a direct libsecret program does (search and delete);
+       * full: search, unlocking, to count, then clear. */
+      if (op->fast)
+        secret_service_clear (service, op->schema, op->attributes, op->cancellable,
+                              on_fast_cleared, g_object_ref (task));
+      else
+        secret_service_search (service, op->schema, op->attributes, flags, op->cancellable,
+                               on_clear_searched, g_object_ref (task));
       break;
 
     default:
@@ -577,6 +800,8 @@ on_default_unlocked (GObject      *source,
       return;
     }
 
+  LK_SECRET_STORE (g_task_get_source_object (task))->default_unlocked = TRUE;
+
   if (op_stopped (task))
     return;
 
@@ -590,6 +815,7 @@ on_default_collection (GObject      *source,
 {
   g_autoptr (GTask) task = user_data;
   Op *op = g_task_get_task_data (task);
+  LkSecretStore *self = g_task_get_source_object (task);
   g_autoptr (SecretCollection) collection = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -606,9 +832,15 @@ on_default_collection (GObject      *source,
   if (op_stopped (task))
     return;
 
-  /* No default collection yet: storing creates it. */
+  /* No default collection yet: storing creates it (and the next
+   * operation looks it up again). */
+  if (collection != NULL)
+    store_keep_default (self, collection);
+
   if (collection != NULL && secret_collection_get_locked (collection))
     {
+      self->default_unlocked = FALSE;
+
       GList *objects = g_list_append (NULL, collection);
 
       /* Asks the desktop to prompt for the keyring password. */
@@ -619,7 +851,28 @@ on_default_collection (GObject      *source,
       return;
     }
 
+  if (collection != NULL)
+    self->default_unlocked = TRUE;
+
   op_run (task, op->service);
+}
+
+/* Straight to the operation while the default collection is known to be
+ * unlocked; otherwise through the full chain. */
+static void
+op_prepare (GTask *task)
+{
+  LkSecretStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  if (self->collection != NULL && self->default_unlocked)
+    {
+      op->fast = TRUE;
+      op_run (task, op->service);
+      return;
+    }
+
+  op_check_default (task);
 }
 
 static void
@@ -654,13 +907,17 @@ on_service (GObject      *source,
     }
 
   if (self->service == NULL)
-    self->service = g_object_ref (service);
+    {
+      self->service = g_object_ref (service);
+      self->collections_handler = g_signal_connect (self->service, "notify::collections",
+                                                    G_CALLBACK (on_collections_notify), self);
+    }
   op->service = g_steal_pointer (&service);
 
   if (op_stopped (task))
     return;
 
-  op_check_default (task);
+  op_prepare (task);
 }
 
 static void
@@ -696,7 +953,7 @@ op_start (LkSecretStore       *self,
   if (self->service != NULL)
     {
       op->service = g_object_ref (self->service);
-      op_check_default (task);
+      op_prepare (task);
       return;
     }
 
@@ -898,6 +1155,9 @@ lk_secret_store_dispose (GObject *object)
   LkSecretStore *self = LK_SECRET_STORE (object);
 
   g_cancellable_cancel (self->cancellable);
+  store_forget_default (self);
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->collections_handler, self->service);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (lk_secret_store_parent_class)->dispose (object);
