@@ -1125,6 +1125,37 @@ bind_cell (GtkSignalListItemFactory *factory,
   cell->spec->show (cell, widget, row->key);
 }
 
+/* Every column gets a fixed width from the font, so the column view
+ * never measures the cells of new rows for their widths (GTK 4.8 would
+ * shape every label of every row that comes into view).  Name and
+ * Permissions still take the room a wide window has; a narrow one
+ * scrolls sideways. */
+static void
+set_column_widths (LkKeysView *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self->column_view));
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  int char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                        pango_font_metrics_get_approximate_digit_width (metrics));
+  const struct {
+    GtkColumnViewColumn *column;
+    int                  chars;
+  } widths[] = {
+    { self->name_column, name_cell.width_chars + 2 },
+    { self->client_id_column, client_id_cell.width_chars + 2 },
+    { self->created_column, created_cell.width_chars + 2 },
+    { self->expires_column, expires_cell.width_chars + 2 },
+    { self->permissions_column, permissions_cell.width_chars + 2 },
+    { self->keyring_column, 10 },
+  };
+
+  pango_font_metrics_unref (metrics);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    /* + the cell's padding */
+    gtk_column_view_column_set_fixed_width (widths[i].column,
+                                            PANGO_PIXELS_CEIL (widths[i].chars * char_width) + 12);
+}
+
 static void
 set_factory (LkKeysView          *self,
              GtkColumnViewColumn *column,
@@ -1715,6 +1746,8 @@ lk_keys_view_init (LkKeysView *self)
   set_factory (self, self->permissions_column, &permissions_cell);
   set_factory (self, self->keyring_column, &keyring_cell);
   set_sorters (self);
+  g_signal_connect_object (self->column_view, "realize",
+                           G_CALLBACK (set_column_widths), self, G_CONNECT_SWAPPED);
   gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
