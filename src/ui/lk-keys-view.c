@@ -785,6 +785,145 @@ on_search_mode_changed (LkKeysView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_MODE]);
 }
 
+/* ---- Cell text ----
+ *
+ * One line of text, ellipsized at the end, for the cells of the table.
+ * Unlike a GtkLabel it asks for the height of one line of its font and
+ * for no particular width, so measuring a row that scrolls into view
+ * shapes no text at all; the text is laid out once, when drawn. */
+
+#define LK_TYPE_CELL_TEXT (lk_cell_text_get_type ())
+G_DECLARE_FINAL_TYPE (LkCellText, lk_cell_text, LK, CELL_TEXT, GtkWidget)
+
+struct _LkCellText
+{
+  GtkWidget             parent_instance;
+  char                 *text;
+  int                   width_chars;
+  PangoFontDescription *font;       /* of the cached sizes */
+  int                   line_height;
+  int                   char_width;
+};
+
+G_DEFINE_FINAL_TYPE (LkCellText, lk_cell_text, GTK_TYPE_WIDGET)
+
+static void
+lk_cell_text_update_metrics (LkCellText *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  PangoFontMetrics *metrics;
+
+  if (self->font != NULL && font != NULL && pango_font_description_equal (self->font, font))
+    return;
+
+  g_clear_pointer (&self->font, pango_font_description_free);
+  self->font = font ? pango_font_description_copy (font) : NULL;
+  metrics = pango_context_get_metrics (context, font, NULL);
+  self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
+  if (self->line_height <= 0)
+    self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
+                                           pango_font_metrics_get_descent (metrics));
+  self->char_width = PANGO_PIXELS_CEIL (pango_font_metrics_get_approximate_char_width (metrics));
+  pango_font_metrics_unref (metrics);
+}
+
+static void
+lk_cell_text_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  LkCellText *self = LK_CELL_TEXT (widget);
+
+  lk_cell_text_update_metrics (self);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 0;
+      *natural = self->width_chars * self->char_width;
+    }
+  else
+    *minimum = *natural = self->line_height;
+}
+
+static void
+lk_cell_text_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  LkCellText *self = LK_CELL_TEXT (widget);
+  g_autoptr (PangoLayout) layout = NULL;
+  GdkRGBA color;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int layout_height;
+
+  if (self->text == NULL || self->text[0] == '\0' || width <= 0)
+    return;
+
+  layout = gtk_widget_create_pango_layout (widget, self->text);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, width * PANGO_SCALE);
+  if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
+    pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
+  pango_layout_get_pixel_size (layout, NULL, &layout_height);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, (height - layout_height) / 2));
+  gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+lk_cell_text_finalize (GObject *object)
+{
+  LkCellText *self = LK_CELL_TEXT (object);
+
+  g_free (self->text);
+  g_clear_pointer (&self->font, pango_font_description_free);
+
+  G_OBJECT_CLASS (lk_cell_text_parent_class)->finalize (object);
+}
+
+static void
+lk_cell_text_class_init (LkCellTextClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = lk_cell_text_finalize;
+  widget_class->measure = lk_cell_text_measure;
+  widget_class->snapshot = lk_cell_text_snapshot;
+  gtk_widget_class_set_css_name (widget_class, "label");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
+}
+
+static void
+lk_cell_text_init (LkCellText *self)
+{
+}
+
+static void
+lk_cell_text_set_text (LkCellText *self,
+                       const char *text)
+{
+  if (g_strcmp0 (self->text, text) == 0)
+    return;
+
+  g_free (self->text);
+  self->text = g_strdup (text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text ? text : "",
+                                  -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* ---- Cells ---- */
 
 static char *
@@ -926,7 +1065,7 @@ show_name (Cell      *cell,
            GtkWidget *widget,
            LkApiKey  *key)
 {
-  gtk_label_set_text (GTK_LABEL (widget), lk_api_key_get_name (key));
+  lk_cell_text_set_text (LK_CELL_TEXT (widget), lk_api_key_get_name (key));
 }
 
 static void
@@ -934,7 +1073,7 @@ show_client_id (Cell      *cell,
                 GtkWidget *widget,
                 LkApiKey  *key)
 {
-  gtk_label_set_text (GTK_LABEL (widget), lk_api_key_get_client_id (key));
+  lk_cell_text_set_text (LK_CELL_TEXT (widget), lk_api_key_get_client_id (key));
 }
 
 static void
@@ -942,7 +1081,7 @@ show_created (Cell      *cell,
               GtkWidget *widget,
               LkApiKey  *key)
 {
-  gtk_label_set_text (GTK_LABEL (widget), created_text (key));
+  lk_cell_text_set_text (LK_CELL_TEXT (widget), created_text (key));
 }
 
 static void
@@ -954,13 +1093,13 @@ show_expires (Cell      *cell,
   const char *level = NULL;
 
   if (expires_at == 0)
-    gtk_label_set_text (GTK_LABEL (widget), C_("expiry", "Never"));
+    lk_cell_text_set_text (LK_CELL_TEXT (widget), C_("expiry", "Never"));
   else
     {
       g_autofree char *text = lk_time_describe_expiry (lk_time_now (), expires_at);
       int days = lk_api_key_get_days_until_expiry (key);
 
-      gtk_label_set_text (GTK_LABEL (widget), text);
+      lk_cell_text_set_text (LK_CELL_TEXT (widget), text);
       if (days <= 0)
         level = "error";
       else if (days <= (int) MIN (cell->view->expiry_warning_days, (guint) G_MAXINT))
@@ -980,7 +1119,7 @@ show_permissions (Cell      *cell,
                   GtkWidget *widget,
                   LkApiKey  *key)
 {
-  gtk_label_set_text (GTK_LABEL (widget), permissions_text (key));
+  lk_cell_text_set_text (LK_CELL_TEXT (widget), permissions_text (key));
 }
 
 static void
@@ -1076,12 +1215,8 @@ setup_cell (GtkSignalListItemFactory *factory,
     }
   else
     {
-      widget = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (widget), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (widget), PANGO_ELLIPSIZE_END);
-      gtk_label_set_single_line_mode (GTK_LABEL (widget), TRUE);
-      gtk_label_set_width_chars (GTK_LABEL (widget), spec->width_chars);
-      gtk_label_set_max_width_chars (GTK_LABEL (widget), spec->width_chars);
+      widget = g_object_new (LK_TYPE_CELL_TEXT, NULL);
+      LK_CELL_TEXT (widget)->width_chars = spec->width_chars;
       for (guint i = 0; spec->css_classes[i] != NULL; i++)
         gtk_widget_add_css_class (widget, spec->css_classes[i]);
     }
