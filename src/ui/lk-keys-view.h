@@ -1,7 +1,8 @@
 /* lk-keys-view.h: the tenant's keys as a sortable, searchable table
  *
- * A GtkColumnView over GtkSortListModel (GtkFilterListModel (the client's
- * keys)), with its states (loading, empty, no results, error, no
+ * A GtkColumnView over GtkFilterListModel (GtkSortListModel (the client's
+ * keys)), through rows that keep their place while the keys behind them
+ * change, with its states (loading, empty, no results, error, no
  * permission) as AdwStatusPages.  Signals:
  *   "session-ended" (GError *)  the platform no longer accepts the key
  *
@@ -53,7 +54,12 @@ void            lk_keys_view_set_search_text     (LkKeysView *self,
 GPtrArray      *lk_keys_view_get_selected_keys   (LkKeysView *self);
 guint           lk_keys_view_get_n_selected      (LkKeysView *self);
 
-/* The models, for tests and the benchmark probe. */
+/* The models, for tests and the benchmark probe.  The filter model holds
+ * the keys shown, in display order; the sort model returns the same model
+ * (sorting comes first, so the keys in display order are the filtered
+ * ones).  The selection's positions are those of the filter model; its
+ * items are the table's rows, not keys: use
+ * lk_keys_view_get_selected_keys() for the keys. */
 GListModel     *lk_keys_view_get_filter_model    (LkKeysView *self);
 GListModel     *lk_keys_view_get_sort_model      (LkKeysView *self);
 GtkSelectionModel *lk_keys_view_get_selection    (LkKeysView *self);
