@@ -523,7 +523,30 @@ test_list_sort_filter (void)
   close_window (win);
 }
 
-/* 10,000 keys: the list arrives in pages and the view stays quick. */
+/* How many keys of @model match @needle by name or client ID, ignoring
+ * case: what the search must show. */
+static guint
+count_matching (GListModel *model,
+                const char *needle)
+{
+  g_autofree char *folded_needle = g_utf8_casefold (needle, -1);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LkApiKey) key = g_list_model_get_item (model, i);
+      g_autofree char *name = g_utf8_casefold (lk_api_key_get_name (key), -1);
+      g_autofree char *client_id = g_utf8_casefold (lk_api_key_get_client_id (key), -1);
+
+      if (strstr (name, folded_needle) != NULL || strstr (client_id, folded_needle) != NULL)
+        n++;
+    }
+
+  return n;
+}
+
+/* 10,000 keys: the list arrives in pages, and search and sort work on all
+ * of them.  How fast is measured by build-aux/bench, not asserted here. */
 static void
 test_large_tenant (void)
 {
@@ -569,9 +592,8 @@ test_large_tenant (void)
                   (g_get_monotonic_time () - start) / 1e6);
   g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)), ==, n);
 
-  /* Each keystroke of a search, and a sort, stay quick.  The bounds are
-   * generous for slow and instrumented builds; typical is a few ms for a
-   * keystroke and 100 ms to bring back all rows. */
+  /* Each keystroke of a search narrows or widens to exactly the matching
+   * keys (timings are logged for information only). */
   for (guint i = 0; i < G_N_ELEMENTS (needles); i++)
     {
       gint64 mid;
@@ -582,8 +604,8 @@ test_large_tenant (void)
       g_test_message ("search “%s”: %u rows in %.1f ms (filter %.1f ms)", needles[i],
                       g_list_model_get_n_items (lk_keys_view_get_sort_model (view)),
                       (g_get_monotonic_time () - start) / 1e3, (mid - start) / 1e3);
-      /* Typing narrows in place; emptying the entry brings back every row. */
-      g_assert_cmpint (g_get_monotonic_time () - start, <, (needles[i][0] != '\0' ? 500 : 2000) * 1000);
+      g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)), ==,
+                        count_matching (lk_client_get_keys (client), needles[i]));
     }
   g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)), ==, n);
 
@@ -591,7 +613,18 @@ test_large_tenant (void)
   gtk_column_view_sort_by_column (lk_keys_view_get_column_view (view), get_column (win, 3), GTK_SORT_ASCENDING);
   g_main_context_iteration (NULL, FALSE);
   g_test_message ("sort by expiry: %.1f ms", (g_get_monotonic_time () - start) / 1e3);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 2000 * 1000);
+  {
+    GListModel *sorted = G_LIST_MODEL (lk_keys_view_get_sort_model (view));
+
+    g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n);
+    for (guint i = 1; i < MIN (n, 500); i++)
+      {
+        g_autoptr(LkApiKey) a = g_list_model_get_item (sorted, i - 1);
+        g_autoptr(LkApiKey) b = g_list_model_get_item (sorted, i);
+
+        g_assert_cmpint (lk_api_key_get_expires_at (a), <=, lk_api_key_get_expires_at (b));
+      }
+  }
 
   close_window (win);
   lk_simulator_stop (large);
