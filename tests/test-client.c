@@ -1183,6 +1183,64 @@ test_create_lost_reply (Fixture       *fixture,
   g_assert_cmpstr (stored, ==, created->client_secret);
 }
 
+/* Every attempt of a create lost its reply, but the platform made the key:
+ * asking again for the same key (as the dialog's Create button does)
+ * repeats the same request, so the platform replays the one secret instead
+ * of answering "name taken".  A different request is a new create. */
+static void
+test_create_asked_again (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(LkCreatedKey) created = NULL;
+  g_autoptr(LkCreatedKey) other = NULL;
+  g_autoptr(LkSecretString) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  LkPermissions read_only;
+  LkApiKey *on_platform;
+  guint n_before = lk_simulator_get_n_keys (fixture->sim);
+  gint64 expires_at = in_days (30);
+
+  lk_client_set_store (fixture->client, fixture->store);
+  lk_client_set_retry_policy (fixture->client, 2, 10);
+  lk_preset_apply (LK_PRESET_READ_ONLY, &read_only);
+
+  lk_simulator_add_fault (fixture->sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_DROP_AFTER_COMMIT, 0, 0);
+  g_assert_null (create_key (fixture->client, "asked-again", expires_at, &read_only, &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NETWORK);
+  g_clear_error (&error);
+  lk_simulator_clear_faults (fixture->sim);
+  /* The platform made it; nobody has its secret yet. */
+  g_assert_nonnull (lk_simulator_find_key_by_name (fixture->sim, "asked-again"));
+
+  /* A moment later, the same request: the same key and its secret. */
+  created = create_key (fixture->client, "asked-again", expires_at + 60, &read_only, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (lk_simulator_get_n_keys (fixture->sim), ==, n_before + 1);
+  on_platform = lk_simulator_find_key_by_name (fixture->sim, "asked-again");
+  g_assert_cmpstr (lk_api_key_get_id (on_platform), ==, lk_api_key_get_id (created->key));
+  g_assert_true (created->stored);
+  stored = store_lookup (fixture->store, fixture->client, lk_api_key_get_id (created->key), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, created->client_secret);
+
+  /* Settled: the same name again is a new request, which the platform
+   * refuses as a duplicate. */
+  other = create_key (fixture->client, "asked-again", expires_at, &read_only, &error);
+  g_assert_null (other);
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* Other permissions are another request too, never a replay. */
+  lk_simulator_add_fault (fixture->sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_DROP_AFTER_COMMIT, 0, 0);
+  g_assert_null (create_key (fixture->client, "asked-again-2", expires_at, &read_only, &error));
+  g_clear_error (&error);
+  lk_simulator_clear_faults (fixture->sim);
+  other = create_key (fixture->client, "asked-again-2", expires_at, NULL, &error);
+  g_assert_null (other);
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_CONFLICT);
+}
+
 /* ------------------------------------------------------------------------
  * Cancellation
  * ------------------------------------------------------------------------ */
@@ -1808,6 +1866,7 @@ main (int   argc,
   FIXTURE_TEST ("/lk/client/create/store-failure", test_create_store_failure);
   FIXTURE_TEST ("/lk/client/create/invalid-locally", test_create_invalid_locally);
   FIXTURE_TEST ("/lk/client/create/lost-reply", test_create_lost_reply);
+  FIXTURE_TEST ("/lk/client/create/asked-again", test_create_asked_again);
 
   FIXTURE_TEST ("/lk/client/delete/ok", test_delete);
   FIXTURE_TEST ("/lk/client/delete/not-found", test_delete_not_found);

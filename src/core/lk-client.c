@@ -84,6 +84,12 @@ struct _LkClient
   GPtrArray         *list_pending;       /* of LkApiKey */
   guint              list_flush_id;      /* timeout source */
 
+  /* Creates whose outcome is unknown (no reply, cut short, server error),
+   * by trimmed name: asking again for the same key repeats the very same
+   * request with the same Idempotency-Key, so the platform's replay brings
+   * the one secret back instead of "name taken". */
+  GHashTable        *unsettled_creates;  /* char* -> UnsettledCreate* */
+
   guint              timeout;
   guint              max_attempts;
   guint              max_total;
@@ -1160,6 +1166,56 @@ token_fetch_start (LkClient *self)
  * ------------------------------------------------------------------------ */
 
 typedef struct {
+  char          *name;             /* trimmed */
+  char          *idempotency_key;
+  GBytes        *body;             /* exactly what was sent */
+  gint64         expires_at;
+  LkPermissions  permissions;
+  gint64         started;          /* monotonic µs */
+} UnsettledCreate;
+
+/* The platform keeps an Idempotency-Key for 24 hours; stay well inside. */
+#define UNSETTLED_CREATE_LIFETIME_USEC (12 * G_TIME_SPAN_HOUR)
+
+static void
+unsettled_create_free (UnsettledCreate *create)
+{
+  g_free (create->name);
+  g_free (create->idempotency_key);
+  g_clear_pointer (&create->body, g_bytes_unref);
+  g_free (create);
+}
+
+/* Whether a failed create may have taken effect on the platform. */
+static gboolean
+create_outcome_unknown (const GError *error)
+{
+  if (error->domain == G_IO_ERROR)
+    return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (error->domain != LK_CLIENT_ERROR)
+    return TRUE;
+
+  switch ((LkClientError) error->code)
+    {
+    case LK_CLIENT_ERROR_NETWORK:
+    case LK_CLIENT_ERROR_MALFORMED_REPLY:
+    case LK_CLIENT_ERROR_SERVER_ERROR:
+    case LK_CLIENT_ERROR_RATE_LIMITED:
+    case LK_CLIENT_ERROR_TLS:
+      return TRUE;
+    case LK_CLIENT_ERROR_AUTHENTICATION_FAILED:
+    case LK_CLIENT_ERROR_PERMISSION_DENIED:
+    case LK_CLIENT_ERROR_NOT_FOUND:
+    case LK_CLIENT_ERROR_CONFLICT:
+    case LK_CLIENT_ERROR_INVALID_INPUT:
+    case LK_CLIENT_ERROR_INVALID_PLATFORM:
+    case LK_CLIENT_ERROR_NOT_SIGNED_IN:
+    default:
+      return FALSE;
+    }
+}
+
+typedef struct {
   Chain              chain;
   /* create, delete: the store as it was when the operation started, so a
    * secret still reaches it when the client goes away meanwhile */
@@ -1176,7 +1232,8 @@ typedef struct {
   guint         page_offset;      /* what that request asked for */
   gboolean      pages_done;       /* no page reply is wanted any more */
   /* create */
-  LkCreatedKey *created;
+  LkCreatedKey    *created;
+  UnsettledCreate *create;        /* what was sent, should the outcome be unknown */
   /* create, store_secret */
   gboolean      stored_now;
   /* delete */
@@ -1193,6 +1250,7 @@ op_free (Op *op)
   g_clear_object (&op->store);
   g_free (op->platform_id);
   g_clear_pointer (&op->created, lk_created_key_unref);
+  g_clear_pointer (&op->create, unsettled_create_free);
   g_free (op->key_id);
   g_free (op);
 }
@@ -1701,12 +1759,32 @@ on_created_saved (GObject      *source,
   create_done (task);
 }
 
+/* Records or forgets the create of @op, by whether its outcome is known. */
+static void
+create_settle (LkClient     *self,
+               Op           *op,
+               const GError *error)
+{
+  if (op->create == NULL || client_disposed (self))
+    return;
+
+  if (error != NULL && create_outcome_unknown (error))
+    {
+      char *name = op->create->name;
+
+      g_hash_table_replace (self->unsettled_creates, name, g_steal_pointer (&op->create));
+    }
+  else
+    g_hash_table_remove (self->unsettled_creates, op->create->name);
+}
+
 static void
 on_create_reply (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   GTask *task = user_data;
+  LkClient *self = g_task_get_source_object (task);
   Op *op = op_of (task);
   g_autoptr(Reply) reply = NULL;
   GError *error = NULL;
@@ -1716,6 +1794,7 @@ on_create_reply (GObject      *source,
   reply = request_finish (result, &error);
   if (reply == NULL)
     {
+      create_settle (self, op, error);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -1725,10 +1804,13 @@ on_create_reply (GObject      *source,
   op->created = lk_wire_parse_created (data, length, &error);
   if (op->created == NULL)
     {
-      g_task_return_error (task, parse_error (error));
+      error = parse_error (error);
+      create_settle (self, op, error);
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
+  create_settle (self, op, NULL);
 
   /* The secret exists nowhere else: it goes to the store even when the
    * caller cancelled or the client went away meanwhile, within the
@@ -1756,6 +1838,8 @@ lk_client_create_key_async (LkClient            *self,
   g_autoptr(GBytes) body = NULL;
   g_autofree char *trimmed = NULL;
   g_autofree char *idempotency_key = NULL;
+  UnsettledCreate *unsettled;
+  Op *op;
   LkPermissions none = { { 0 } };
   GError *error = NULL;
   GTask *task;
@@ -1784,11 +1868,40 @@ lk_client_create_key_async (LkClient            *self,
     }
 
   trimmed = g_strstrip (g_strdup (name));
-  data = lk_wire_build_create_body (trimmed, expires_at, permissions ? permissions : &none, &length);
-  body = g_bytes_new_take (data, length);
-  /* One key for every attempt of this create: a retry after a lost reply
-   * gets the same key back, never a second one. */
-  idempotency_key = g_uuid_string_random ();
+  if (permissions == NULL)
+    permissions = &none;
+
+  /* Asking again for a key whose create ended without a known outcome:
+   * the same expiry day and permissions repeat that very request. */
+  unsettled = g_hash_table_lookup (self->unsettled_creates, trimmed);
+  if (unsettled != NULL &&
+      g_get_monotonic_time () - unsettled->started < UNSETTLED_CREATE_LIFETIME_USEC &&
+      lk_time_days_between (unsettled->expires_at, expires_at) == 0 &&
+      lk_permissions_equal (&unsettled->permissions, permissions))
+    {
+      g_debug ("POST %s: repeating an earlier create whose outcome is unknown", LK_WIRE_PATH_KEYS);
+      body = g_bytes_ref (unsettled->body);
+      idempotency_key = g_strdup (unsettled->idempotency_key);
+      expires_at = unsettled->expires_at;
+    }
+  else
+    {
+      data = lk_wire_build_create_body (trimmed, expires_at, permissions, &length);
+      body = g_bytes_new_take (data, length);
+      /* One key for every attempt of this create: a retry after a lost
+       * reply gets the same key back, never a second one. */
+      idempotency_key = g_uuid_string_random ();
+    }
+
+  op = op_of (task);
+  op->create = g_new0 (UnsettledCreate, 1);
+  op->create->name = g_strdup (trimmed);
+  op->create->idempotency_key = g_strdup (idempotency_key);
+  op->create->body = g_bytes_ref (body);
+  op->create->expires_at = expires_at;
+  op->create->permissions = *permissions;
+  op->create->started = unsettled != NULL && g_str_equal (unsettled->idempotency_key, idempotency_key)
+                          ? unsettled->started : g_get_monotonic_time ();
 
   request_start (self, SOUP_METHOD_POST, LK_WIRE_PATH_KEYS, body, JSON_CONTENT_TYPE,
                  idempotency_key, FALSE, op_of (task)->chain.cancellable, on_create_reply, task);
@@ -2331,6 +2444,7 @@ lk_client_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->platform, lk_platform_unref);
   g_clear_error (&self->platform_error);
+  g_clear_pointer (&self->unsettled_creates, g_hash_table_unref);
   g_free (self->client_id);
   g_clear_pointer (&self->client_secret, lk_secret_free);
   g_clear_pointer (&self->token, lk_secret_free);
@@ -2435,6 +2549,8 @@ static void
 lk_client_init (LkClient *self)
 {
   self->keys = g_list_store_new (LK_TYPE_API_KEY);
+  self->unsettled_creates = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                   (GDestroyNotify) unsettled_create_free);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->token_waiters);
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
