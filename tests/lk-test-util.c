@@ -13,13 +13,24 @@ on_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Instrumented builds (ASan, UBSan) run several times slower: build-aux/dev
+ * test --sanitize sets LK_TEST_SLOWDOWN, and every wait stretches by it. */
+static guint
+scaled (guint timeout_ms)
+{
+  const char *slowdown = g_getenv ("LK_TEST_SLOWDOWN");
+  guint64 factor = slowdown ? g_ascii_strtoull (slowdown, NULL, 10) : 1;
+
+  return (guint) MIN ((guint64) timeout_ms * MAX (factor, 1), G_MAXUINT / 2);
+}
+
 gboolean
 lk_test_wait_until (gboolean (*func) (gpointer data),
                     gpointer   data,
                     guint      timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+  guint id = g_timeout_add (scaled (timeout_ms), on_timeout, &timed_out);
 
   while (!func (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -75,7 +86,7 @@ lk_test_wait_result (GAsyncResult **result,
                      guint          timeout_ms)
 {
   if (!lk_test_wait_until (result_is_set, result, timeout_ms))
-    g_error ("operation did not finish within %u ms", timeout_ms);
+    g_error ("operation did not finish within %u ms", scaled (timeout_ms));
 
   return *result;
 }
