@@ -877,6 +877,80 @@ test_secret_concurrent (void)
   g_assert_cmpuint (direct_count ("platform", platform), ==, 0);
 }
 
+/* In a subprocess, where no connection to the Secret Service exists yet:
+ * operations that start together each connect, and libsecret may hand
+ * each its own service instance.  Whatever the store keeps must stay
+ * valid after those operations are done: the keyring changing later (an
+ * item added, which makes libsecret reload the collection's items) must
+ * not reach a collection whose service is gone (a critical, fatal here). */
+static void
+first_connection_child (void)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *platform = random_platform ();
+  GAsyncResult *results[4] = { NULL, };
+  char *key_ids[G_N_ELEMENTS (results) + 2];
+
+  for (guint i = 0; i < G_N_ELEMENTS (key_ids); i++)
+    key_ids[i] = random_id ("key-");
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr (LkApiKey) key = make_key (key_ids[i], "First connection", "client-first");
+
+      lk_credential_store_save_key_async (store, platform, key, "first-secret", NULL,
+                                          lk_test_store_result, &results[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autofree char *label = NULL;
+
+      lk_test_wait_result (&results[i], WAIT_MS);
+      label = lk_credential_store_save_key_finish (store, results[i], &error);
+      g_assert_no_error (error);
+      g_clear_object (&results[i]);
+    }
+
+  /* The operations above are done and their references dropped. */
+  for (guint i = G_N_ELEMENTS (results); i < G_N_ELEMENTS (key_ids); i++)
+    {
+      g_autoptr (LkApiKey) key = make_key (key_ids[i], "First connection", "client-first");
+      g_autofree char *label = save_key (store, platform, key, "later-secret", &error);
+      g_autoptr (LkSecretString) found = NULL;
+
+      g_assert_no_error (error);
+      lk_test_spin (200);
+      found = lookup_key (store, platform, key_ids[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (found, ==, "later-secret");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (key_ids); i++)
+    {
+      g_assert_true (forget_key (store, platform, key_ids[i], &error));
+      g_assert_no_error (error);
+      g_free (key_ids[i]);
+    }
+  lk_test_spin (200);
+}
+
+static void
+test_secret_first_connection (void)
+{
+  if (g_test_subprocess ())
+    {
+      first_connection_child ();
+      return;
+    }
+
+  if (!need_keyring ())
+    return;
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 /* ---- Failures ---- */
 
 /* Saves a key with a fresh LkSecretStore on whatever bus is current, and
@@ -1233,18 +1307,12 @@ static void
 locked_later_child (void)
 {
   g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
-  g_autoptr (LkApiKey) key = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *label = NULL;
   const char *platform = g_getenv ("LK_TEST_LOCKED_PLATFORM");
   const char *key_id = g_getenv ("LK_TEST_LOCKED_KEY_ID");
 
   g_assert_nonnull (platform);
   g_assert_nonnull (key_id);
-
-  key = make_key (key_id, "Locked later", "client-locked-later");
-  label = save_key (store, platform, key, "locked-later-secret", &error);
-  g_assert_no_error (error);
 
   for (guint step = 0; step < 4; step++)
     {
@@ -1298,9 +1366,11 @@ test_secret_locked_later (void)
 {
   g_autoptr (LkCredentialStore) store = NULL;
   g_autoptr (LkSecretString) found = NULL;
+  g_autoptr (LkApiKey) key = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *platform = random_platform ();
   g_autofree char *key_id = random_id ("key-");
+  g_autofree char *label = NULL;
 
   if (g_test_subprocess ())
     {
@@ -1311,6 +1381,13 @@ test_secret_locked_later (void)
   if (!need_keyring ())
     return;
 
+  /* A key stored while the keyring is open, by a store that is connected
+   * before the keyring changes (as in /lk/store/secret/locked). */
+  store = lk_secret_store_new ();
+  key = make_key (key_id, "Locked later", "client-locked-later");
+  label = save_key (store, platform, key, "locked-later-secret", &error);
+  g_assert_no_error (error);
+
   g_setenv ("LK_TEST_LOCKED_PLATFORM", platform, TRUE);
   g_setenv ("LK_TEST_LOCKED_KEY_ID", key_id, TRUE);
   g_test_trap_subprocess (NULL, 90 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -1319,7 +1396,6 @@ test_secret_locked_later (void)
   unlock_with_password ();
 
   /* The refused forget removed nothing, the refused save stored nothing. */
-  store = lk_secret_store_new ();
   found = lookup_key (store, platform, key_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, "locked-later-secret");
@@ -1483,6 +1559,12 @@ main (int   argc,
   /* Last: these lock the keyring (and unlock it again). */
   g_test_add_func ("/lk/store/secret/locked-later", test_secret_locked_later);
   g_test_add_func ("/lk/store/secret/locked", test_secret_locked);
+  /* After every test that uses the keyring in this process: its child
+   * adds and removes items, and libsecret 0.20.5 (the cached service of
+   * this process, with the default collection's items loaded) can then
+   * return one of its own tasks twice when it reloads them, a fatal
+   * critical in a test. */
+  g_test_add_func ("/lk/store/secret/first-connection", test_secret_first_connection);
 
   return g_test_run ();
 }

@@ -906,13 +906,17 @@ on_service (GObject      *source,
       return;
     }
 
+  /* Operations that started together before the first connection may
+   * each get an instance of their own: all use the first one kept, so
+   * the default collection we keep always belongs to a live service (a
+   * collection only points weakly at its service). */
   if (self->service == NULL)
     {
       self->service = g_object_ref (service);
       self->collections_handler = g_signal_connect (self->service, "notify::collections",
                                                     G_CALLBACK (on_collections_notify), self);
     }
-  op->service = g_steal_pointer (&service);
+  op->service = g_object_ref (self->service);
 
   if (op_stopped (task))
     return;
@@ -1150,15 +1154,21 @@ lk_secret_store_clear_finish (LkCredentialStore  *store,
 /* ---- GObject ---- */
 
 static void
+store_drop_service (LkSecretStore *self)
+{
+  store_forget_default (self);
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->collections_handler, self->service);
+  g_clear_object (&self->service);
+}
+
+static void
 lk_secret_store_dispose (GObject *object)
 {
   LkSecretStore *self = LK_SECRET_STORE (object);
 
   g_cancellable_cancel (self->cancellable);
-  store_forget_default (self);
-  if (self->service != NULL)
-    g_clear_signal_handler (&self->collections_handler, self->service);
-  g_clear_object (&self->service);
+  store_drop_service (self);
 
   G_OBJECT_CLASS (lk_secret_store_parent_class)->dispose (object);
 }
@@ -1168,6 +1178,9 @@ lk_secret_store_finalize (GObject *object)
 {
   LkSecretStore *self = LK_SECRET_STORE (object);
 
+  /* An operation that was already past its last check when dispose ran
+   * may have connected again. */
+  store_drop_service (self);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lk_secret_store_parent_class)->finalize (object);
