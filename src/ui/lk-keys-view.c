@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lk-clipboard.h"
 #include "lk-keys-view.h"
@@ -77,8 +78,10 @@ lk_key_row_take_key (LkKeyRow *row,
     g_signal_emit (row, row_key_changed_signal, 0);
 }
 
-/* The rows, as a GListModel: a plain array the view keeps in step with
- * its filter model. */
+/* A plain array as a GListModel: the rows, kept in step with the filter
+ * model, and a copy of the client's keys under the sort model (a
+ * GListStore finds a position in O(log n), and the filter model below
+ * the sort model reads the keys in sorted, so random, order). */
 #define LK_TYPE_KEY_ROWS (lk_key_rows_get_type ())
 G_DECLARE_FINAL_TYPE (LkKeyRows, lk_key_rows, LK, KEY_ROWS, GObject)
 
@@ -86,12 +89,13 @@ struct _LkKeyRows
 {
   GObject    parent_instance;
   GPtrArray *rows;
+  GType      item_type;
 };
 
 static GType
 lk_key_rows_get_item_type (GListModel *model)
 {
-  return LK_TYPE_KEY_ROW;
+  return LK_KEY_ROWS (model)->item_type;
 }
 
 static guint
@@ -141,6 +145,7 @@ static void
 lk_key_rows_init (LkKeyRows *self)
 {
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->item_type = LK_TYPE_KEY_ROW;
 }
 
 static LkApiKey *
@@ -178,6 +183,8 @@ struct _LkKeysView
   /* Models: keys -> sort -> filter -> rows -> selection.  Sorting comes
    * first so that a keystroke re-sorts nothing; the rows keep the column
    * view's widgets in place (see LkKeyRow). */
+  GListModel           *source;        /* the client's keys */
+  LkKeyRows            *keys;          /* a copy of them, as an array */
   GtkSortListModel     *sort_model;
   GtkFilterListModel   *filter_model;
   GtkCustomFilter      *filter;
@@ -1438,6 +1445,52 @@ set_sorters (LkKeysView *self)
 /* ---- GObject ---- */
 
 static void
+on_source_items_changed (GListModel *source,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         LkKeysView *self)
+{
+  GPtrArray *array = self->keys->rows;
+
+  if (removed > 0)
+    g_ptr_array_remove_range (array, position, removed);
+  if (added > 0)
+    {
+      guint tail = array->len - position;
+
+      g_ptr_array_set_size (array, array->len + added);
+      memmove (&array->pdata[position + added], &array->pdata[position], tail * sizeof (gpointer));
+      for (guint i = 0; i < added; i++)
+        array->pdata[position + i] = g_list_model_get_item (source, position + i);
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self->keys), position, removed, added);
+}
+
+static void
+set_source (LkKeysView *self,
+            GListModel *source)
+{
+  guint n_old = self->keys->rows->len;
+
+  if (self->source != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->source, on_source_items_changed, self);
+      g_clear_object (&self->source);
+    }
+  if (n_old > 0)
+    on_source_items_changed (NULL, 0, n_old, 0, self);
+
+  if (source != NULL)
+    {
+      self->source = g_object_ref (source);
+      g_signal_connect (source, "items-changed", G_CALLBACK (on_source_items_changed), self);
+      if (g_list_model_get_n_items (source) > 0)
+        on_source_items_changed (source, 0, 0, g_list_model_get_n_items (source), self);
+    }
+}
+
+static void
 on_client_loading (LkKeysView *self)
 {
   update_state (self);
@@ -1470,10 +1523,10 @@ lk_keys_view_set_client (LkKeysView *self,
       g_signal_connect_object (client, "notify::loading",
                                G_CALLBACK (on_client_loading), self,
                                G_CONNECT_SWAPPED);
-      gtk_sort_list_model_set_model (self->sort_model, lk_client_get_keys (client));
+      set_source (self, lk_client_get_keys (client));
     }
   else
-    gtk_sort_list_model_set_model (self->sort_model, NULL);
+    set_source (self, NULL);
 
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   update_state (self);
@@ -1723,6 +1776,11 @@ lk_keys_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->search_bar, self);
   if (self->search_entry != NULL)
     g_signal_handlers_disconnect_by_data (self->search_entry, self);
+  if (self->source != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->source, on_source_items_changed, self);
+      g_clear_object (&self->source);
+    }
   if (self->sort_model != NULL)
     {
       gtk_sort_list_model_set_sorter (self->sort_model, NULL);
@@ -1739,6 +1797,7 @@ lk_keys_view_dispose (GObject *object)
   g_clear_object (&self->rows);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->sort_model);
+  g_clear_object (&self->keys);
 
   G_OBJECT_CLASS (lk_keys_view_parent_class)->dispose (object);
 }
@@ -1860,7 +1919,9 @@ lk_keys_view_init (LkKeysView *self)
 
   /* keys -> sort -> filter -> selection; the column view's sorter still
    * drives the sort model. */
-  self->sort_model = gtk_sort_list_model_new (NULL,
+  self->keys = g_object_new (LK_TYPE_KEY_ROWS, NULL);
+  self->keys->item_type = LK_TYPE_API_KEY;
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->keys)),
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->filter = gtk_custom_filter_new (filter_key, self, NULL);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
