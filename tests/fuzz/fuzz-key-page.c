@@ -25,7 +25,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (ok)
     {
       FUZZ_CHECK (items != NULL);
-      FUZZ_CHECK ((guint64) offset + items->len <= total);
+      /* A page never reaches past the total; an empty page past the end
+       * (a list that shrank while it was read) is a valid answer. */
+      FUZZ_CHECK (items->len == 0 || (guint64) offset + items->len <= total);
       for (guint i = 0; i < items->len; i++)
         fuzz_check_key (items->pdata[i]);
     }
