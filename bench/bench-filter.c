@@ -34,6 +34,7 @@
 
 #include "bench-util.h"
 #include "lk-client.h"
+#include "lk-key-search.h"
 #include "lk-keys-view.h"
 #include "lk-simulator.h"
 
@@ -47,43 +48,7 @@ static const char * const sequences[] = {
   NULL,
 };
 
-/* ---- A copy of LkKeysView's matching (lk-keys-view.c, fold_text,
- * key_haystack, filter_key and on_search_changed's change hint) ---- */
-
-static GQuark haystack_quark;
-
-static char *
-fold_text (const char *text)
-{
-  g_autofree char *normalized = NULL;
-
-  if (text == NULL)
-    return g_strdup ("");
-
-  normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-  if (normalized == NULL)
-    return g_strdup ("");
-
-  return g_utf8_casefold (normalized, -1);
-}
-
-static const char *
-key_haystack (LkApiKey *key)
-{
-  const char *haystack = g_object_get_qdata (G_OBJECT (key), haystack_quark);
-
-  if (haystack == NULL)
-    {
-      g_autofree char *name = fold_text (lk_api_key_get_name (key));
-      g_autofree char *client_id = fold_text (lk_api_key_get_client_id (key));
-      char *text = g_strconcat (name, "\n", client_id, NULL);
-
-      g_object_set_qdata_full (G_OBJECT (key), haystack_quark, text, g_free);
-      haystack = text;
-    }
-
-  return haystack;
-}
+/* ---- The view's matching alone (lk-key-search.c), without widgets ---- */
 
 typedef struct {
   GtkCustomFilter    *filter;
@@ -97,18 +62,14 @@ bare_match (gpointer item,
 {
   BareFilter *bare = user_data;
 
-  if (bare->needle == NULL)
-    return TRUE;
-
-  return strstr (key_haystack (item), bare->needle) != NULL;
+  return lk_key_search_matches (item, bare->needle);
 }
 
 static void
 bare_set_text (BareFilter *bare,
                const char *text)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-  char *folded = stripped[0] != '\0' ? fold_text (stripped) : NULL;
+  char *folded = lk_key_search_needle (text);
   GtkFilterChange change;
 
   if (g_strcmp0 (folded, bare->needle) == 0)
@@ -117,17 +78,7 @@ bare_set_text (BareFilter *bare,
       return;
     }
 
-  if (bare->needle == NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (folded == NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else if (strstr (folded, bare->needle) != NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (strstr (bare->needle, folded) != NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else
-    change = GTK_FILTER_CHANGE_DIFFERENT;
-
+  change = lk_key_search_change (bare->needle, folded);
   g_free (bare->needle);
   bare->needle = folded;
   gtk_filter_changed (GTK_FILTER (bare->filter), change);
@@ -220,7 +171,6 @@ main (int   argc,
 
   gtk_init ();
   adw_init ();
-  haystack_quark = g_quark_from_static_string ("bench-filter-haystack");
 
   /* The tenant, listed by the core. */
   simulator = lk_simulator_new ();

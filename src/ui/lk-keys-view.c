@@ -9,6 +9,7 @@
 
 #include "lk-clipboard.h"
 #include "lk-keys-view.h"
+#include "lk-key-search.h"
 #include "lk-time.h"
 #include "lk-window.h"
 
@@ -229,48 +230,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Per-key cached search text ("name\nclient-id", casefolded), made once
- * per key so typing in the search entry allocates nothing per row. */
-static GQuark haystack_quark;
 /* The GtkListItem a cell widget shows, for the context menu. */
 static GQuark list_item_quark;
 /* Per-key cached collation key of the name, made once per key: a
  * GtkStringSorter would make 10,000 of them again on every keystroke that
  * widens the search. */
 static GQuark name_key_quark;
-
-static char *
-fold_text (const char *text)
-{
-  g_autofree char *normalized = NULL;
-
-  if (text == NULL)
-    return g_strdup ("");
-
-  normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-  if (normalized == NULL)
-    return g_strdup ("");
-
-  return g_utf8_casefold (normalized, -1);
-}
-
-static const char *
-key_haystack (LkApiKey *key)
-{
-  const char *haystack = g_object_get_qdata (G_OBJECT (key), haystack_quark);
-
-  if (haystack == NULL)
-    {
-      g_autofree char *name = fold_text (lk_api_key_get_name (key));
-      g_autofree char *client_id = fold_text (lk_api_key_get_client_id (key));
-      char *text = g_strconcat (name, "\n", client_id, NULL);
-
-      g_object_set_qdata_full (G_OBJECT (key), haystack_quark, text, g_free);
-      haystack = text;
-    }
-
-  return haystack;
-}
 
 static gboolean
 filter_key (gpointer item,
@@ -281,7 +246,7 @@ filter_key (gpointer item,
   if (self->needle == NULL)
     return TRUE;
 
-  return strstr (key_haystack (item), self->needle) != NULL;
+  return lk_key_search_matches (item, self->needle);
 }
 
 static LkWindow *
@@ -742,25 +707,14 @@ menu_shortcut (GtkWidget *widget,
 static void
 on_search_changed (LkKeysView *self)
 {
-  g_autofree char *folded = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *folded = lk_key_search_needle (text);
   GtkFilterChange change;
 
-  folded = stripped[0] != '\0' ? fold_text (stripped) : NULL;
   if (g_strcmp0 (folded, self->needle) == 0)
     return;
 
-  if (self->needle == NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (folded == NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else if (strstr (folded, self->needle) != NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (strstr (self->needle, folded) != NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else
-    change = GTK_FILTER_CHANGE_DIFFERENT;
+  change = lk_key_search_change (self->needle, folded);
 
   g_free (self->needle);
   self->needle = g_steal_pointer (&folded);
@@ -1826,7 +1780,6 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   object_class->finalize = lk_keys_view_finalize;
   widget_class->size_allocate = lk_keys_view_size_allocate;
 
-  haystack_quark = g_quark_from_static_string ("lk-keys-view-haystack");
   list_item_quark = g_quark_from_static_string ("lk-keys-view-list-item");
   created_text_quark = g_quark_from_static_string ("lk-keys-view-created-text");
   permissions_text_quark = g_quark_from_static_string ("lk-keys-view-permissions-text");
