@@ -259,7 +259,7 @@ main (int   argc,
   g_clear_pointer (&bare.needle, g_free);
   gtk_filter_changed (GTK_FILTER (bare.filter), GTK_FILTER_CHANGE_LESS_STRICT);
   sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (bare.model)),
-                                    g_object_ref (gtk_column_view_get_sorter (lk_keys_view_get_column_view (view))));
+                                    g_object_ref (lk_key_table_get_sorter (lk_keys_view_get_table (view))));
   /* and the view's kind of selection model on top, still without widgets */
   selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (sorted)));
   for (guint r = 0; r < repeats; r++)

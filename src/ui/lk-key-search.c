@@ -31,8 +31,8 @@ lk_key_search_needle (const char *text)
 
 /* "name\nclient-id", folded; a needle never holds a newline (the entry
  * is one line), so it cannot match across the two. */
-static const char *
-key_haystack (LkApiKey *key)
+const char *
+lk_key_search_haystack (LkApiKey *key)
 {
   static GQuark haystack_quark;
   const char *haystack;
@@ -61,7 +61,7 @@ lk_key_search_matches (LkApiKey   *key,
   if (needle == NULL)
     return TRUE;
 
-  return strstr (key_haystack (key), needle) != NULL;
+  return strstr (lk_key_search_haystack (key), needle) != NULL;
 }
 
 GtkFilterChange

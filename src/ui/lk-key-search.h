@@ -21,6 +21,9 @@ char            *lk_key_search_needle     (const char *text);
  * per row. */
 gboolean         lk_key_search_matches    (LkApiKey   *key,
                                            const char *needle);
+/* The text a needle is looked for in: the key's name and client ID,
+ * folded, on two lines; made once and cached on the key. */
+const char      *lk_key_search_haystack   (LkApiKey   *key);
 /* How a filter changes from @old_needle to @new_needle, so a
  * GtkFilterListModel rechecks only what it must. */
 GtkFilterChange  lk_key_search_change     (const char *old_needle,

@@ -8,153 +8,13 @@
 #include <string.h>
 
 #include "lk-clipboard.h"
+#include "lk-key-rows.h"
+#include "lk-key-table.h"
 #include "lk-keys-view.h"
+#include "lk-shown-keys.h"
 #include "lk-key-search.h"
 #include "lk-time.h"
 #include "lk-window.h"
-
-/* ---- Rows ----
- *
- * The column view shows LkKeyRow objects, one per shown position, rather
- * than the keys themselves.  GTK 4.8's list views keep about 200 rows of
- * widgets around the visible ones and build new widgets for every item
- * that comes into that range: a keystroke that brings back thousands of
- * keys would destroy and build 200 rows of six cells (100 ms and more).
- * A row keeps its place and its widgets; when the key at its position
- * changes, the cells bound to it show the new key's text. */
-
-#define LK_TYPE_KEY_ROW (lk_key_row_get_type ())
-G_DECLARE_FINAL_TYPE (LkKeyRow, lk_key_row, LK, KEY_ROW, GObject)
-
-struct _LkKeyRow
-{
-  GObject   parent_instance;
-  LkApiKey *key;
-  guint     n_bound;     /* cells showing this row */
-};
-
-G_DEFINE_FINAL_TYPE (LkKeyRow, lk_key_row, G_TYPE_OBJECT)
-
-static guint row_key_changed_signal;
-
-static void
-lk_key_row_finalize (GObject *object)
-{
-  g_clear_object (&LK_KEY_ROW (object)->key);
-
-  G_OBJECT_CLASS (lk_key_row_parent_class)->finalize (object);
-}
-
-static void
-lk_key_row_class_init (LkKeyRowClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = lk_key_row_finalize;
-
-  row_key_changed_signal =
-    g_signal_new ("key-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-}
-
-static void
-lk_key_row_init (LkKeyRow *self)
-{
-}
-
-/* Takes @key. */
-static void
-lk_key_row_take_key (LkKeyRow *row,
-                     LkApiKey *key)
-{
-  g_autoptr (LkApiKey) old = NULL;
-
-  if (row->key == key)
-    {
-      g_clear_object (&key);
-      return;
-    }
-
-  old = g_steal_pointer (&row->key);
-  row->key = key;
-  if (row->n_bound > 0)
-    g_signal_emit (row, row_key_changed_signal, 0);
-}
-
-/* A plain array as a GListModel: the rows, kept in step with the filter
- * model, and a copy of the client's keys under the sort model (a
- * GListStore finds a position in O(log n), and the filter model below
- * the sort model reads the keys in sorted, so random, order). */
-#define LK_TYPE_KEY_ROWS (lk_key_rows_get_type ())
-G_DECLARE_FINAL_TYPE (LkKeyRows, lk_key_rows, LK, KEY_ROWS, GObject)
-
-struct _LkKeyRows
-{
-  GObject    parent_instance;
-  GPtrArray *rows;
-  GType      item_type;
-};
-
-static GType
-lk_key_rows_get_item_type (GListModel *model)
-{
-  return LK_KEY_ROWS (model)->item_type;
-}
-
-static guint
-lk_key_rows_get_n_items (GListModel *model)
-{
-  return LK_KEY_ROWS (model)->rows->len;
-}
-
-static gpointer
-lk_key_rows_get_item (GListModel *model,
-                      guint       position)
-{
-  LkKeyRows *self = LK_KEY_ROWS (model);
-
-  if (position >= self->rows->len)
-    return NULL;
-
-  return g_object_ref (g_ptr_array_index (self->rows, position));
-}
-
-static void
-lk_key_rows_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = lk_key_rows_get_item_type;
-  iface->get_n_items = lk_key_rows_get_n_items;
-  iface->get_item = lk_key_rows_get_item;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (LkKeyRows, lk_key_rows, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, lk_key_rows_list_model_init))
-
-static void
-lk_key_rows_finalize (GObject *object)
-{
-  g_ptr_array_unref (LK_KEY_ROWS (object)->rows);
-
-  G_OBJECT_CLASS (lk_key_rows_parent_class)->finalize (object);
-}
-
-static void
-lk_key_rows_class_init (LkKeyRowsClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = lk_key_rows_finalize;
-}
-
-static void
-lk_key_rows_init (LkKeyRows *self)
-{
-  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
-  self->item_type = LK_TYPE_KEY_ROW;
-}
-
-static LkApiKey *
-row_key_at (LkKeyRows *rows,
-            guint      position)
-{
-  return LK_KEY_ROW (g_ptr_array_index (rows->rows, position))->key;
-}
 
 struct _LkKeysView
 {
@@ -165,13 +25,7 @@ struct _LkKeysView
   GtkSearchEntry       *search_entry;
   GtkStack             *state_stack;
   GtkScrolledWindow    *scrolled_window;
-  GtkColumnView        *column_view;
-  GtkColumnViewColumn  *name_column;
-  GtkColumnViewColumn  *client_id_column;
-  GtkColumnViewColumn  *created_column;
-  GtkColumnViewColumn  *expires_column;
-  GtkColumnViewColumn  *permissions_column;
-  GtkColumnViewColumn  *keyring_column;
+  LkKeyTable           *table;
   GtkSpinner           *loading_spinner;
   AdwStatusPage        *error_page;
   GtkWidget            *retry_button;
@@ -181,17 +35,16 @@ struct _LkKeysView
   GtkWidget            *delete_button;
   GMenuModel           *context_menu_model;
 
-  /* Models: keys -> sort -> filter -> rows -> selection.  Sorting comes
-   * first so that a keystroke re-sorts nothing; the rows keep the column
-   * view's widgets in place (see LkKeyRow). */
-  GListModel           *source;        /* the client's keys */
-  LkKeyRows            *keys;          /* a copy of them, as an array */
-  GtkSortListModel     *sort_model;
-  GtkFilterListModel   *filter_model;
-  GtkCustomFilter      *filter;
+  /* Models: the client's keys -> shown (sorted, then searched) -> rows
+   * -> selection.  Sorting comes first so that a keystroke re-sorts
+   * nothing; the rows keep the table's widgets in place (see
+   * lk-key-rows.h). */
+  LkShownKeys          *shown;
   LkKeyRows            *rows;
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
+  GHashTable           *selected_keys; /* LkApiKey references */
+  gboolean              syncing_rows;
 
   /* State */
   LkClient             *client;
@@ -229,25 +82,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* The GtkListItem a cell widget shows, for the context menu. */
-static GQuark list_item_quark;
-/* Per-key cached collation key of the name, made once per key: a
- * GtkStringSorter would make 10,000 of them again on every keystroke that
- * widens the search. */
-static GQuark name_key_quark;
-
-static gboolean
-filter_key (gpointer item,
-            gpointer user_data)
-{
-  LkKeysView *self = user_data;
-
-  if (self->needle == NULL)
-    return TRUE;
-
-  return lk_key_search_matches (item, self->needle);
-}
 
 static LkWindow *
 get_window (LkKeysView *self)
@@ -316,7 +150,7 @@ update_state (LkKeysView *self)
       else
         set_state (self, "empty");
     }
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) == 0)
     set_state (self, "no-results");
   else
     set_state (self, "list");
@@ -456,14 +290,36 @@ update_selection (LkKeysView *self)
     }
 }
 
+/* Remembers which keys are selected, to select them again once a search
+ * or a refresh moved them. */
+static void
+remember_selected_keys (LkKeysView *self)
+{
+  g_autoptr (GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitsetIter iter;
+  guint position;
+
+  g_hash_table_remove_all (self->selected_keys);
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      LkApiKey *key = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
+
+      if (key != NULL)
+        g_hash_table_add (self->selected_keys, key);
+    }
+}
+
 static void
 on_selection_changed (LkKeysView *self)
 {
+  if (!self->syncing_rows)
+    remember_selected_keys (self);
   update_selection (self);
 }
 
-/* The keys shown changed: move the rows' keys, add or drop rows at the
- * end only, and keep the same keys selected. */
+/* The keys shown changed: the rows follow (adding or dropping rows at
+ * the end only), and the same keys stay selected. */
 static void
 on_shown_keys_changed (GListModel *keys,
                        guint       position,
@@ -471,55 +327,26 @@ on_shown_keys_changed (GListModel *keys,
                        guint       added,
                        LkKeysView *self)
 {
-  GPtrArray *rows = self->rows->rows;
-  guint n_old = rows->len;
-  guint n_new = g_list_model_get_n_items (keys);
-  guint end = removed == added ? position + added : n_new;
-  g_autoptr (GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  g_autoptr (GHashTable) selected_keys = NULL;
+  self->syncing_rows = TRUE;
+  lk_key_rows_sync (self->rows, position, removed, added);
 
-  if (!gtk_bitset_is_empty (selected))
+  if (g_hash_table_size (self->selected_keys) > 0)
     {
-      GtkBitsetIter iter;
-      guint i;
-
-      selected_keys = g_hash_table_new (NULL, NULL);
-      for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &i); more;
-           more = gtk_bitset_iter_next (&iter, &i))
-        if (i < n_old)
-          g_hash_table_add (selected_keys, row_key_at (self->rows, i));
-    }
-
-  for (guint i = position; i < MIN (end, n_old); i++)
-    lk_key_row_take_key (g_ptr_array_index (rows, i), g_list_model_get_item (keys, i));
-
-  if (n_new > n_old)
-    {
-      for (guint i = n_old; i < n_new; i++)
-        {
-          LkKeyRow *row = g_object_new (LK_TYPE_KEY_ROW, NULL);
-
-          row->key = g_list_model_get_item (keys, i);
-          g_ptr_array_add (rows, row);
-        }
-      g_list_model_items_changed (G_LIST_MODEL (self->rows), n_old, 0, n_new - n_old);
-    }
-  else if (n_new < n_old)
-    {
-      g_ptr_array_remove_range (rows, n_new, n_old - n_new);
-      g_list_model_items_changed (G_LIST_MODEL (self->rows), n_new, n_old - n_new, 0);
-    }
-
-  if (selected_keys != NULL)
-    {
+      guint n = g_list_model_get_n_items (keys);
       g_autoptr (GtkBitset) now = gtk_bitset_new_empty ();
-      g_autoptr (GtkBitset) all = gtk_bitset_new_range (0, n_new);
+      g_autoptr (GtkBitset) all = gtk_bitset_new_range (0, n);
 
-      for (guint i = 0; i < n_new; i++)
-        if (g_hash_table_contains (selected_keys, row_key_at (self->rows, i)))
-          gtk_bitset_add (now, i);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (LkApiKey) key = g_list_model_get_item (keys, i);
+
+          if (g_hash_table_contains (self->selected_keys, key))
+            gtk_bitset_add (now, i);
+        }
       gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), now, all);
     }
+  self->syncing_rows = FALSE;
+  remember_selected_keys (self);
 
   update_state (self);
   update_selection (self);
@@ -540,7 +367,7 @@ lk_keys_view_get_selected_keys (LkKeysView *self)
   if (gtk_bitset_iter_init_first (&iter, selected, &position))
     {
       do
-        g_ptr_array_add (keys, g_object_ref (row_key_at (self->rows, position)));
+        g_ptr_array_add (keys, g_list_model_get_item (G_LIST_MODEL (self->shown), position));
       while (gtk_bitset_iter_next (&iter, &position));
     }
 
@@ -590,22 +417,6 @@ copy_client_id_action (GtkWidget  *widget,
 
 /* ---- Context menu ---- */
 
-static GtkListItem *
-find_list_item (LkKeysView *self,
-                GtkWidget  *widget)
-{
-  for (; widget != NULL && widget != GTK_WIDGET (self->column_view);
-       widget = gtk_widget_get_parent (widget))
-    {
-      GtkListItem *item = g_object_get_qdata (G_OBJECT (widget), list_item_quark);
-
-      if (item != NULL)
-        return item;
-    }
-
-  return NULL;
-}
-
 static void
 popup_context_menu (LkKeysView *self,
                     double      x,
@@ -622,21 +433,14 @@ context_menu_at (LkKeysView *self,
                  double      x,
                  double      y)
 {
-  GtkWidget *picked;
-  GtkListItem *item;
-  double view_x, view_y;
+  double table_x, table_y;
   guint position;
 
-  if (!gtk_widget_translate_coordinates (GTK_WIDGET (self), GTK_WIDGET (self->column_view),
-                                         x, y, &view_x, &view_y))
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (self), GTK_WIDGET (self->table),
+                                         x, y, &table_x, &table_y))
     return;
 
-  picked = gtk_widget_pick (GTK_WIDGET (self->column_view), view_x, view_y, GTK_PICK_DEFAULT);
-  item = find_list_item (self, picked);
-  if (item == NULL)
-    return;
-
-  position = gtk_list_item_get_position (item);
+  position = lk_key_table_get_position_at (self->table, table_x, table_y);
   if (position == GTK_INVALID_LIST_POSITION)
     return;
 
@@ -692,7 +496,7 @@ menu_shortcut (GtkWidget *widget,
 
   /* Point at the focused row when there is one, else the middle. */
   focus = gtk_root_get_focus (gtk_widget_get_root (widget));
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view)) &&
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->table)) &&
       gtk_widget_compute_bounds (focus, widget, &bounds))
     popup_context_menu (self, bounds.origin.x + 24, bounds.origin.y + bounds.size.height / 2);
   else
@@ -709,16 +513,13 @@ on_search_changed (LkKeysView *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *folded = lk_key_search_needle (text);
-  GtkFilterChange change;
 
   if (g_strcmp0 (folded, self->needle) == 0)
     return;
 
-  change = lk_key_search_change (self->needle, folded);
-
   g_free (self->needle);
   self->needle = g_steal_pointer (&folded);
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  lk_shown_keys_set_needle (self->shown, self->needle);
   update_state (self);
 }
 
@@ -726,17 +527,17 @@ static void
 on_stop_search (LkKeysView *self)
 {
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  gtk_widget_grab_focus (GTK_WIDGET (lk_key_table_get_list_view (self->table)));
 }
 
 static void
 on_search_activate (LkKeysView *self)
 {
   /* Enter in the search entry: go to the results. */
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
     {
       gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 0, TRUE);
-      gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+      gtk_widget_grab_focus (GTK_WIDGET (lk_key_table_get_list_view (self->table)));
     }
 }
 
@@ -746,703 +547,7 @@ on_search_mode_changed (LkKeysView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_MODE]);
 }
 
-/* ---- Cell text ----
- *
- * One line of text, ellipsized at the end, for the cells of the table.
- * Unlike a GtkLabel it asks for the height of one line of its font and
- * for no particular width, so measuring a row that scrolls into view
- * shapes no text at all; the text is laid out once, when drawn. */
-
-#define LK_TYPE_CELL_TEXT (lk_cell_text_get_type ())
-G_DECLARE_FINAL_TYPE (LkCellText, lk_cell_text, LK, CELL_TEXT, GtkWidget)
-
-struct _LkCellText
-{
-  GtkWidget             parent_instance;
-  char                 *text;
-  int                   width_chars;
-  PangoFontDescription *font;       /* of the cached sizes */
-  int                   line_height;
-  int                   char_width;
-};
-
-G_DEFINE_FINAL_TYPE (LkCellText, lk_cell_text, GTK_TYPE_WIDGET)
-
-static void
-lk_cell_text_update_metrics (LkCellText *self)
-{
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
-  const PangoFontDescription *font = pango_context_get_font_description (context);
-  PangoFontMetrics *metrics;
-
-  if (self->font != NULL && font != NULL && pango_font_description_equal (self->font, font))
-    return;
-
-  g_clear_pointer (&self->font, pango_font_description_free);
-  self->font = font ? pango_font_description_copy (font) : NULL;
-  metrics = pango_context_get_metrics (context, font, NULL);
-  self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
-  if (self->line_height <= 0)
-    self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
-                                           pango_font_metrics_get_descent (metrics));
-  self->char_width = PANGO_PIXELS_CEIL (pango_font_metrics_get_approximate_char_width (metrics));
-  pango_font_metrics_unref (metrics);
-}
-
-static void
-lk_cell_text_measure (GtkWidget      *widget,
-                      GtkOrientation  orientation,
-                      int             for_size,
-                      int            *minimum,
-                      int            *natural,
-                      int            *minimum_baseline,
-                      int            *natural_baseline)
-{
-  LkCellText *self = LK_CELL_TEXT (widget);
-
-  lk_cell_text_update_metrics (self);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = 0;
-      *natural = self->width_chars * self->char_width;
-    }
-  else
-    *minimum = *natural = self->line_height;
-}
-
-static void
-lk_cell_text_snapshot (GtkWidget   *widget,
-                       GtkSnapshot *snapshot)
-{
-  LkCellText *self = LK_CELL_TEXT (widget);
-  g_autoptr (PangoLayout) layout = NULL;
-  GdkRGBA color;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  int layout_height;
-
-  if (self->text == NULL || self->text[0] == '\0' || width <= 0)
-    return;
-
-  layout = gtk_widget_create_pango_layout (widget, self->text);
-  pango_layout_set_single_paragraph_mode (layout, TRUE);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, width * PANGO_SCALE);
-  if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
-    pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
-  pango_layout_get_pixel_size (layout, NULL, &layout_height);
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, (height - layout_height) / 2));
-  gtk_snapshot_append_layout (snapshot, layout, &color);
-  gtk_snapshot_restore (snapshot);
-}
-
-static void
-lk_cell_text_finalize (GObject *object)
-{
-  LkCellText *self = LK_CELL_TEXT (object);
-
-  g_free (self->text);
-  g_clear_pointer (&self->font, pango_font_description_free);
-
-  G_OBJECT_CLASS (lk_cell_text_parent_class)->finalize (object);
-}
-
-static void
-lk_cell_text_class_init (LkCellTextClass *klass)
-{
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->finalize = lk_cell_text_finalize;
-  widget_class->measure = lk_cell_text_measure;
-  widget_class->snapshot = lk_cell_text_snapshot;
-  gtk_widget_class_set_css_name (widget_class, "label");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
-}
-
-static void
-lk_cell_text_init (LkCellText *self)
-{
-}
-
-static void
-lk_cell_text_set_text (LkCellText *self,
-                       const char *text)
-{
-  if (g_strcmp0 (self->text, text) == 0)
-    return;
-
-  g_free (self->text);
-  self->text = g_strdup (text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text ? text : "",
-                                  -1);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* ---- Cells ---- */
-
-static char *
-format_date (gint64 unix_time)
-{
-  g_autoptr (GDateTime) date = NULL;
-
-  if (unix_time == 0)
-    return NULL;
-
-  date = g_date_time_new_from_unix_local (unix_time);
-  if (date == NULL)
-    return NULL;
-
-  /* Translators: a date in the list of keys, in g_date_time_format() syntax */
-  return g_date_time_format (date, _("%b %-d, %Y"));
-}
-
-static char *
-name_tooltip (LkApiKey *key)
-{
-  return g_strdup (lk_api_key_get_name (key));
-}
-
-static char *
-client_id_tooltip (LkApiKey *key)
-{
-  return g_strdup (lk_api_key_get_client_id (key));
-}
-
-static char *
-created_tooltip (LkApiKey *key)
-{
-  if (lk_api_key_get_created_by (key) == NULL)
-    return NULL;
-
-  /* Translators: %s is who created the key (a user or another key) */
-  return g_strdup_printf (_("Created by %s"), lk_api_key_get_created_by (key));
-}
-
-static char *
-expires_tooltip (LkApiKey *key)
-{
-  g_autofree char *date = format_date (lk_api_key_get_expires_at (key));
-
-  if (date == NULL)
-    return NULL;
-
-  /* Translators: tooltip of the Expires column; %s is a date */
-  return g_strdup_printf (_("Expires on %s"), date);
-}
-
-static char *
-permissions_tooltip (LkApiKey *key)
-{
-  return lk_permissions_to_summary (lk_api_key_get_permissions (key));
-}
-
-/* What a cell shows is cached on the key where it does not change with
- * time (keys are immutable but for "has-local-secret"), so moving a row
- * to another key formats nothing twice. */
-static GQuark created_text_quark;
-static GQuark permissions_text_quark;
-/* The Cell of a cell widget. */
-static GQuark cell_quark;
-
-static const char *
-created_text (LkApiKey *key)
-{
-  const char *text = g_object_get_qdata (G_OBJECT (key), created_text_quark);
-
-  if (text == NULL)
-    {
-      char *made = format_date (lk_api_key_get_created_at (key));
-
-      if (made == NULL)
-        made = g_strdup ("—");
-      g_object_set_qdata_full (G_OBJECT (key), created_text_quark, made, g_free);
-      text = made;
-    }
-
-  return text;
-}
-
-static const char *
-permissions_text (LkApiKey *key)
-{
-  const char *text = g_object_get_qdata (G_OBJECT (key), permissions_text_quark);
-
-  if (text == NULL)
-    {
-      char *made = lk_permissions_to_summary (lk_api_key_get_permissions (key));
-
-      g_object_set_qdata_full (G_OBJECT (key), permissions_text_quark, made, g_free);
-      text = made;
-    }
-
-  return text;
-}
-
-typedef struct _CellSpec CellSpec;
-
-/* One cell widget: what it is, and the row it shows while bound. */
-typedef struct {
-  LkKeysView     *view;
-  const CellSpec *spec;
-  GtkListItem    *item;
-  LkKeyRow       *row;
-  gulong          handler;
-  GBinding       *binding;     /* the keyring cell's, a reference */
-} Cell;
-
-/* How a column's cells look, what they show and what their tooltip
- * says.  Tooltips are asked for when shown: setting one on every bind
- * would ask the display server for the pointer each time, for every row
- * of every page.  Labels are single-line and ellipsized in columns of a
- * fixed width, so measuring a new row shapes no more than one line. */
-struct _CellSpec {
-  const char *css_classes[3];
-  int         width_chars;   /* the least a cell shows before the table scrolls */
-  char     *(*tooltip) (LkApiKey *key);
-  void      (*show) (Cell      *cell,
-                     GtkWidget *widget,
-                     LkApiKey  *key);
-};
-
-static void
-clear_binding (Cell *cell)
-{
-  if (cell->binding != NULL)
-    {
-      g_binding_unbind (cell->binding);
-      g_clear_object (&cell->binding);
-    }
-}
-
-static void
-show_name (Cell      *cell,
-           GtkWidget *widget,
-           LkApiKey  *key)
-{
-  lk_cell_text_set_text (LK_CELL_TEXT (widget), lk_api_key_get_name (key));
-}
-
-static void
-show_client_id (Cell      *cell,
-                GtkWidget *widget,
-                LkApiKey  *key)
-{
-  lk_cell_text_set_text (LK_CELL_TEXT (widget), lk_api_key_get_client_id (key));
-}
-
-static void
-show_created (Cell      *cell,
-              GtkWidget *widget,
-              LkApiKey  *key)
-{
-  lk_cell_text_set_text (LK_CELL_TEXT (widget), created_text (key));
-}
-
-static void
-show_expires (Cell      *cell,
-              GtkWidget *widget,
-              LkApiKey  *key)
-{
-  gint64 expires_at = lk_api_key_get_expires_at (key);
-  const char *level = NULL;
-
-  if (expires_at == 0)
-    lk_cell_text_set_text (LK_CELL_TEXT (widget), C_("expiry", "Never"));
-  else
-    {
-      g_autofree char *text = lk_time_describe_expiry (lk_time_now (), expires_at);
-      int days = lk_api_key_get_days_until_expiry (key);
-
-      lk_cell_text_set_text (LK_CELL_TEXT (widget), text);
-      if (days <= 0)
-        level = "error";
-      else if (days <= (int) MIN (cell->view->expiry_warning_days, (guint) G_MAXINT))
-        level = "warning";
-    }
-
-  if (g_strcmp0 (level, "error") != 0)
-    gtk_widget_remove_css_class (widget, "error");
-  if (g_strcmp0 (level, "warning") != 0)
-    gtk_widget_remove_css_class (widget, "warning");
-  if (level != NULL)
-    gtk_widget_add_css_class (widget, level);
-}
-
-static void
-show_permissions (Cell      *cell,
-                  GtkWidget *widget,
-                  LkApiKey  *key)
-{
-  lk_cell_text_set_text (LK_CELL_TEXT (widget), permissions_text (key));
-}
-
-static void
-show_keyring (Cell      *cell,
-              GtkWidget *widget,
-              LkApiKey  *key)
-{
-  clear_binding (cell);
-  cell->binding = g_object_ref (g_object_bind_property (key, "has-local-secret",
-                                                        widget, "visible",
-                                                        G_BINDING_SYNC_CREATE));
-}
-
-static char *
-keyring_tooltip (LkApiKey *key)
-{
-  return g_strdup (_("Secret stored in this computer’s keyring"));
-}
-
-static const CellSpec name_cell = { { NULL }, 14, name_tooltip, show_name };
-static const CellSpec client_id_cell = { { "client-id", "dim-label", NULL }, 10, client_id_tooltip, show_client_id };
-static const CellSpec created_cell = { { "numeric", NULL }, 11, created_tooltip, show_created };
-static const CellSpec expires_cell = { { NULL }, 10, expires_tooltip, show_expires };
-static const CellSpec permissions_cell = { { NULL }, 14, permissions_tooltip, show_permissions };
-static const CellSpec keyring_cell = { { NULL }, 0, keyring_tooltip, show_keyring };
-
-static gboolean
-on_cell_query_tooltip (GtkWidget  *widget,
-                       int         x,
-                       int         y,
-                       gboolean    keyboard,
-                       GtkTooltip *tooltip,
-                       Cell       *cell)
-{
-  g_autofree char *text = NULL;
-
-  if (cell->row == NULL || cell->row->key == NULL || cell->spec->tooltip == NULL)
-    return FALSE;
-
-  text = cell->spec->tooltip (cell->row->key);
-  if (text == NULL)
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
-static void
-on_row_key_changed (LkKeyRow  *row,
-                    GtkWidget *widget)
-{
-  Cell *cell = g_object_get_qdata (G_OBJECT (widget), cell_quark);
-
-  cell->spec->show (cell, widget, row->key);
-}
-
-static void
-cell_release_row (Cell *cell)
-{
-  if (cell->row == NULL)
-    return;
-
-  g_clear_signal_handler (&cell->handler, cell->row);
-  cell->row->n_bound--;
-  g_clear_object (&cell->row);
-  clear_binding (cell);
-}
-
-static void
-cell_free (Cell *cell)
-{
-  cell_release_row (cell);
-  g_free (cell);
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            LkKeysView               *self)
-{
-  const CellSpec *spec = g_object_get_qdata (G_OBJECT (factory), cell_quark);
-  Cell *cell = g_new0 (Cell, 1);
-  GtkWidget *widget;
-
-  if (spec == &keyring_cell)
-    {
-      widget = gtk_image_new_from_icon_name ("dialog-password-symbolic");
-      gtk_widget_set_halign (widget, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Secret stored in this computer’s keyring"),
-                                      -1);
-    }
-  else
-    {
-      widget = g_object_new (LK_TYPE_CELL_TEXT, NULL);
-      LK_CELL_TEXT (widget)->width_chars = spec->width_chars;
-      for (guint i = 0; spec->css_classes[i] != NULL; i++)
-        gtk_widget_add_css_class (widget, spec->css_classes[i]);
-    }
-
-  cell->view = self;
-  cell->spec = spec;
-  cell->item = item;
-  g_object_set_qdata_full (G_OBJECT (widget), cell_quark, cell, (GDestroyNotify) cell_free);
-  g_object_set_qdata (G_OBJECT (widget), list_item_quark, item);
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_cell_query_tooltip), cell);
-  gtk_list_item_set_child (item, widget);
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             LkKeysView               *self)
-{
-  GtkWidget *widget = gtk_list_item_get_child (item);
-  Cell *cell = widget ? g_object_get_qdata (G_OBJECT (widget), cell_quark) : NULL;
-
-  if (cell != NULL)
-    cell_release_row (cell);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           LkKeysView               *self)
-{
-  GtkWidget *widget = gtk_list_item_get_child (item);
-  Cell *cell = g_object_get_qdata (G_OBJECT (widget), cell_quark);
-  LkKeyRow *row = gtk_list_item_get_item (item);
-
-  unbind_cell (factory, item, self);
-
-  cell->row = g_object_ref (row);
-  row->n_bound++;
-  cell->handler = g_signal_connect (row, "key-changed", G_CALLBACK (on_row_key_changed), widget);
-  cell->spec->show (cell, widget, row->key);
-}
-
-/* Every column gets a fixed width from the font, so the column view
- * never measures the cells of new rows for their widths (GTK 4.8 would
- * shape every label of every row that comes into view).  Name and
- * Permissions still take the room a wide window has; a narrow one
- * scrolls sideways. */
-static void
-set_column_widths (LkKeysView *self)
-{
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self->column_view));
-  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-  int char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
-                        pango_font_metrics_get_approximate_digit_width (metrics));
-  const struct {
-    GtkColumnViewColumn *column;
-    int                  chars;
-  } widths[] = {
-    { self->name_column, name_cell.width_chars + 2 },
-    { self->client_id_column, client_id_cell.width_chars + 2 },
-    { self->created_column, created_cell.width_chars + 2 },
-    { self->expires_column, expires_cell.width_chars + 2 },
-    { self->permissions_column, permissions_cell.width_chars + 2 },
-    { self->keyring_column, 10 },
-  };
-
-  pango_font_metrics_unref (metrics);
-  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
-    /* + the cell's padding */
-    gtk_column_view_column_set_fixed_width (widths[i].column,
-                                            PANGO_PIXELS_CEIL (widths[i].chars * char_width) + 12);
-}
-
-static void
-set_factory (LkKeysView          *self,
-             GtkColumnViewColumn *column,
-             const CellSpec      *spec)
-{
-  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
-  g_object_set_qdata (G_OBJECT (factory), cell_quark, (gpointer) spec);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
-
-  gtk_column_view_column_set_factory (column, factory);
-}
-
-/* ---- Sorters ---- */
-
-static const char *
-name_collation_key (LkApiKey *key)
-{
-  const char *collation_key = g_object_get_qdata (G_OBJECT (key), name_key_quark);
-
-  if (collation_key == NULL)
-    {
-      g_autofree char *folded = g_utf8_casefold (lk_api_key_get_name (key), -1);
-      char *made = g_utf8_collate_key (folded, -1);
-
-      g_object_set_qdata_full (G_OBJECT (key), name_key_quark, made, g_free);
-      collation_key = made;
-    }
-
-  return collation_key;
-}
-
-static int
-compare_name (gconstpointer a,
-              gconstpointer b,
-              gpointer      user_data)
-{
-  int cmp = strcmp (name_collation_key ((LkApiKey *) a), name_collation_key ((LkApiKey *) b));
-
-  return cmp < 0 ? GTK_ORDERING_SMALLER : cmp > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
-}
-
-static int
-compare_client_id (gconstpointer a,
-                   gconstpointer b,
-                   gpointer      user_data)
-{
-  /* Client IDs are ASCII tokens: byte order is their order. */
-  int cmp = g_strcmp0 (lk_api_key_get_client_id ((LkApiKey *) a),
-                       lk_api_key_get_client_id ((LkApiKey *) b));
-
-  return cmp < 0 ? GTK_ORDERING_SMALLER : cmp > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
-}
-
-static int
-compare_expiry (gconstpointer a,
-                gconstpointer b,
-                gpointer      user_data)
-{
-  gint64 ea = lk_api_key_get_expires_at ((LkApiKey *) a);
-  gint64 eb = lk_api_key_get_expires_at ((LkApiKey *) b);
-
-  /* "Never" sorts after every date. */
-  if (ea == 0)
-    ea = G_MAXINT64;
-  if (eb == 0)
-    eb = G_MAXINT64;
-
-  return ea < eb ? GTK_ORDERING_SMALLER : ea > eb ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
-}
-
-static guint
-count_permissions (const LkPermissions *permissions)
-{
-  guint n = 0;
-
-  for (guint c = 0; c < LK_N_CATEGORIES; c++)
-    n += ((permissions->access[c] & LK_ACCESS_READ) ? 1 : 0) +
-         ((permissions->access[c] & LK_ACCESS_WRITE) ? 1 : 0) +
-         ((permissions->access[c] & LK_ACCESS_DELETE) ? 1 : 0);
-
-  return n;
-}
-
-static int
-compare_permissions (gconstpointer a,
-                     gconstpointer b,
-                     gpointer      user_data)
-{
-  const LkPermissions *pa = lk_api_key_get_permissions ((LkApiKey *) a);
-  const LkPermissions *pb = lk_api_key_get_permissions ((LkApiKey *) b);
-  guint na = count_permissions (pa);
-  guint nb = count_permissions (pb);
-  int cmp;
-
-  /* Fewest permissions first, then by category. */
-  if (na != nb)
-    return na < nb ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
-
-  cmp = memcmp (pa->access, pb->access, sizeof pa->access);
-  return cmp < 0 ? GTK_ORDERING_SMALLER : cmp > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
-}
-
-static int
-compare_keyring (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
-{
-  gboolean ha = lk_api_key_get_has_local_secret ((LkApiKey *) a);
-  gboolean hb = lk_api_key_get_has_local_secret ((LkApiKey *) b);
-
-  /* Keys with a local secret first. */
-  if (ha == hb)
-    return GTK_ORDERING_EQUAL;
-  return ha ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
-}
-
-static void
-set_sorters (LkKeysView *self)
-{
-  g_autoptr (GtkSorter) name = NULL;
-  g_autoptr (GtkSorter) client_id = NULL;
-  g_autoptr (GtkSorter) created = NULL;
-  g_autoptr (GtkSorter) expires = NULL;
-  g_autoptr (GtkSorter) permissions = NULL;
-  g_autoptr (GtkSorter) keyring = NULL;
-
-  name = GTK_SORTER (gtk_custom_sorter_new (compare_name, NULL, NULL));
-  client_id = GTK_SORTER (gtk_custom_sorter_new (compare_client_id, NULL, NULL));
-  created = GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (LK_TYPE_API_KEY, NULL, "created-at")));
-  expires = GTK_SORTER (gtk_custom_sorter_new (compare_expiry, NULL, NULL));
-  permissions = GTK_SORTER (gtk_custom_sorter_new (compare_permissions, NULL, NULL));
-  keyring = GTK_SORTER (gtk_custom_sorter_new (compare_keyring, NULL, NULL));
-
-  gtk_column_view_column_set_sorter (self->name_column, name);
-  gtk_column_view_column_set_sorter (self->client_id_column, client_id);
-  gtk_column_view_column_set_sorter (self->created_column, created);
-  gtk_column_view_column_set_sorter (self->expires_column, expires);
-  gtk_column_view_column_set_sorter (self->permissions_column, permissions);
-  gtk_column_view_column_set_sorter (self->keyring_column, keyring);
-}
-
 /* ---- GObject ---- */
-
-static void
-on_source_items_changed (GListModel *source,
-                         guint       position,
-                         guint       removed,
-                         guint       added,
-                         LkKeysView *self)
-{
-  GPtrArray *array = self->keys->rows;
-
-  if (removed > 0)
-    g_ptr_array_remove_range (array, position, removed);
-  if (added > 0)
-    {
-      guint tail = array->len - position;
-
-      g_ptr_array_set_size (array, array->len + added);
-      memmove (&array->pdata[position + added], &array->pdata[position], tail * sizeof (gpointer));
-      for (guint i = 0; i < added; i++)
-        array->pdata[position + i] = g_list_model_get_item (source, position + i);
-    }
-  g_list_model_items_changed (G_LIST_MODEL (self->keys), position, removed, added);
-}
-
-static void
-set_source (LkKeysView *self,
-            GListModel *source)
-{
-  guint n_old = self->keys->rows->len;
-
-  if (self->source != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->source, on_source_items_changed, self);
-      g_clear_object (&self->source);
-    }
-  if (n_old > 0)
-    on_source_items_changed (NULL, 0, n_old, 0, self);
-
-  if (source != NULL)
-    {
-      self->source = g_object_ref (source);
-      g_signal_connect (source, "items-changed", G_CALLBACK (on_source_items_changed), self);
-      if (g_list_model_get_n_items (source) > 0)
-        on_source_items_changed (source, 0, 0, g_list_model_get_n_items (source), self);
-    }
-}
 
 static void
 on_client_loading (LkKeysView *self)
@@ -1477,10 +582,10 @@ lk_keys_view_set_client (LkKeysView *self,
       g_signal_connect_object (client, "notify::loading",
                                G_CALLBACK (on_client_loading), self,
                                G_CONNECT_SWAPPED);
-      set_source (self, lk_client_get_keys (client));
+      lk_shown_keys_set_source (self->shown, lk_client_get_keys (client));
     }
   else
-    set_source (self, NULL);
+    lk_shown_keys_set_source (self->shown, NULL);
 
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   update_state (self);
@@ -1593,7 +698,7 @@ lk_keys_view_get_filter_model (LkKeysView *self)
 {
   g_return_val_if_fail (LK_IS_KEYS_VIEW (self), NULL);
 
-  return G_LIST_MODEL (self->filter_model);
+  return G_LIST_MODEL (self->shown);
 }
 
 GListModel *
@@ -1602,7 +707,7 @@ lk_keys_view_get_sort_model (LkKeysView *self)
   g_return_val_if_fail (LK_IS_KEYS_VIEW (self), NULL);
 
   /* The keys as shown: sorted, then filtered. */
-  return G_LIST_MODEL (self->filter_model);
+  return G_LIST_MODEL (self->shown);
 }
 
 GtkSelectionModel *
@@ -1613,12 +718,12 @@ lk_keys_view_get_selection (LkKeysView *self)
   return GTK_SELECTION_MODEL (self->selection);
 }
 
-GtkColumnView *
-lk_keys_view_get_column_view (LkKeysView *self)
+LkKeyTable *
+lk_keys_view_get_table (LkKeysView *self)
 {
   g_return_val_if_fail (LK_IS_KEYS_VIEW (self), NULL);
 
-  return self->column_view;
+  return self->table;
 }
 
 static void
@@ -1694,9 +799,7 @@ lk_keys_view_set_property (GObject      *object,
       if (self->expiry_warning_days != g_value_get_uint (value))
         {
           self->expiry_warning_days = g_value_get_uint (value);
-          /* Rebind the visible rows so the highlight follows. */
-          gtk_column_view_column_set_visible (self->expires_column, FALSE);
-          gtk_column_view_column_set_visible (self->expires_column, TRUE);
+          lk_key_table_set_expiry_warning_days (self->table, self->expiry_warning_days);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1719,27 +822,18 @@ lk_keys_view_dispose (GObject *object)
   g_clear_object (&self->client);
 
   /* Nothing of the models may reach this view once its children are
-   * gone: disposing the column view removes its columns, which changes
-   * its sorter and so re-sorts the list, and the selection would then
-   * call back into labels and bars already cleared. */
+   * gone: the selection would call back into labels and bars already
+   * cleared, and the sort model into a table already disposed. */
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
-  if (self->filter_model != NULL)
-    g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->shown != NULL)
+    g_signal_handlers_disconnect_by_data (self->shown, self);
   if (self->search_bar != NULL)
     g_signal_handlers_disconnect_by_data (self->search_bar, self);
   if (self->search_entry != NULL)
     g_signal_handlers_disconnect_by_data (self->search_entry, self);
-  if (self->source != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->source, on_source_items_changed, self);
-      g_clear_object (&self->source);
-    }
-  if (self->sort_model != NULL)
-    {
-      gtk_sort_list_model_set_sorter (self->sort_model, NULL);
-      gtk_sort_list_model_set_model (self->sort_model, NULL);
-    }
+  if (self->shown != NULL)
+    lk_shown_keys_set_source (self->shown, NULL);
 
   if (self->context_menu != NULL)
     gtk_widget_unparent (self->context_menu);
@@ -1749,9 +843,7 @@ lk_keys_view_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->rows);
-  g_clear_object (&self->filter_model);
-  g_clear_object (&self->sort_model);
-  g_clear_object (&self->keys);
+  g_clear_object (&self->shown);
 
   G_OBJECT_CLASS (lk_keys_view_parent_class)->dispose (object);
 }
@@ -1763,6 +855,7 @@ lk_keys_view_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
+  g_hash_table_unref (self->selected_keys);
   g_free (self->needle);
 
   G_OBJECT_CLASS (lk_keys_view_parent_class)->finalize (object);
@@ -1780,11 +873,6 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   object_class->finalize = lk_keys_view_finalize;
   widget_class->size_allocate = lk_keys_view_size_allocate;
 
-  list_item_quark = g_quark_from_static_string ("lk-keys-view-list-item");
-  created_text_quark = g_quark_from_static_string ("lk-keys-view-created-text");
-  permissions_text_quark = g_quark_from_static_string ("lk-keys-view-permissions-text");
-  cell_quark = g_quark_from_static_string ("lk-keys-view-cell");
-  name_key_quark = g_quark_from_static_string ("lk-keys-view-name-key");
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,
@@ -1817,19 +905,14 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
 
+  g_type_ensure (LK_TYPE_KEY_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/layerkeys/LayerKeys/lk-keys-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, state_stack);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, scrolled_window);
-  gtk_widget_class_bind_template_child (widget_class, LkKeysView, column_view);
-  gtk_widget_class_bind_template_child (widget_class, LkKeysView, name_column);
-  gtk_widget_class_bind_template_child (widget_class, LkKeysView, client_id_column);
-  gtk_widget_class_bind_template_child (widget_class, LkKeysView, created_column);
-  gtk_widget_class_bind_template_child (widget_class, LkKeysView, expires_column);
-  gtk_widget_class_bind_template_child (widget_class, LkKeysView, permissions_column);
-  gtk_widget_class_bind_template_child (widget_class, LkKeysView, keyring_column);
+  gtk_widget_class_bind_template_child (widget_class, LkKeysView, table);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, error_page);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, retry_button);
@@ -1867,40 +950,25 @@ lk_keys_view_init (LkKeysView *self)
 
   self->expiry_warning_days = 7;
   self->cancellable = g_cancellable_new ();
+  self->selected_keys = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* keys -> sort -> filter -> selection; the column view's sorter still
-   * drives the sort model. */
-  self->keys = g_object_new (LK_TYPE_KEY_ROWS, NULL);
-  self->keys->item_type = LK_TYPE_API_KEY;
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->keys)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->filter = gtk_custom_filter_new (filter_key, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
-                                                  GTK_FILTER (self->filter));
-  self->rows = g_object_new (LK_TYPE_KEY_ROWS, NULL);
+  /* keys -> sort -> filter -> rows -> selection; the table's header
+   * drives the sorter. */
+  self->shown = lk_shown_keys_new (lk_key_table_get_sorter (self->table));
+  self->rows = lk_key_rows_new (G_LIST_MODEL (self->shown));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  lk_key_table_set_model (self->table, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
+  g_signal_connect_object (self->shown, "items-changed",
                            G_CALLBACK (on_shown_keys_changed), self, 0);
 
-  set_factory (self, self->name_column, &name_cell);
-  set_factory (self, self->client_id_column, &client_id_cell);
-  set_factory (self, self->created_column, &created_cell);
-  set_factory (self, self->expires_column, &expires_cell);
-  set_factory (self, self->permissions_column, &permissions_cell);
-  set_factory (self, self->keyring_column, &keyring_cell);
-  set_sorters (self);
-  g_signal_connect_object (self->column_view, "realize",
-                           G_CALLBACK (set_column_widths), self, G_CONNECT_SWAPPED);
-  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->column_view));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->table));
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
                            G_CALLBACK (on_search_mode_changed), self, G_CONNECT_SWAPPED);
 
@@ -1919,12 +987,12 @@ lk_keys_view_init (LkKeysView *self)
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_click), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_add_controller (GTK_WIDGET (self->table), GTK_EVENT_CONTROLLER (click));
 
   long_press = gtk_gesture_long_press_new ();
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
   g_signal_connect (long_press, "pressed", G_CALLBACK (on_long_press), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (long_press));
+  gtk_widget_add_controller (GTK_WIDGET (self->table), GTK_EVENT_CONTROLLER (long_press));
 
   lk_keys_view_set_can_delete (self, FALSE);
   update_state (self);

@@ -1,6 +1,6 @@
 /* lk-keys-view.h: the tenant's keys as a sortable, searchable table
  *
- * A GtkColumnView over GtkFilterListModel (GtkSortListModel (the client's
+ * An LkKeyTable over GtkFilterListModel (GtkSortListModel (the client's
  * keys)), through rows that keep their place while the keys behind them
  * change, with its states (loading, empty, no results, error, no
  * permission) as AdwStatusPages.  Signals:
@@ -13,6 +13,7 @@
 #include <adwaita.h>
 
 #include "lk-client.h"
+#include "lk-key-table.h"
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,6 @@ guint           lk_keys_view_get_n_selected      (LkKeysView *self);
 GListModel     *lk_keys_view_get_filter_model    (LkKeysView *self);
 GListModel     *lk_keys_view_get_sort_model      (LkKeysView *self);
 GtkSelectionModel *lk_keys_view_get_selection    (LkKeysView *self);
-GtkColumnView  *lk_keys_view_get_column_view     (LkKeysView *self);
+LkKeyTable     *lk_keys_view_get_table           (LkKeysView *self);
 
 G_END_DECLS

@@ -94,7 +94,7 @@ show_page (LkWindow   *self,
   if (g_str_equal (name, "sign-in"))
     lk_sign_in_page_focus (self->sign_in_page);
   else if (g_str_equal (name, "keys"))
-    gtk_widget_grab_focus (GTK_WIDGET (lk_keys_view_get_column_view (self->keys_view)));
+    gtk_widget_grab_focus (GTK_WIDGET (lk_key_table_get_list_view (lk_keys_view_get_table (self->keys_view))));
 }
 
 void
@@ -1070,7 +1070,7 @@ lk_window_init (LkWindow *self)
   /* Does nothing unless LK_BENCH_FIRST_FRAME is set (build-aux/bench). */
   lk_bench_probe_attach (GTK_WINDOW (self),
                          lk_keys_view_get_filter_model (self->keys_view),
-                         GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (lk_keys_view_get_column_view (self->keys_view)),
+                         GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (lk_keys_view_get_table (self->keys_view)),
                                                                        GTK_TYPE_SCROLLED_WINDOW)));
 
   g_object_bind_property (self->search_button, "active",

@@ -1,0 +1,373 @@
+/* lk-shown-keys.c: the keys the list shows, sorted and searched
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lk-api-key.h"
+#include "lk-key-search.h"
+#include "lk-shown-keys.h"
+
+struct _LkShownKeys
+{
+  GObject     parent_instance;
+  GtkSorter  *sorter;
+  GListModel *source;
+  GPtrArray  *mirror;      /* the source's keys in its order (references) */
+  GPtrArray  *sorted;      /* the same keys, sorted (no references) */
+  char       *needle;      /* NULL: every key */
+  GPtrArray  *shown;       /* the keys shown (no references) */
+  GArray     *shown_at;    /* guint: the position in @sorted of each */
+
+  /* While searching: the folded texts of @sorted, in its order */
+  GString    *texts;       /* NULL until needed; dropped when stale */
+  GArray     *text_at;     /* guint: offset in @texts of each */
+};
+
+static void lk_shown_keys_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LkShownKeys, lk_shown_keys, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, lk_shown_keys_list_model_init))
+
+static GType
+lk_shown_keys_get_item_type (GListModel *model)
+{
+  return LK_TYPE_API_KEY;
+}
+
+static guint
+lk_shown_keys_get_n_items (GListModel *model)
+{
+  return LK_SHOWN_KEYS (model)->shown->len;
+}
+
+static gpointer
+lk_shown_keys_get_item (GListModel *model,
+                        guint       position)
+{
+  LkShownKeys *self = LK_SHOWN_KEYS (model);
+
+  if (position >= self->shown->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->shown, position));
+}
+
+static void
+lk_shown_keys_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = lk_shown_keys_get_item_type;
+  iface->get_n_items = lk_shown_keys_get_n_items;
+  iface->get_item = lk_shown_keys_get_item;
+}
+
+static int
+compare (gconstpointer a,
+         gconstpointer b,
+         gpointer      user_data)
+{
+  LkShownKeys *self = user_data;
+
+  return gtk_sorter_compare (self->sorter,
+                             *(gpointer const *) a,
+                             *(gpointer const *) b);
+}
+
+/* ---- Searching ---- */
+
+static void
+drop_texts (LkShownKeys *self)
+{
+  if (self->texts != NULL)
+    g_string_free (self->texts, TRUE);
+  self->texts = NULL;
+  g_array_set_size (self->text_at, 0);
+}
+
+static void
+ensure_texts (LkShownKeys *self)
+{
+  if (self->texts != NULL)
+    return;
+
+  self->texts = g_string_sized_new (self->sorted->len * 48);
+  g_array_set_size (self->text_at, self->sorted->len);
+  for (guint i = 0; i < self->sorted->len; i++)
+    {
+      const char *text = lk_key_search_haystack (self->sorted->pdata[i]);
+
+      g_array_index (self->text_at, guint, i) = (guint) self->texts->len;
+      /* with its NUL, so each text ends where the next begins */
+      g_string_append_len (self->texts, text, (gssize) strlen (text) + 1);
+    }
+}
+
+/* Announces that @before became self->shown, as the one range between
+ * the first and the last position where they differ. */
+static void
+announce (LkShownKeys *self,
+          GPtrArray   *before)
+{
+  guint n_old = before->len, n_new = self->shown->len;
+  guint head = 0, tail = 0;
+
+  while (head < n_old && head < n_new &&
+         before->pdata[head] == self->shown->pdata[head])
+    head++;
+  while (tail < n_old - head && tail < n_new - head &&
+         before->pdata[n_old - 1 - tail] == self->shown->pdata[n_new - 1 - tail])
+    tail++;
+
+  if (head == n_old && head == n_new)
+    return;
+
+  g_list_model_items_changed (G_LIST_MODEL (self), head,
+                              n_old - head - tail, n_new - head - tail);
+}
+
+/* Works out self->shown again.  @narrower: the needle only got longer,
+ * so only the keys shown can still match. */
+static void
+refilter (LkShownKeys *self,
+          gboolean     narrower)
+{
+  g_autoptr (GPtrArray) before = self->shown;
+  g_autoptr (GArray) before_at = self->shown_at;
+
+  self->shown = g_ptr_array_sized_new (narrower ? before->len : self->sorted->len);
+  self->shown_at = g_array_sized_new (FALSE, FALSE, sizeof (guint),
+                                      narrower ? before->len : self->sorted->len);
+
+  if (self->needle == NULL)
+    {
+      drop_texts (self);
+      for (guint i = 0; i < self->sorted->len; i++)
+        {
+          g_ptr_array_add (self->shown, self->sorted->pdata[i]);
+          g_array_append_val (self->shown_at, i);
+        }
+    }
+  else
+    {
+      guint n = narrower ? before_at->len : self->sorted->len;
+
+      ensure_texts (self);
+      for (guint j = 0; j < n; j++)
+        {
+          guint i = narrower ? g_array_index (before_at, guint, j) : j;
+          const char *text = self->texts->str + g_array_index (self->text_at, guint, i);
+
+          if (strstr (text, self->needle) != NULL)
+            {
+              g_ptr_array_add (self->shown, self->sorted->pdata[i]);
+              g_array_append_val (self->shown_at, i);
+            }
+        }
+    }
+
+  announce (self, before);
+}
+
+void
+lk_shown_keys_set_needle (LkShownKeys *self,
+                          const char  *needle)
+{
+  gboolean narrower;
+
+  g_return_if_fail (LK_IS_SHOWN_KEYS (self));
+
+  if (g_strcmp0 (self->needle, needle) == 0)
+    return;
+
+  narrower = lk_key_search_change (self->needle, needle) == GTK_FILTER_CHANGE_MORE_STRICT;
+  g_free (self->needle);
+  self->needle = g_strdup (needle);
+  refilter (self, narrower);
+}
+
+/* ---- Sorting ---- */
+
+static void
+on_sorter_changed (LkShownKeys *self)
+{
+  g_ptr_array_sort_with_data (self->sorted, compare, self);
+  drop_texts (self);
+  refilter (self, FALSE);
+}
+
+/* Drops @removed and merges @added (unsorted) into self->sorted.  GLib's
+ * sort is a merge sort, and the merge takes the key already listed
+ * first: keys the sorter finds equal keep their order. */
+static void
+merge (LkShownKeys *self,
+       GHashTable  *removed,
+       GPtrArray   *added)
+{
+  g_autoptr (GPtrArray) before = self->sorted;
+  guint i = 0, j = 0;
+
+  g_ptr_array_sort_with_data (added, compare, self);
+  self->sorted = g_ptr_array_sized_new (before->len + added->len);
+
+  while (i < before->len || j < added->len)
+    {
+      if (i < before->len && removed != NULL && g_hash_table_contains (removed, before->pdata[i]))
+        i++;
+      else if (j >= added->len ||
+               (i < before->len && compare (&before->pdata[i], &added->pdata[j], self) <= 0))
+        g_ptr_array_add (self->sorted, before->pdata[i++]);
+      else
+        g_ptr_array_add (self->sorted, added->pdata[j++]);
+    }
+
+  drop_texts (self);
+  refilter (self, FALSE);
+}
+
+static void
+on_source_items_changed (GListModel  *source,
+                         guint        position,
+                         guint        removed,
+                         guint        added,
+                         LkShownKeys *self)
+{
+  g_autoptr (GHashTable) gone = NULL;
+  g_autoptr (GPtrArray) dropped = NULL;
+  g_autoptr (GPtrArray) fresh = g_ptr_array_sized_new (added);
+
+  if (removed > 0)
+    {
+      /* The keys removed stay alive (in @dropped) until the shown and
+       * sorted arrays lost them too. */
+      gone = g_hash_table_new (NULL, NULL);
+      dropped = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < removed; i++)
+        {
+          gpointer key = self->mirror->pdata[position + i];
+
+          g_hash_table_add (gone, key);
+          g_ptr_array_add (dropped, key);
+        }
+      memmove (&self->mirror->pdata[position], &self->mirror->pdata[position + removed],
+               (self->mirror->len - position - removed) * sizeof (gpointer));
+      self->mirror->len -= removed;
+    }
+
+  if (added > 0)
+    {
+      guint tail = self->mirror->len - position;
+
+      g_ptr_array_set_size (self->mirror, self->mirror->len + added);
+      memmove (&self->mirror->pdata[position + added], &self->mirror->pdata[position],
+               tail * sizeof (gpointer));
+      for (guint i = 0; i < added; i++)
+        {
+          gpointer key = g_list_model_get_item (source, position + i);
+
+          self->mirror->pdata[position + i] = key;
+          g_ptr_array_add (fresh, key);
+        }
+    }
+
+  merge (self, gone, fresh);
+}
+
+void
+lk_shown_keys_set_source (LkShownKeys *self,
+                          GListModel  *source)
+{
+  g_return_if_fail (LK_IS_SHOWN_KEYS (self));
+  g_return_if_fail (source == NULL || G_IS_LIST_MODEL (source));
+
+  if (self->source == source)
+    return;
+
+  if (self->source != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->source, on_source_items_changed, self);
+      if (self->mirror->len > 0)
+        on_source_items_changed (self->source, 0, self->mirror->len, 0, self);
+      g_clear_object (&self->source);
+    }
+
+  if (source != NULL)
+    {
+      self->source = g_object_ref (source);
+      g_signal_connect (source, "items-changed", G_CALLBACK (on_source_items_changed), self);
+      if (g_list_model_get_n_items (source) > 0)
+        on_source_items_changed (source, 0, 0, g_list_model_get_n_items (source), self);
+    }
+}
+
+/* ---- GObject ---- */
+
+static void
+lk_shown_keys_dispose (GObject *object)
+{
+  LkShownKeys *self = LK_SHOWN_KEYS (object);
+
+  if (self->source != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->source, on_source_items_changed, self);
+      g_clear_object (&self->source);
+    }
+  if (self->sorter != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->sorter, on_sorter_changed, self);
+      g_clear_object (&self->sorter);
+    }
+  g_ptr_array_set_size (self->shown, 0);
+  g_array_set_size (self->shown_at, 0);
+  g_ptr_array_set_size (self->sorted, 0);
+  g_ptr_array_set_size (self->mirror, 0);
+  drop_texts (self);
+
+  G_OBJECT_CLASS (lk_shown_keys_parent_class)->dispose (object);
+}
+
+static void
+lk_shown_keys_finalize (GObject *object)
+{
+  LkShownKeys *self = LK_SHOWN_KEYS (object);
+
+  g_ptr_array_unref (self->shown);
+  g_array_unref (self->shown_at);
+  g_ptr_array_unref (self->sorted);
+  g_ptr_array_unref (self->mirror);
+  g_array_unref (self->text_at);
+  g_free (self->needle);
+
+  G_OBJECT_CLASS (lk_shown_keys_parent_class)->finalize (object);
+}
+
+static void
+lk_shown_keys_class_init (LkShownKeysClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = lk_shown_keys_dispose;
+  G_OBJECT_CLASS (klass)->finalize = lk_shown_keys_finalize;
+}
+
+static void
+lk_shown_keys_init (LkShownKeys *self)
+{
+  self->mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sorted = g_ptr_array_new ();
+  self->shown = g_ptr_array_new ();
+  self->shown_at = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->text_at = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+LkShownKeys *
+lk_shown_keys_new (GtkSorter *sorter)
+{
+  LkShownKeys *self;
+
+  g_return_val_if_fail (GTK_IS_SORTER (sorter), NULL);
+
+  self = g_object_new (LK_TYPE_SHOWN_KEYS, NULL);
+  self->sorter = g_object_ref (sorter);
+  g_signal_connect_swapped (sorter, "changed", G_CALLBACK (on_sorter_changed), self);
+  return self;
+}
