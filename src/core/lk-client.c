@@ -49,8 +49,8 @@
  * comes first (and always at the end).  Every change of the store goes
  * through the window's filter, sort, selection and column view, so doing
  * it once a page cost far more than the list itself. */
-#define LIST_BATCH_KEYS             2000
-#define LIST_BATCH_MS               100
+#define LIST_BATCH_KEYS             20000
+#define LIST_BATCH_MS               250
 #define MAX_DETAIL_CHARS            200
 
 #define JSON_CONTENT_TYPE "application/json"
