@@ -79,10 +79,11 @@ struct _LkClient
 
   GCancellable      *list_cancellable;   /* of the list in progress */
   gboolean           loading;
+  gint64             listed_at;          /* monotonic µs, 0: never */
   /* Keys of the list in progress not yet in @keys: after the first page,
    * pages are put in the store in batches (see list_add_page()). */
   GPtrArray         *list_pending;       /* of LkApiKey */
-  guint              list_flush_id;      /* timeout source */
+  GSource           *list_flush;         /* timeout, thread-default context */
 
   /* Creates whose outcome is unknown (no reply, cut short, server error),
    * by trimmed name: asking again for the same key repeats the very same
@@ -391,7 +392,7 @@ typedef struct {
   SoupMessage  *msg;
   GCancellable *attempt_cancellable;
   gulong        attempt_chain;
-  guint         timer_id;
+  GSource      *timer;           /* timeout, thread-default context */
   gboolean      timed_out;
   GInputStream *stream;
   GByteArray   *buffer;
@@ -404,10 +405,36 @@ static void request_attempt     (GTask *task);
 static void request_need_token  (GTask *task);
 static void token_fetch_start   (LkClient *self);
 
+/* Timeouts go to the thread-default main context, as libsoup's callbacks
+ * do: a client may live in a thread of its own (see LkAccountPrefetch). */
+static GSource *
+add_timeout (guint        ms,
+             GSourceFunc  func,
+             gpointer     data,
+             const char  *name)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_set_name (source, name);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+static void
+clear_timeout (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
 static void
 request_end_attempt (Request *req)
 {
-  g_clear_handle_id (&req->timer_id, g_source_remove);
+  clear_timeout (&req->timer);
   if (req->attempt_cancellable != NULL)
     {
       unchain_cancellable (req->cancellable, &req->attempt_chain);
@@ -848,7 +875,7 @@ on_attempt_timeout (gpointer user_data)
 {
   Request *req = user_data;
 
-  req->timer_id = 0;
+  g_clear_pointer (&req->timer, g_source_unref);
   req->timed_out = TRUE;
   g_cancellable_cancel (req->attempt_cancellable);
 
@@ -900,8 +927,8 @@ request_attempt (GTask *task)
 
   req->attempt_cancellable = g_cancellable_new ();
   req->attempt_chain = chain_cancellable (req->cancellable, req->attempt_cancellable);
-  req->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, req->timeout * 1000,
-                                      on_attempt_timeout, req, NULL);
+  req->timer = add_timeout (req->timeout * 1000, on_attempt_timeout, req,
+                            "[layer-keys] request timeout");
 
   g_debug ("%s %s (attempt %u)", req->method, req->log_path, req->attempt);
   soup_session_send_async (req->session, req->msg, G_PRIORITY_DEFAULT,
@@ -1407,7 +1434,7 @@ set_loading (LkClient *self,
 static void
 list_flush (LkClient *self)
 {
-  g_clear_handle_id (&self->list_flush_id, g_source_remove);
+  clear_timeout (&self->list_flush);
 
   if (self->list_pending == NULL || self->list_pending->len == 0)
     return;
@@ -1423,7 +1450,7 @@ on_list_flush_timeout (gpointer user_data)
   LkClient *self = user_data;
 
   /* Removed in dispose, so the client is alive. */
-  self->list_flush_id = 0;
+  g_clear_pointer (&self->list_flush, g_source_unref);
   list_flush (self);
 
   return G_SOURCE_REMOVE;
@@ -1452,8 +1479,9 @@ list_add_page (LkClient  *self,
 
   if (self->list_pending->len >= LIST_BATCH_KEYS)
     list_flush (self);
-  else if (self->list_pending->len > 0 && self->list_flush_id == 0)
-    self->list_flush_id = g_timeout_add (LIST_BATCH_MS, on_list_flush_timeout, self);
+  else if (self->list_pending->len > 0 && self->list_flush == NULL)
+    self->list_flush = add_timeout (LIST_BATCH_MS, on_list_flush_timeout, self,
+                                    "[layer-keys] list batch");
 }
 
 /* Drops the page request in flight, if any: its reply is not wanted. */
@@ -1484,6 +1512,8 @@ list_done (GTask  *task,
       /* The pages that did arrive stay, as they would have one by one. */
       list_flush (self);
       g_clear_object (&self->list_cancellable);
+      if (error == NULL && !g_cancellable_is_cancelled (op->chain.cancellable))
+        self->listed_at = g_get_monotonic_time ();
       set_loading (self, FALSE);
     }
 
@@ -2338,6 +2368,87 @@ lk_client_get_whoami (LkClient *self)
   return self->whoami;
 }
 
+gint64
+lk_client_get_listed_at (LkClient *self)
+{
+  g_return_val_if_fail (LK_IS_CLIENT (self), 0);
+
+  return self->listed_at;
+}
+
+struct _LkClientSession
+{
+  char      *token;              /* wiped */
+  gint64     token_valid_until;  /* monotonic µs: the same clock in every thread */
+  LkApiKey  *whoami;
+  GPtrArray *keys;
+  gint64     listed_at;
+};
+
+void
+lk_client_session_free (LkClientSession *session)
+{
+  if (session == NULL)
+    return;
+
+  g_clear_pointer (&session->token, lk_secret_free);
+  g_clear_object (&session->whoami);
+  g_clear_pointer (&session->keys, g_ptr_array_unref);
+  g_free (session);
+}
+
+GPtrArray *
+lk_client_session_get_keys (LkClientSession *session)
+{
+  g_return_val_if_fail (session != NULL, NULL);
+
+  return session->keys;
+}
+
+LkClientSession *
+lk_client_export_session (LkClient *self)
+{
+  LkClientSession *session;
+  guint n;
+
+  g_return_val_if_fail (LK_IS_CLIENT (self), NULL);
+
+  if (self->token == NULL || self->whoami == NULL || self->listed_at == 0 || self->loading)
+    return NULL;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
+  session = g_new0 (LkClientSession, 1);
+  session->token = g_strdup (self->token);
+  session->token_valid_until = self->token_valid_until;
+  session->whoami = g_object_ref (self->whoami);
+  session->listed_at = self->listed_at;
+  session->keys = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (session->keys, g_list_model_get_item (G_LIST_MODEL (self->keys), i));
+
+  return session;
+}
+
+void
+lk_client_import_session (LkClient        *self,
+                          LkClientSession *session)
+{
+  g_return_if_fail (LK_IS_CLIENT (self));
+  g_return_if_fail (session != NULL);
+
+  g_clear_pointer (&self->token, lk_secret_free);
+  self->token = g_steal_pointer (&session->token);
+  self->token_valid_until = session->token_valid_until;
+
+  g_set_object (&self->whoami, session->whoami);
+  g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+                       session->keys->pdata, session->keys->len);
+  self->listed_at = session->listed_at;
+  lk_client_session_free (session);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WHOAMI]);
+}
+
 gboolean
 lk_client_get_loading (LkClient *self)
 {
@@ -2424,7 +2535,7 @@ lk_client_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
 
   g_clear_object (&self->list_cancellable);
-  g_clear_handle_id (&self->list_flush_id, g_source_remove);
+  clear_timeout (&self->list_flush);
   g_clear_pointer (&self->list_pending, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->whoami);

@@ -42,6 +42,8 @@ LkCredentialStore *lk_client_get_store           (LkClient            *self);
 GListModel        *lk_client_get_keys            (LkClient            *self);
 LkApiKey          *lk_client_get_whoami          (LkClient            *self);
 gboolean           lk_client_get_loading         (LkClient            *self);
+/* Monotonic time (µs) at which the last complete list ended, 0 if none. */
+gint64             lk_client_get_listed_at       (LkClient            *self);
 
 /* Tuning, mostly for tests: per-request timeout (default 30 s); retries
  * (default 4 attempts within 60 s total); page size (default 100). */
@@ -122,5 +124,24 @@ gboolean           lk_validate_key_name          (const char          *name,
 gboolean           lk_validate_expiry            (gint64               now,
                                                   gint64               expires_at,
                                                   GError             **error);
+
+/* ---- Handing a session to another client (another thread's) ----
+ *
+ * What a client that signed in and listed the keys knows: its token,
+ * whoami and keys.  LkAccountPrefetch signs in and lists in a thread of
+ * its own while GTK starts, then the window's client takes it over. */
+typedef struct _LkClientSession LkClientSession;
+
+/* NULL unless @self is signed in and its last list ended well. */
+LkClientSession   *lk_client_export_session      (LkClient            *self);
+void               lk_client_session_free        (LkClientSession     *session);
+/* The keys of @session, in the order they will be imported: the thread
+ * that holds @session may work on them and reorder them. */
+GPtrArray         *lk_client_session_get_keys    (LkClientSession     *session);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientSession, lk_client_session_free)
+/* @self (same platform and credentials, set already) is then signed in,
+ * with the keys listed, as if it had done so itself.  Takes @session. */
+void               lk_client_import_session      (LkClient            *self,
+                                                  LkClientSession     *session);
 
 G_END_DECLS

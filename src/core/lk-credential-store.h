@@ -183,7 +183,12 @@ gboolean    lk_credential_store_forget_account_finish(LkCredentialStore   *self,
 #define LK_TYPE_SECRET_STORE (lk_secret_store_get_type ())
 G_DECLARE_FINAL_TYPE (LkSecretStore, lk_secret_store, LK, SECRET_STORE, LkCredentialStore)
 /* The system keyring (default collection).  Connects lazily on first use. */
-LkCredentialStore *lk_secret_store_new (void);
+LkCredentialStore *lk_secret_store_new       (void);
+/* The same, with a connection of its own rather than libsecret's shared
+ * one, so it can run in a thread of its own (with a thread-default main
+ * context), and it never asks the desktop to unlock anything: a locked
+ * keyring is LK_STORE_ERROR_LOCKED. */
+LkCredentialStore *lk_secret_store_new_quiet (void);
 
 #define LK_TYPE_MEMORY_STORE (lk_memory_store_get_type ())
 G_DECLARE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK, MEMORY_STORE, LkCredentialStore)

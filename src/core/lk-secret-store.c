@@ -66,6 +66,9 @@ struct _LkSecretStore
 
   SecretService     *service;       /* connected lazily, then kept */
   GCancellable      *cancellable;   /* cancelled in dispose */
+  /* lk_secret_store_new_quiet(): a connection of its own (not libsecret's
+   * shared one), and never a prompt */
+  gboolean           quiet;
 
   /* The default collection, looked up once; NULL until then, or after the
    * service changed its collections or said it does not exist. */
@@ -101,7 +104,7 @@ typedef struct {
   GCancellable  *store_cancellable;
   gulong         store_handler;
   SecretService *service;
-  guint          timeout_id;
+  GSource       *timeout;           /* on the thread-default main context */
   gboolean       prompting;         /* our unlock of the default collection is running */
   gboolean       fast;              /* running without the lock checks (see above) */
   gboolean       retried;           /* fell back to the full chain once already */
@@ -111,7 +114,7 @@ typedef struct {
 static void
 op_free (Op *op)
 {
-  g_assert (op->timeout_id == 0);
+  g_assert (op->timeout == NULL);
   g_assert (op->caller_handler == 0);
   g_assert (op->store_handler == 0);
 
@@ -233,7 +236,11 @@ map_error (const GError *error,
 static void
 op_disarm (Op *op)
 {
-  g_clear_handle_id (&op->timeout_id, g_source_remove);
+  if (op->timeout != NULL)
+    {
+      g_source_destroy (op->timeout);
+      g_clear_pointer (&op->timeout, g_source_unref);
+    }
 
   if (op->caller_handler != 0)
     {
@@ -304,7 +311,7 @@ op_timed_out_cb (gpointer user_data)
   GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
 
-  op->timeout_id = 0;
+  g_clear_pointer (&op->timeout, g_source_unref);
   if (op->finished)
     return G_SOURCE_REMOVE;
 
@@ -730,7 +737,7 @@ op_run (GTask         *task,
   /* While the default collection is known to be unlocked, asking the
    * service to unlock is a wasted round trip; a locked match makes the
    * operation fall back to the full chain. */
-  if (!op->fast)
+  if (!op->fast && !LK_SECRET_STORE (g_task_get_source_object (task))->quiet)
     flags |= SECRET_SEARCH_UNLOCK;
 
   switch (op->kind)
@@ -841,6 +848,12 @@ on_default_collection (GObject      *source,
     {
       self->default_unlocked = FALSE;
 
+      if (self->quiet)
+        {
+          op_return_error (task, error_locked ());
+          return;
+        }
+
       GList *objects = g_list_append (NULL, collection);
 
       /* Asks the desktop to prompt for the keyring password. */
@@ -896,7 +909,10 @@ on_service (GObject      *source,
   g_autoptr (SecretService) service = NULL;
   g_autoptr (GError) error = NULL;
 
-  service = secret_service_get_finish (result, &error);
+  if (self->quiet)
+    service = secret_service_open_finish (result, &error);
+  else
+    service = secret_service_get_finish (result, &error);
   if (op->finished)
     return;
 
@@ -949,10 +965,12 @@ op_start (LkSecretStore       *self,
   op->store_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (forward_cancel_cb),
                                              op->cancellable, NULL);
 
-  op->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, LK_STORE_TIMEOUT_SECONDS * 1000,
-                                       op_timed_out_cb, g_object_ref (task),
-                                       g_object_unref);
-  g_source_set_name_by_id (op->timeout_id, "[layer-keys] keyring timeout");
+  /* On the thread-default context, as libsecret's own callbacks: a quiet
+   * store may run in a thread of its own. */
+  op->timeout = g_timeout_source_new_seconds (LK_STORE_TIMEOUT_SECONDS);
+  g_source_set_callback (op->timeout, op_timed_out_cb, g_object_ref (task), g_object_unref);
+  g_source_set_name (op->timeout, "[layer-keys] keyring timeout");
+  g_source_attach (op->timeout, g_main_context_get_thread_default ());
 
   if (self->service != NULL)
     {
@@ -961,8 +979,13 @@ op_start (LkSecretStore       *self,
       return;
     }
 
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
-                      op->cancellable, on_service, g_steal_pointer (&task));
+  if (self->quiet)
+    secret_service_open (SECRET_TYPE_SERVICE, NULL,
+                         SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
+                         op->cancellable, on_service, g_steal_pointer (&task));
+  else
+    secret_service_get (SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
+                        op->cancellable, on_service, g_steal_pointer (&task));
 }
 
 /* ---- The three operations ---- */
@@ -1213,4 +1236,13 @@ LkCredentialStore *
 lk_secret_store_new (void)
 {
   return g_object_new (LK_TYPE_SECRET_STORE, NULL);
+}
+
+LkCredentialStore *
+lk_secret_store_new_quiet (void)
+{
+  LkSecretStore *self = g_object_new (LK_TYPE_SECRET_STORE, NULL);
+
+  self->quiet = TRUE;
+  return LK_CREDENTIAL_STORE (self);
 }

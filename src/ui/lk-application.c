@@ -8,6 +8,7 @@
 
 #include "lk-application.h"
 #include "lk-clipboard.h"
+#include "lk-key-table.h"
 #include "lk-ui-resources.h"
 #include "lk-window.h"
 
@@ -15,8 +16,9 @@ struct _LkApplication
 {
   AdwApplication parent_instance;
 
-  GSettings *settings;
-  gboolean   demo;
+  GSettings         *settings;
+  gboolean           demo;
+  LkAccountPrefetch *prefetch;
 };
 
 G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
@@ -97,6 +99,66 @@ lk_application_handle_local_options (GApplication *application,
   return -1;
 }
 
+LkPlatform *
+lk_settings_dup_platform (GSettings  *settings,
+                          GError    **error)
+{
+  g_autofree char *region = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  region = g_settings_get_string (settings, "region");
+  if (g_strcmp0 (region, "eu") == 0)
+    return lk_platform_new_region (LK_REGION_EU);
+
+  if (g_strcmp0 (region, "custom") == 0)
+    {
+      g_autofree char *api_base = g_settings_get_string (settings, "custom-api-url");
+      g_autofree char *token_url = g_settings_get_string (settings, "custom-token-url");
+      g_autofree char *ca_file = g_settings_get_string (settings, "custom-ca-file");
+
+      return lk_platform_new_custom (api_base, token_url, ca_file[0] ? ca_file : NULL, error);
+    }
+
+  return lk_platform_new_region (LK_REGION_US);
+}
+
+/* In the prefetch's thread: the keys in the order the key table first
+ * shows them, which it then need not sort.  (Their search texts wait
+ * for the first search: the window is waiting for these keys.) */
+static void
+prepare_keys (GPtrArray *keys)
+{
+  lk_key_table_prepare_keys (keys);
+}
+
+static void
+start_prefetch (LkApplication *self)
+{
+  g_autofree char *client_id = g_settings_get_string (self->settings, "last-client-id");
+  g_autoptr (LkPlatform) platform = NULL;
+
+  if (client_id[0] == '\0')
+    return;
+
+  platform = lk_settings_dup_platform (self->settings, NULL);
+  if (platform != NULL)
+    self->prefetch = lk_account_prefetch_start (g_steal_pointer (&platform), client_id, prepare_keys);
+}
+
+LkAccountPrefetch *
+lk_application_take_prefetch (LkApplication *self,
+                              const char    *platform_id,
+                              const char    *client_id)
+{
+  g_return_val_if_fail (LK_IS_APPLICATION (self), NULL);
+
+  if (self->prefetch == NULL || !lk_account_prefetch_is_for (self->prefetch, platform_id, client_id))
+    return NULL;
+
+  return g_steal_pointer (&self->prefetch);
+}
+
 static void
 lk_application_startup (GApplication *application)
 {
@@ -111,10 +173,14 @@ lk_application_startup (GApplication *application)
 
   ensure_resources ();
 
-  G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
-
   if (self->settings == NULL)
     self->settings = g_settings_new (APP_ID);
+
+  /* The keyring answers while GTK starts. */
+  if (!self->demo)
+    start_prefetch (self);
+
+  G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
 
   /* The window list and the X11 window icon use the app icon. */
   gtk_window_set_default_icon_name (APP_ID);
@@ -160,6 +226,7 @@ lk_application_dispose (GObject *object)
   LkApplication *self = LK_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->prefetch);
 
   G_OBJECT_CLASS (lk_application_parent_class)->dispose (object);
 }

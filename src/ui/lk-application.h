@@ -6,6 +6,9 @@
 
 #include <adwaita.h>
 
+#include "lk-account-prefetch.h"
+#include "lk-platform.h"
+
 G_BEGIN_DECLS
 
 #define LK_TYPE_APPLICATION (lk_application_get_type ())
@@ -14,5 +17,16 @@ G_DECLARE_FINAL_TYPE (LkApplication, lk_application, LK, APPLICATION, AdwApplica
 LkApplication *lk_application_new          (void);
 /* The application's GSettings (schema io.github.layerkeys.LayerKeys). */
 GSettings     *lk_application_get_settings (LkApplication *self);
+/* The lookup of the remembered account that startup began (while GTK
+ * starts), if it is the one for @platform_id and @client_id; handed out
+ * once, NULL otherwise. */
+LkAccountPrefetch *lk_application_take_prefetch (LkApplication *self,
+                                                 const char    *platform_id,
+                                                 const char    *client_id);
+
+/* The platform @settings name ("region", or the custom URLs); NULL with
+ * @error when the custom URLs are not valid. */
+LkPlatform    *lk_settings_dup_platform    (GSettings     *settings,
+                                            GError       **error);
 
 G_END_DECLS

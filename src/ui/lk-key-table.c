@@ -89,7 +89,12 @@ static GQuark name_key_quark;
 static const char *
 name_collation_key (LkApiKey *key)
 {
-  const char *collation_key = g_object_get_qdata (G_OBJECT (key), name_key_quark);
+  const char *collation_key;
+
+  if (G_UNLIKELY (name_key_quark == 0))
+    name_key_quark = g_quark_from_static_string ("lk-key-table-name-key");
+
+  collation_key = g_object_get_qdata (G_OBJECT (key), name_key_quark);
 
   if (collation_key == NULL)
     {
@@ -101,6 +106,23 @@ name_collation_key (LkApiKey *key)
     }
 
   return collation_key;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (name_collation_key (*(LkApiKey * const *) a),
+                 name_collation_key (*(LkApiKey * const *) b));
+}
+
+void
+lk_key_table_prepare_keys (GPtrArray *keys)
+{
+  g_return_if_fail (keys != NULL);
+
+  /* GLib's sort is stable, as the table's. */
+  g_ptr_array_sort (keys, compare_names);
 }
 
 static int
@@ -833,7 +855,6 @@ lk_key_table_class_init (LkKeyTableClass *klass)
   widget_class->css_changed = lk_key_table_css_changed;
 
   list_item_quark = g_quark_from_static_string ("lk-key-table-list-item");
-  name_key_quark = g_quark_from_static_string ("lk-key-table-name-key");
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL,

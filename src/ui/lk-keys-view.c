@@ -582,6 +582,8 @@ lk_keys_view_set_client (LkKeysView *self,
       g_signal_connect_object (client, "notify::loading",
                                G_CALLBACK (on_client_loading), self,
                                G_CONNECT_SWAPPED);
+      /* It listed the keys already (see LkAccountPrefetch). */
+      self->last_refresh = lk_client_get_listed_at (client);
       lk_shown_keys_set_source (self->shown, lk_client_get_keys (client));
     }
   else

@@ -197,6 +197,18 @@ on_sorter_changed (LkShownKeys *self)
   refilter (self, FALSE);
 }
 
+/* A list that arrives in order (see LkAccountPrefetch) needs no sort. */
+static gboolean
+is_sorted (LkShownKeys *self,
+           GPtrArray   *keys)
+{
+  for (guint i = 1; i < keys->len; i++)
+    if (compare (&keys->pdata[i - 1], &keys->pdata[i], self) > 0)
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Drops @removed and merges @added (unsorted) into self->sorted.  GLib's
  * sort is a merge sort, and the merge takes the key already listed
  * first: keys the sorter finds equal keep their order. */
@@ -208,7 +220,8 @@ merge (LkShownKeys *self,
   g_autoptr (GPtrArray) before = self->sorted;
   guint i = 0, j = 0;
 
-  g_ptr_array_sort_with_data (added, compare, self);
+  if (!is_sorted (self, added))
+    g_ptr_array_sort_with_data (added, compare, self);
   self->sorted = g_ptr_array_sized_new (before->len + added->len);
 
   while (i < before->len || j < added->len)

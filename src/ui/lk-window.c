@@ -333,7 +333,9 @@ become_signed_in (LkWindow *self,
   update_actions (self);
   show_page (self, "keys");
 
-  lk_keys_view_refresh (self->keys_view);
+  /* A client that comes with its list (see LkAccountPrefetch) needs none. */
+  if (lk_keys_view_get_last_refresh (self->keys_view) == 0)
+    lk_keys_view_refresh (self->keys_view);
 }
 
 static void
@@ -509,33 +511,53 @@ on_sign_in_demo (LkWindow *self)
 typedef struct {
   LkWindow   *self;
   LkPlatform *platform;
+  char       *client_id;
 } LookupData;
 
 static void
 lookup_data_free (LookupData *data)
 {
   g_clear_pointer (&data->platform, lk_platform_unref);
+  g_free (data->client_id);
   g_free (data);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LookupData, lookup_data_free)
 
+static void on_remembered_account (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+
+/* The remembered account is there (or is not, @error says why): sign in
+ * with it, unless the prefetch did so already.  Takes @data, @account
+ * and @session. */
 static void
-on_remembered_account (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+use_remembered_account (LkWindow          *self,
+                        LookupData        *data,
+                        const char        *client_id,
+                        LkAccount         *account,
+                        LkClientSession   *session,
+                        GError            *error,
+                        gboolean           from_prefetch)
 {
-  g_autoptr (LookupData) data = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (LookupData) owned_data = data;
+  g_autoptr (LkAccount) owned_account = account;
+  g_autoptr (LkClientSession) owned_session = session;
   g_autoptr (LkClient) client = NULL;
-  LkWindow *self;
 
-  account = lk_credential_store_lookup_account_finish (LK_CREDENTIAL_STORE (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = data->self;
+  /* The quiet lookup of the prefetch does not unlock a locked keyring:
+   * the usual one does, with the desktop's prompt. */
+  if (account == NULL && from_prefetch &&
+      g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED))
+    {
+      lk_credential_store_lookup_account_async (self->store,
+                                                lk_platform_get_id (data->platform),
+                                                client_id,
+                                                self->sign_in_cancellable,
+                                                on_remembered_account,
+                                                g_steal_pointer (&owned_data));
+      return;
+    }
 
   if (account == NULL)
     {
@@ -548,14 +570,50 @@ on_remembered_account (GObject      *source,
 
   client = lk_client_new (data->platform);
   lk_client_set_credentials (client, account->client_id, account->client_secret);
+
+  /* Signed in and listed while the application started. */
+  if (session != NULL)
+    {
+      lk_client_set_store (client, self->store);
+      lk_client_import_session (client, g_steal_pointer (&owned_session));
+      become_signed_in (self, client, FALSE);
+      return;
+    }
+
   start_sign_in (self, client, SIGN_IN_REMEMBERED, FALSE);
+}
+
+static void
+on_remembered_account (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  LookupData *data = user_data;
+  g_autoptr (GError) error = NULL;
+  LkClientSession *session = NULL;
+  LkAccount *account;
+  gboolean from_prefetch = LK_IS_ACCOUNT_PREFETCH (source);
+
+  if (from_prefetch)
+    account = lk_account_prefetch_wait_finish (LK_ACCOUNT_PREFETCH (source), result, &session, &error);
+  else
+    account = lk_credential_store_lookup_account_finish (LK_CREDENTIAL_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      lookup_data_free (data);
+      return;
+    }
+
+  use_remembered_account (data->self, data, data->client_id, account, session, error, from_prefetch);
 }
 
 static void
 try_remembered_account (LkWindow *self)
 {
-  g_autofree char *region = g_settings_get_string (self->settings, "region");
   g_autofree char *client_id = g_settings_get_string (self->settings, "last-client-id");
+  /* (the window's "application" is set only after construction) */
+  GApplication *app = g_application_get_default ();
+  g_autoptr (LkAccountPrefetch) prefetch = NULL;
   g_autoptr (LkPlatform) platform = NULL;
   g_autoptr (GError) error = NULL;
   LookupData *data;
@@ -568,24 +626,13 @@ try_remembered_account (LkWindow *self)
       return;
     }
 
-  if (g_strcmp0 (region, "eu") == 0)
-    platform = lk_platform_new_region (LK_REGION_EU);
-  else if (g_strcmp0 (region, "custom") == 0)
+  platform = lk_settings_dup_platform (self->settings, &error);
+  if (platform == NULL)
     {
-      g_autofree char *api_base = g_settings_get_string (self->settings, "custom-api-url");
-      g_autofree char *token_url = g_settings_get_string (self->settings, "custom-token-url");
-      g_autofree char *ca_file = g_settings_get_string (self->settings, "custom-ca-file");
-
-      platform = lk_platform_new_custom (api_base, token_url, ca_file[0] ? ca_file : NULL, &error);
-      if (platform == NULL)
-        {
-          show_page (self, "sign-in");
-          lk_sign_in_page_show_error (self->sign_in_page, NULL, error);
-          return;
-        }
+      show_page (self, "sign-in");
+      lk_sign_in_page_show_error (self->sign_in_page, NULL, error);
+      return;
     }
-  else
-    platform = lk_platform_new_region (LK_REGION_US);
 
   adw_status_page_set_title (self->signing_in_page, _("Signing In…"));
   adw_status_page_set_description (self->signing_in_page,
@@ -599,6 +646,27 @@ try_remembered_account (LkWindow *self)
   data = g_new0 (LookupData, 1);
   data->self = self;
   data->platform = g_steal_pointer (&platform);
+  data->client_id = g_strdup (client_id);
+
+  /* Looked up (and most likely signed in and listed) already while the
+   * application started. */
+  if (LK_IS_APPLICATION (app))
+    prefetch = lk_application_take_prefetch (LK_APPLICATION (app),
+                                             lk_platform_get_id (data->platform), client_id);
+  if (prefetch != NULL)
+    {
+      LkAccount *account = NULL;
+      LkClientSession *session = NULL;
+      g_autoptr (GError) prefetch_error = NULL;
+
+      if (lk_account_prefetch_take_now (prefetch, &account, &session, &prefetch_error))
+        use_remembered_account (self, data, client_id, account, session, prefetch_error, TRUE);
+      else
+        lk_account_prefetch_wait_async (prefetch, self->sign_in_cancellable,
+                                        on_remembered_account, data);
+      return;
+    }
+
   lk_credential_store_lookup_account_async (self->store,
                                             lk_platform_get_id (data->platform),
                                             client_id,

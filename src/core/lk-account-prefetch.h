@@ -1,0 +1,62 @@
+/* lk-account-prefetch.h: the remembered account, signed in while GTK starts
+ *
+ * Starting the window takes GTK a good tenth of a second during which the
+ * main loop does not run.  A prefetch does meanwhile, in a thread of its
+ * own, what the window would do first: look the remembered account up,
+ * through a quiet LkSecretStore (a connection of its own; it never
+ * prompts: a locked keyring is an error, and the window then asks the
+ * usual way, which may prompt), sign in with it and list the keys.  The
+ * window's client then takes the session over (lk_client_import_session).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lk-client.h"
+#include "lk-credential-store.h"
+#include "lk-platform.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_ACCOUNT_PREFETCH (lk_account_prefetch_get_type ())
+G_DECLARE_FINAL_TYPE (LkAccountPrefetch, lk_account_prefetch, LK, ACCOUNT_PREFETCH, GObject)
+
+/* Called in the prefetch's thread with the keys listed (LkApiKey), before
+ * they cross over: what the window would otherwise work out itself (sort
+ * and search texts, the order it shows them in) is done by then.  It may
+ * reorder @keys. */
+typedef void (*LkPrefetchKeysFunc) (GPtrArray *keys);
+
+/* Starts with the account of @client_id on @platform (taken: only the
+ * thread uses it); @prepare_keys may be NULL. */
+LkAccountPrefetch *lk_account_prefetch_start        (LkPlatform          *platform,
+                                                     const char          *client_id,
+                                                     LkPrefetchKeysFunc   prepare_keys);
+gboolean           lk_account_prefetch_is_for       (LkAccountPrefetch   *self,
+                                                     const char          *platform_id,
+                                                     const char          *client_id);
+const char        *lk_account_prefetch_get_client_id(LkAccountPrefetch   *self);
+/* Its result, once there: the account as
+ * lk_credential_store_lookup_account_finish() gives it (or its error:
+ * LK_STORE_ERROR_NOT_FOUND, _LOCKED, ...), and in @session, the signed-in
+ * session with the keys listed, or NULL when signing in or listing did
+ * not work out (the window does it again, and reports why).  Handed out
+ * once; a second wait gets LK_STORE_ERROR_NOT_FOUND. */
+/* TRUE when the result is there already: then @account (and @session)
+ * as lk_account_prefetch_wait_finish() gives them, at once. */
+gboolean           lk_account_prefetch_take_now     (LkAccountPrefetch   *self,
+                                                     LkAccount          **account,
+                                                     LkClientSession    **session,
+                                                     GError             **error);
+void               lk_account_prefetch_wait_async   (LkAccountPrefetch   *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+LkAccount         *lk_account_prefetch_wait_finish  (LkAccountPrefetch   *self,
+                                                     GAsyncResult        *result,
+                                                     LkClientSession    **session,
+                                                     GError             **error);
+
+G_END_DECLS
