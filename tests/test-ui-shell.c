@@ -18,6 +18,7 @@
 #include "lk-test-util.h"
 #include "lk-time.h"
 #include "lk-window.h"
+#include "lk-wire.h"
 
 #define WAIT_MS 20000
 
@@ -320,6 +321,36 @@ test_sign_in_remembered (void)
   wait_for_page (win, "keys");
   g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
   wait_for_list (win);
+  close_window (win);
+
+  /* As when the application starts: signed in and listed by the
+   * prefetch, which the next window takes over instead of doing it
+   * again (one token, one whoami): a window that comes before it is done
+   * waits for it, one that comes after takes its result at once. */
+  for (guint wait_first = 0; wait_first < 2; wait_first++)
+    {
+      guint tokens = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN);
+      guint whoamis = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_WHOAMI);
+
+      lk_application_start_prefetch (app);
+      g_assert_null (lk_application_take_prefetch (app, "no-such-platform", admin_id));
+      if (wait_first)
+        lk_test_spin (500);
+      win = new_window ();
+      wait_for_page (win, "keys");
+      wait_for_list (win);
+      g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
+      g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_filter_model (get_keys_view (win))), ==,
+                        lk_simulator_get_n_keys (sim));
+      g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, tokens + 1);
+      g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_WHOAMI), ==, whoamis + 1);
+      /* taken once */
+      g_assert_null (lk_application_take_prefetch (app,
+                                                   lk_platform_get_id (lk_client_get_platform (lk_window_get_client (win))),
+                                                   admin_id));
+      if (!wait_first)
+        close_window (win);
+    }
 
   /* Sign out forgets it and empties the secret field. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));

@@ -142,11 +142,13 @@ prefetch_thread (GTask        *task,
                                             cancellable, store_result, &result);
   prefetched->account = lk_credential_store_lookup_account_finish (store, wait_here (context, &result),
                                                                    &prefetched->error);
+  g_clear_object (&result);
   if (prefetched->account != NULL)
     prefetched->session = sign_in_and_list (self, context, store, prefetched->account, cancellable);
 
-  /* What the store and its connection still have queued here runs now,
-   * so nothing is left behind in this context. */
+  /* The store goes now, and what it and its connection still queue here
+   * (D-Bus proxies free their signal subscriptions in this context) runs
+   * before the context goes: nothing is left behind. */
   g_clear_object (&store);
   while (g_main_context_pending (context))
     g_main_context_iteration (context, FALSE);

@@ -132,16 +132,20 @@ prepare_keys (GPtrArray *keys)
   lk_key_table_prepare_keys (keys);
 }
 
-static void
-start_prefetch (LkApplication *self)
+void
+lk_application_start_prefetch (LkApplication *self)
 {
-  g_autofree char *client_id = g_settings_get_string (self->settings, "last-client-id");
+  g_autofree char *client_id = NULL;
   g_autoptr (LkPlatform) platform = NULL;
 
+  g_return_if_fail (LK_IS_APPLICATION (self));
+
+  client_id = g_settings_get_string (lk_application_get_settings (self), "last-client-id");
+  g_clear_object (&self->prefetch);
   if (client_id[0] == '\0')
     return;
 
-  platform = lk_settings_dup_platform (self->settings, NULL);
+  platform = lk_settings_dup_platform (lk_application_get_settings (self), NULL);
   if (platform != NULL)
     self->prefetch = lk_account_prefetch_start (g_steal_pointer (&platform), client_id, prepare_keys);
 }
@@ -178,7 +182,7 @@ lk_application_startup (GApplication *application)
 
   /* The keyring answers while GTK starts. */
   if (!self->demo)
-    start_prefetch (self);
+    lk_application_start_prefetch (self);
 
   G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
 

@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (LkApplication, lk_application, LK, APPLICATION, AdwApplica
 LkApplication *lk_application_new          (void);
 /* The application's GSettings (schema io.github.layerkeys.LayerKeys). */
 GSettings     *lk_application_get_settings (LkApplication *self);
+/* Starts looking the remembered account up, signing in and listing with
+ * it, in a thread (startup does, before GTK starts). */
+void           lk_application_start_prefetch (LkApplication *self);
 /* The lookup of the remembered account that startup began (while GTK
  * starts), if it is the one for @platform_id and @client_id; handed out
  * once, NULL otherwise. */

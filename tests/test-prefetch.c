@@ -1,0 +1,273 @@
+/* test-prefetch.c: signing in and listing in a thread while GTK starts
+ *
+ * LkAccountPrefetch against the real keyring of the test session and the
+ * simulator over HTTP on 127.0.0.1 (served by this test's main loop while
+ * the prefetch thread waits on its own): the account it finds, the
+ * session it hands over and what a client that imports it can do, and
+ * what it gives when there is nothing to find or signing in fails.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "lk-account-prefetch.h"
+#include "lk-client.h"
+#include "lk-credential-store.h"
+#include "lk-error.h"
+#include "lk-simulator.h"
+#include "lk-test-util.h"
+#include "lk-wire.h"
+
+#define WAIT_MS 30000
+
+static LkSimulator *sim;
+static GThread *main_thread;
+static gboolean prepared_elsewhere;
+static char *listed_first_id;      /* before reverse_keys() */
+
+static char *
+random_client_id (void)
+{
+  return g_strdup_printf ("prefetch-%08x", g_random_int ());
+}
+
+static void
+save_account (const char *platform_id,
+              const char *client_id,
+              const char *secret)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  lk_credential_store_save_account_async (store, platform_id, client_id, secret, NULL,
+                                          lk_test_store_result, &result);
+  g_assert_true (lk_credential_store_save_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
+                                                          &error));
+  g_assert_no_error (error);
+}
+
+static void
+forget_accounts (const char *platform_id)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+
+  lk_credential_store_forget_account_async (store, platform_id, NULL, lk_test_store_result, &result);
+  lk_credential_store_forget_account_finish (store, lk_test_wait_result (&result, WAIT_MS), NULL);
+}
+
+/* A prepare function that reverses the list, and notes it ran in
+ * another thread than this one. */
+static void
+reverse_keys (GPtrArray *keys)
+{
+  prepared_elsewhere = g_thread_self () != main_thread;
+  g_free (listed_first_id);
+  listed_first_id = keys->len ? g_strdup (lk_api_key_get_id (keys->pdata[0])) : NULL;
+  for (guint i = 0; i < keys->len / 2; i++)
+    {
+      gpointer tmp = keys->pdata[i];
+
+      keys->pdata[i] = keys->pdata[keys->len - 1 - i];
+      keys->pdata[keys->len - 1 - i] = tmp;
+    }
+}
+
+static LkAccount *
+wait_prefetch (LkAccountPrefetch  *prefetch,
+               LkClientSession   **session,
+               GError            **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  lk_account_prefetch_wait_async (prefetch, NULL, lk_test_store_result, &result);
+  return lk_account_prefetch_wait_finish (prefetch, lk_test_wait_result (&result, WAIT_MS),
+                                          session, error);
+}
+
+static void
+test_signed_in_and_listed (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkAccountPrefetch) prefetch = NULL;
+  g_autoptr (LkClientSession) session = NULL;
+  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (LkClient) client = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LkApiKey) first = NULL;
+  g_autoptr (LkApiKey) last = NULL;
+  const char *admin = lk_simulator_get_admin_client_id (sim);
+  guint tokens, lists;
+  GListModel *keys;
+  guint n;
+
+  save_account (lk_platform_get_id (platform), admin, lk_simulator_get_admin_client_secret (sim));
+  tokens = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN);
+  lists = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
+
+  prepared_elsewhere = FALSE;
+  prefetch = lk_account_prefetch_start (lk_simulator_get_platform (sim), admin, reverse_keys);
+  g_assert_true (lk_account_prefetch_is_for (prefetch, lk_platform_get_id (platform), admin));
+  g_assert_false (lk_account_prefetch_is_for (prefetch, lk_platform_get_id (platform), "someone-else"));
+
+  account = wait_prefetch (prefetch, &session, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_cmpstr (account->client_id, ==, admin);
+  g_assert_cmpstr (account->client_secret, ==, lk_simulator_get_admin_client_secret (sim));
+  g_assert_nonnull (session);
+  g_assert_true (prepared_elsewhere);
+  /* it signed in once and listed */
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, tokens + 1);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS), >, lists);
+
+  /* Handed out once. */
+  {
+    g_autoptr (LkClientSession) again = NULL;
+    g_autoptr (LkAccount) twice = wait_prefetch (prefetch, &again, &error);
+
+    g_assert_null (twice);
+    g_assert_null (again);
+    g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
+  /* A client that imports the session is signed in, with every key, in
+   * the order the prepare function left them... */
+  client = lk_client_new (platform);
+  lk_client_set_credentials (client, account->client_id, account->client_secret);
+  g_assert_null (lk_client_get_whoami (client));
+  g_assert_cmpint (lk_client_get_listed_at (client), ==, 0);
+  lk_client_import_session (client, g_steal_pointer (&session));
+  g_assert_nonnull (lk_client_get_whoami (client));
+  g_assert_cmpstr (lk_api_key_get_client_id (lk_client_get_whoami (client)), ==, admin);
+  g_assert_cmpint (lk_client_get_listed_at (client), >, 0);
+  keys = lk_client_get_keys (client);
+  n = g_list_model_get_n_items (keys);
+  g_assert_cmpuint (n, ==, lk_simulator_get_n_keys (sim));
+  first = g_list_model_get_item (keys, 0);
+  last = g_list_model_get_item (keys, n - 1);
+  g_assert_nonnull (first);
+  g_assert_nonnull (last);
+  g_assert_cmpstr (lk_api_key_get_id (last), ==, listed_first_id);
+  g_assert_cmpstr (lk_api_key_get_id (first), !=, listed_first_id);
+
+  /* ... and works with the token it took over, without asking for one. */
+  lk_client_list_keys_async (client, NULL, lk_test_store_result, &result);
+  g_assert_true (lk_client_list_keys_finish (client, lk_test_wait_result (&result, WAIT_MS), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (keys), ==, lk_simulator_get_n_keys (sim));
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, tokens + 1);
+
+  forget_accounts (lk_platform_get_id (platform));
+}
+
+/* Nothing remembered: the window's usual "not remembered", at once or
+ * when waited for. */
+static void
+test_not_remembered (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkAccountPrefetch) prefetch = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *client_id = random_client_id ();
+  LkClientSession *session = NULL;
+  LkAccount *account = NULL;
+  gboolean there = FALSE;
+  guint tokens = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN);
+
+  prefetch = lk_account_prefetch_start (lk_platform_ref (platform), client_id, NULL);
+  for (guint i = 0; i < 3000 && !there; i++)
+    {
+      g_clear_error (&error);
+      there = lk_account_prefetch_take_now (prefetch, &account, &session, &error);
+      if (!there)
+        lk_test_spin (10);
+    }
+  g_assert_true (there);
+  g_assert_null (account);
+  g_assert_null (session);
+  g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, tokens);
+}
+
+/* A remembered secret the platform refuses: the account, no session (the
+ * window signs in itself, and shows why it cannot). */
+static void
+test_refused (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkAccountPrefetch) prefetch = NULL;
+  g_autoptr (LkClientSession) session = NULL;
+  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *admin = lk_simulator_get_admin_client_id (sim);
+
+  save_account (lk_platform_get_id (platform), admin, "not-the-secret");
+  prefetch = lk_account_prefetch_start (lk_platform_ref (platform), admin, reverse_keys);
+  account = wait_prefetch (prefetch, &session, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_cmpstr (account->client_secret, ==, "not-the-secret");
+  g_assert_null (session);
+
+  forget_accounts (lk_platform_get_id (platform));
+}
+
+/* A session exported from a client that has not listed is none. */
+static void
+test_export_needs_list (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkClient) client = lk_client_new (platform);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (LkApiKey) whoami = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (lk_client_export_session (client));
+  lk_client_set_credentials (client, lk_simulator_get_admin_client_id (sim),
+                             lk_simulator_get_admin_client_secret (sim));
+  lk_client_sign_in_async (client, NULL, lk_test_store_result, &result);
+  whoami = lk_client_sign_in_finish (client, lk_test_wait_result (&result, WAIT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (whoami);
+  g_assert_null (lk_client_export_session (client));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
+
+  if (!lk_test_have_secret_service ())
+    {
+      g_test_skip ("needs the private session of build-aux/dev (keyring)");
+      return g_test_run ();
+    }
+
+  sim = lk_simulator_new ();
+  lk_simulator_seed (sim, 250);
+  if (!lk_simulator_start (sim, 0, NULL, &error))
+    g_error ("simulator: %s", error->message);
+
+  g_test_add_func ("/lk/prefetch/signed-in-and-listed", test_signed_in_and_listed);
+  g_test_add_func ("/lk/prefetch/not-remembered", test_not_remembered);
+  g_test_add_func ("/lk/prefetch/refused", test_refused);
+  g_test_add_func ("/lk/prefetch/export-needs-list", test_export_needs_list);
+
+  ret = g_test_run ();
+
+  lk_simulator_stop (sim);
+  g_clear_object (&sim);
+  g_free (listed_first_id);
+  return ret;
+}
