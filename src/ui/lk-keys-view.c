@@ -27,6 +27,8 @@ struct _LkKeysView
   GtkScrolledWindow    *scrolled_window;
   LkKeyTable           *table;
   GtkSpinner           *loading_spinner;
+  AdwStatusPage        *empty_page;
+  AdwStatusPage        *no_results_page;
   AdwStatusPage        *error_page;
   GtkWidget            *retry_button;
   AdwStatusPage        *no_permission_page;
@@ -105,6 +107,21 @@ show_toast (LkKeysView *self,
 
 /* ---- States ---- */
 
+/* The status pages get their icons when first shown: a 128-pixel icon is
+ * an SVG, and drawing one (even for a page never shown) loads librsvg
+ * and libxml2 into the app, about 8 MB. */
+static void
+show_page_icon (LkKeysView *self,
+                const char *state)
+{
+  if (g_str_equal (state, "empty"))
+    adw_status_page_set_icon_name (self->empty_page, "dialog-password-symbolic");
+  else if (g_str_equal (state, "no-results"))
+    adw_status_page_set_icon_name (self->no_results_page, "edit-find-symbolic");
+  else if (g_str_equal (state, "no-permission"))
+    adw_status_page_set_icon_name (self->no_permission_page, "action-unavailable-symbolic");
+}
+
 static void
 set_state (LkKeysView *self,
            const char *state)
@@ -113,6 +130,7 @@ set_state (LkKeysView *self,
 
   if (g_strcmp0 (self->state, state) != 0)
     {
+      show_page_icon (self, state);
       self->state = state;
       gtk_stack_set_visible_child_name (self->state_stack, state);
       gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (state, "loading"));
@@ -916,6 +934,8 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, table);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, LkKeysView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, LkKeysView, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, error_page);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, retry_button);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, no_permission_page);
