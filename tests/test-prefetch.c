@@ -218,7 +218,56 @@ test_refused (void)
   forget_accounts (lk_platform_get_id (platform));
 }
 
-/* A session exported from a client that has not listed is none. */
+/* A list that takes long is hurried: the session comes at once, without
+ * keys, and the client that imports it lists them itself. */
+static void
+test_hurried (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkAccountPrefetch) prefetch = NULL;
+  g_autoptr (LkClientSession) session = NULL;
+  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (LkClient) client = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *admin = lk_simulator_get_admin_client_id (sim);
+  guint lists = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
+
+  save_account (lk_platform_get_id (platform), admin, lk_simulator_get_admin_client_secret (sim));
+  /* every page a second late: the list cannot end before it is hurried */
+  lk_simulator_add_fault (sim, "GET", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_LATENCY, 1000, 0);
+
+  prepared_elsewhere = FALSE;
+  prefetch = lk_account_prefetch_start (lk_platform_ref (platform), admin, reverse_keys);
+  /* once the list runs */
+  while (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS) == lists)
+    g_main_context_iteration (NULL, TRUE);
+  lk_account_prefetch_hurry (prefetch);
+
+  account = wait_prefetch (prefetch, &session, &error);
+  lk_simulator_clear_faults (sim);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_nonnull (session);
+  g_assert_null (lk_client_session_get_keys (session));
+  g_assert_false (prepared_elsewhere);
+
+  client = lk_client_new (platform);
+  lk_client_set_credentials (client, account->client_id, account->client_secret);
+  lk_client_import_session (client, g_steal_pointer (&session));
+  g_assert_nonnull (lk_client_get_whoami (client));
+  g_assert_cmpint (lk_client_get_listed_at (client), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_client_get_keys (client)), ==, 0);
+
+  lk_client_list_keys_async (client, NULL, lk_test_store_result, &result);
+  g_assert_true (lk_client_list_keys_finish (client, lk_test_wait_result (&result, WAIT_MS), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_client_get_keys (client)), ==, lk_simulator_get_n_keys (sim));
+
+  forget_accounts (lk_platform_get_id (platform));
+}
+
+/* A session exported from a client that has not listed has no keys. */
 static void
 test_export_needs_list (void)
 {
@@ -235,7 +284,12 @@ test_export_needs_list (void)
   whoami = lk_client_sign_in_finish (client, lk_test_wait_result (&result, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_nonnull (whoami);
-  g_assert_null (lk_client_export_session (client));
+  {
+    g_autoptr (LkClientSession) session = lk_client_export_session (client);
+
+    g_assert_nonnull (session);
+    g_assert_null (lk_client_session_get_keys (session));
+  }
 }
 
 int
@@ -262,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/lk/prefetch/signed-in-and-listed", test_signed_in_and_listed);
   g_test_add_func ("/lk/prefetch/not-remembered", test_not_remembered);
   g_test_add_func ("/lk/prefetch/refused", test_refused);
+  g_test_add_func ("/lk/prefetch/hurried", test_hurried);
   g_test_add_func ("/lk/prefetch/export-needs-list", test_export_needs_list);
 
   ret = g_test_run ();

@@ -29,6 +29,7 @@ struct _LkAccountPrefetch
   char               *platform_id;
   char               *client_id;
   GCancellable       *cancellable;
+  GCancellable       *list_cancellable;  /* lk_account_prefetch_hurry() */
   LkPlatform         *platform;     /* the thread's own */
   LkPrefetchKeysFunc  prepare_keys;
 
@@ -78,8 +79,17 @@ wait_here (GMainContext  *context,
   return *result;
 }
 
-/* Signs in with @account and lists the keys; NULL when anything of it
- * fails (the window meets the same again, and reports it). */
+/* (from any thread) */
+static void
+cancel_other (GCancellable *cancellable,
+              gpointer      other)
+{
+  g_cancellable_cancel (G_CANCELLABLE (other));
+}
+
+/* Signs in with @account and lists the keys: the session, with the keys
+ * if the list ended well (not hurried), or NULL when signing in failed
+ * (the window meets the same again, and reports it). */
 static LkClientSession *
 sign_in_and_list (LkAccountPrefetch *self,
                   GMainContext      *context,
@@ -104,18 +114,24 @@ sign_in_and_list (LkAccountPrefetch *self,
       return NULL;
     }
 
-  if (!lk_permissions_allows (lk_api_key_get_permissions (whoami), LK_CATEGORY_API_KEYS, LK_ACCESS_READ))
-    return NULL;
-
-  lk_client_list_keys_async (client, cancellable, store_result, &result);
-  if (!lk_client_list_keys_finish (client, wait_here (context, &result), &error))
+  if (lk_permissions_allows (lk_api_key_get_permissions (whoami), LK_CATEGORY_API_KEYS, LK_ACCESS_READ))
     {
-      g_debug ("Prefetch: not listed: %s", error->message);
-      return NULL;
+      g_autoptr (GCancellable) list_cancellable = g_cancellable_new ();
+      gulong chained = g_cancellable_connect (cancellable, G_CALLBACK (cancel_other),
+                                              list_cancellable, NULL);
+      gulong hurried = g_cancellable_connect (self->list_cancellable, G_CALLBACK (cancel_other),
+                                              list_cancellable, NULL);
+
+      lk_client_list_keys_async (client, list_cancellable, store_result, &result);
+      if (!lk_client_list_keys_finish (client, wait_here (context, &result), &error))
+        g_debug ("Prefetch: not listed: %s", error->message);
+      g_clear_object (&result);
+      g_cancellable_disconnect (cancellable, chained);
+      g_cancellable_disconnect (self->list_cancellable, hurried);
     }
 
   session = lk_client_export_session (client);
-  if (session != NULL && self->prepare_keys != NULL)
+  if (session != NULL && lk_client_session_get_keys (session) != NULL && self->prepare_keys != NULL)
     self->prepare_keys (lk_client_session_get_keys (session));
 
   return session;
@@ -278,6 +294,14 @@ lk_account_prefetch_is_for (LkAccountPrefetch *self,
          g_strcmp0 (self->client_id, client_id) == 0;
 }
 
+void
+lk_account_prefetch_hurry (LkAccountPrefetch *self)
+{
+  g_return_if_fail (LK_IS_ACCOUNT_PREFETCH (self));
+
+  g_cancellable_cancel (self->list_cancellable);
+}
+
 const char *
 lk_account_prefetch_get_client_id (LkAccountPrefetch *self)
 {
@@ -373,6 +397,7 @@ lk_account_prefetch_finalize (GObject *object)
   g_free (self->platform_id);
   g_free (self->client_id);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->list_cancellable);
   g_clear_pointer (&self->platform, lk_platform_unref);
   g_clear_pointer (&self->ready, prefetched_free);
   g_clear_pointer (&self->result, prefetched_free);
@@ -392,6 +417,7 @@ static void
 lk_account_prefetch_init (LkAccountPrefetch *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->list_cancellable = g_cancellable_new ();
   g_mutex_init (&self->lock);
   g_queue_init (&self->waiters);
 }

@@ -41,9 +41,14 @@ const char        *lk_account_prefetch_get_client_id(LkAccountPrefetch   *self);
 /* Its result, once there: the account as
  * lk_credential_store_lookup_account_finish() gives it (or its error:
  * LK_STORE_ERROR_NOT_FOUND, _LOCKED, ...), and in @session, the signed-in
- * session with the keys listed, or NULL when signing in or listing did
- * not work out (the window does it again, and reports why).  Handed out
+ * session (with the keys, unless the list failed or was hurried), or NULL
+ * when signing in did not work out (the window does it again, and
+ * reports why).  Handed out
  * once; a second wait gets LK_STORE_ERROR_NOT_FOUND. */
+/* Stops the list if it still runs: the result then comes at once, with
+ * the session but not the keys (the window lists them itself, showing
+ * the first page at once rather than waiting for a long list). */
+void               lk_account_prefetch_hurry        (LkAccountPrefetch   *self);
 /* TRUE when the result is there already: then @account (and @session)
  * as lk_account_prefetch_wait_finish() gives them, at once. */
 gboolean           lk_account_prefetch_take_now     (LkAccountPrefetch   *self,

@@ -2400,6 +2400,7 @@ lk_client_session_free (LkClientSession *session)
 GPtrArray *
 lk_client_session_get_keys (LkClientSession *session)
 {
+  /* NULL: signed in, not listed */
   g_return_val_if_fail (session != NULL, NULL);
 
   return session->keys;
@@ -2413,8 +2414,18 @@ lk_client_export_session (LkClient *self)
 
   g_return_val_if_fail (LK_IS_CLIENT (self), NULL);
 
-  if (self->token == NULL || self->whoami == NULL || self->listed_at == 0 || self->loading)
+  if (self->token == NULL || self->whoami == NULL)
     return NULL;
+
+  /* Signed in, but the keys not (all) listed: the session only. */
+  if (self->listed_at == 0 || self->loading)
+    {
+      session = g_new0 (LkClientSession, 1);
+      session->token = g_strdup (self->token);
+      session->token_valid_until = self->token_valid_until;
+      session->whoami = g_object_ref (self->whoami);
+      return session;
+    }
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
   session = g_new0 (LkClientSession, 1);
@@ -2441,9 +2452,12 @@ lk_client_import_session (LkClient        *self,
   self->token_valid_until = session->token_valid_until;
 
   g_set_object (&self->whoami, session->whoami);
-  g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
-                       session->keys->pdata, session->keys->len);
-  self->listed_at = session->listed_at;
+  if (session->keys != NULL)
+    {
+      g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+                           session->keys->pdata, session->keys->len);
+      self->listed_at = session->listed_at;
+    }
   lk_client_session_free (session);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WHOAMI]);

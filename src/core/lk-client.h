@@ -132,15 +132,18 @@ gboolean           lk_validate_expiry            (gint64               now,
  * its own while GTK starts, then the window's client takes it over. */
 typedef struct _LkClientSession LkClientSession;
 
-/* NULL unless @self is signed in and its last list ended well. */
+/* NULL unless @self is signed in; with its keys if its last list ended
+ * well (and no other runs), else without (the importer lists). */
 LkClientSession   *lk_client_export_session      (LkClient            *self);
 void               lk_client_session_free        (LkClientSession     *session);
-/* The keys of @session, in the order they will be imported: the thread
- * that holds @session may work on them and reorder them. */
+/* The keys of @session (NULL when it has none), in the order they will
+ * be imported: the thread that holds @session may work on them and
+ * reorder them. */
 GPtrArray         *lk_client_session_get_keys    (LkClientSession     *session);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientSession, lk_client_session_free)
 /* @self (same platform and credentials, set already) is then signed in,
- * with the keys listed, as if it had done so itself.  Takes @session. */
+ * with the keys listed if @session has them, as if it had done so itself.
+ * Takes @session. */
 void               lk_client_import_session      (LkClient            *self,
                                                   LkClientSession     *session);
 

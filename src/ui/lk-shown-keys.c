@@ -142,7 +142,8 @@ refilter (LkShownKeys *self,
 
   if (self->needle == NULL)
     {
-      drop_texts (self);
+      /* The texts stay (until the keys change): the next search is
+       * likely, and making them is most of a keystroke's work. */
       for (guint i = 0; i < self->sorted->len; i++)
         {
           g_ptr_array_add (self->shown, self->sorted->pdata[i]);

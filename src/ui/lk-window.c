@@ -56,6 +56,10 @@ struct _LkWindow
   gboolean           can_delete;
   GCancellable      *cancellable;       /* the window's lifetime */
   GCancellable      *sign_in_cancellable;
+  /* The prefetch the window waits for, and when it stops waiting for
+   * its list (see PREFETCH_LIST_WAIT_MS) */
+  LkAccountPrefetch *prefetch;
+  guint              prefetch_hurry_id;
   LkSimulator       *simulator;         /* the demo tenant, once started */
   GBinding          *spinner_visible_binding;
   GBinding          *spinner_spinning_binding;
@@ -583,6 +587,31 @@ use_remembered_account (LkWindow          *self,
   start_sign_in (self, client, SIGN_IN_REMEMBERED, FALSE);
 }
 
+/* How long a window ready to show waits for the keys the prefetch is
+ * still listing: a list of ten thousand takes a tenth of a second; a far
+ * longer one is better listed by the window itself, which shows its
+ * first page at once. */
+#define PREFETCH_LIST_WAIT_MS 300
+
+static void
+stop_waiting_for_prefetch (LkWindow *self)
+{
+  g_clear_handle_id (&self->prefetch_hurry_id, g_source_remove);
+  g_clear_object (&self->prefetch);
+}
+
+static gboolean
+on_prefetch_slow (gpointer user_data)
+{
+  LkWindow *self = user_data;
+
+  self->prefetch_hurry_id = 0;
+  if (self->prefetch != NULL)
+    lk_account_prefetch_hurry (self->prefetch);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_remembered_account (GObject      *source,
                        GAsyncResult *result,
@@ -604,6 +633,8 @@ on_remembered_account (GObject      *source,
       return;
     }
 
+  if (from_prefetch)
+    stop_waiting_for_prefetch (data->self);
   use_remembered_account (data->self, data, data->client_id, account, session, error, from_prefetch);
 }
 
@@ -662,8 +693,14 @@ try_remembered_account (LkWindow *self)
       if (lk_account_prefetch_take_now (prefetch, &account, &session, &prefetch_error))
         use_remembered_account (self, data, client_id, account, session, prefetch_error, TRUE);
       else
-        lk_account_prefetch_wait_async (prefetch, self->sign_in_cancellable,
-                                        on_remembered_account, data);
+        {
+          stop_waiting_for_prefetch (self);
+          self->prefetch = g_object_ref (prefetch);
+          self->prefetch_hurry_id = g_timeout_add (PREFETCH_LIST_WAIT_MS, on_prefetch_slow, self);
+          g_source_set_name_by_id (self->prefetch_hurry_id, "[layer-keys] prefetch list wait");
+          lk_account_prefetch_wait_async (prefetch, self->sign_in_cancellable,
+                                          on_remembered_account, data);
+        }
       return;
     }
 
@@ -1053,6 +1090,7 @@ lk_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->sign_in_cancellable);
+  stop_waiting_for_prefetch (self);
 
   if (self->keys_view != NULL)
     clear_session (self);
