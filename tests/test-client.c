@@ -421,6 +421,66 @@ test_list_paged (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (keys, on_items_changed, &changes);
 }
 
+typedef struct {
+  LkSimulator *sim;
+  guint        expected;
+} RequestCount;
+
+static gboolean
+requests_reached (gpointer data)
+{
+  RequestCount *count = data;
+
+  return lk_simulator_count_requests (count->sim, "GET", LK_WIRE_PATH_KEYS) >= count->expected;
+}
+
+/* Two pages are asked for at once, over two connections; one that comes
+ * late is waited for, and the keys still go in in order. */
+static void
+test_list_out_of_order (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  GListModel *keys = lk_client_get_keys (fixture->client);
+  g_auto(GStrv) in_order = NULL;
+  g_auto(GStrv) late = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lk_simulator_seed (fixture->sim, 450);
+  g_assert_true (list_keys (fixture->client, &error));
+  g_assert_no_error (error);
+  in_order = model_ids (keys);
+
+  /* The second page answers after the third. */
+  lk_simulator_add_fault (fixture->sim, "GET", LK_WIRE_PATH_KEYS "?" LK_WIRE_QUERY_OFFSET "=100&",
+                          LK_SIM_FAULT_LATENCY, 400, 1);
+  g_assert_true (list_keys (fixture->client, &error));
+  g_assert_no_error (error);
+  late = model_ids (keys);
+  g_assert_cmpstrv (late, in_order);
+  g_assert_cmpuint (g_list_model_get_n_items (keys), ==, lk_simulator_get_n_keys (fixture->sim));
+
+  /* The third page is asked for while the second is still unanswered
+   * (held here until the list is cancelled; one page at a time would wait
+   * for the request's timeout, a minute). */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+    RequestCount count = { fixture->sim, lk_simulator_count_requests (fixture->sim, "GET", LK_WIRE_PATH_KEYS) + 3 };
+
+    lk_client_set_timeout (fixture->client, 60);
+    lk_simulator_add_fault (fixture->sim, "GET", LK_WIRE_PATH_KEYS "?" LK_WIRE_QUERY_OFFSET "=100&",
+                            LK_SIM_FAULT_NO_REPLY, 0, 1);
+    lk_client_list_keys_async (fixture->client, cancellable, lk_test_store_result, &result);
+    g_assert_true (lk_test_wait_until (requests_reached, &count, WAIT_MS));
+    g_assert_null (result);
+    g_cancellable_cancel (cancellable);
+    g_assert_false (lk_client_list_keys_finish (fixture->client, lk_test_wait_result (&result, WAIT_MS),
+                                                &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    lk_simulator_clear_faults (fixture->sim);
+  }
+}
+
 static gboolean
 has_items (gpointer data)
 {
@@ -1858,6 +1918,7 @@ main (int   argc,
   FIXTURE_TEST ("/lk/client/sign-in/expired-key", test_sign_in_expired_key);
 
   FIXTURE_TEST ("/lk/client/list/paged", test_list_paged);
+  FIXTURE_TEST ("/lk/client/list/out-of-order", test_list_out_of_order);
   FIXTURE_TEST ("/lk/client/list/progressive", test_list_progressive);
   FIXTURE_TEST ("/lk/client/list/local-secrets", test_list_local_secrets);
 

@@ -1254,9 +1254,8 @@ typedef struct {
   gboolean      first_page;
   guint         total;            /* as the latest page gave it */
   gboolean      have_total;
-  GCancellable *page_cancellable; /* of the page request in flight */
-  gulong        page_cancel_id;
-  guint         page_offset;      /* what that request asked for */
+  GQueue        pages;            /* Page requests in flight or arrived, by offset */
+  guint         asked;            /* the offset of the next page to ask for */
   gboolean      pages_done;       /* no page reply is wanted any more */
   /* create */
   LkCreatedKey    *created;
@@ -1267,12 +1266,36 @@ typedef struct {
   char         *key_id;
 } Op;
 
+/* One page of a list, asked for; its reply, once it came (pages may come
+ * out of order over the two connections, and are read in order). */
+typedef struct {
+  guint         offset;
+  GCancellable *cancellable;
+  gulong        cancel_id;
+  gboolean      arrived;
+  GBytes       *body;
+  GError       *error;
+} Page;
+
+static void
+page_free (Page   *page,
+           Op     *op)
+{
+  if (page->cancellable != NULL)
+    unchain_cancellable (op->chain.cancellable, &page->cancel_id);
+  g_clear_object (&page->cancellable);
+  g_clear_pointer (&page->body, g_bytes_unref);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
 static void
 op_free (Op *op)
 {
-  if (op->page_cancellable != NULL)
-    unchain_cancellable (op->chain.cancellable, &op->page_cancel_id);
-  g_clear_object (&op->page_cancellable);
+  Page *page;
+
+  while ((page = g_queue_pop_head (&op->pages)) != NULL)
+    page_free (page, op);
   chain_clear (&op->chain);
   g_clear_object (&op->store);
   g_free (op->platform_id);
@@ -1484,16 +1507,19 @@ list_add_page (LkClient  *self,
                                     "[layer-keys] list batch");
 }
 
-/* Drops the page request in flight, if any: its reply is not wanted. */
+/* Drops the page requests in flight, if any: their replies are not
+ * wanted. */
 static void
 list_stop_pages (Op *op)
 {
+  Page *page;
+
   op->pages_done = TRUE;
-  if (op->page_cancellable != NULL)
+  while ((page = g_queue_pop_head (&op->pages)) != NULL)
     {
-      unchain_cancellable (op->chain.cancellable, &op->page_cancel_id);
-      g_cancellable_cancel (op->page_cancellable);
-      g_clear_object (&op->page_cancellable);
+      if (page->cancellable != NULL)
+        g_cancellable_cancel (page->cancellable);
+      page_free (page, op);
     }
 }
 
@@ -1563,78 +1589,64 @@ on_local_keys_found (GObject      *source,
   list_done (task, NULL);
 }
 
+/* Pages asked for ahead of the one being read: a second request waits at
+ * the platform while it answers the first, so it never idles between
+ * them (libsoup opens a second connection for it). */
+#define LIST_PAGES_IN_FLIGHT 2
+
 static void list_fetch_page (GTask *task,
                              guint  offset);
 
+/* Asks for the pages after those in flight, up to LIST_PAGES_IN_FLIGHT,
+ * as far as the total the latest page gave says there are: a list never
+ * asks for a page it does not need, unless the keys shrink meanwhile. */
 static void
-on_list_page (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+list_fetch_ahead (GTask *task)
 {
-  /* Each page request holds a reference; the list itself holds another
-   * until list_done(). */
-  g_autoptr(GTask) page_ref = user_data;
-  GTask *task = page_ref;
+  Op *op = op_of (task);
+
+  while (g_queue_get_length (&op->pages) < LIST_PAGES_IN_FLIGHT)
+    {
+      if (!op->have_total || op->asked >= op->total || op->asked >= MAX_LIST_OFFSET)
+        return;
+      list_fetch_page (task, op->asked);
+    }
+}
+
+/* Reads the page at the head of the queue; FALSE when the list ended
+ * (well or not). */
+static gboolean
+list_read_page (GTask *task,
+                Page  *page)
+{
   LkClient *self = g_task_get_source_object (task);
   Op *op = op_of (task);
-  g_autoptr(Reply) reply = NULL;
   g_autoptr(GPtrArray) items = NULL;
   GError *error = NULL;
   guint offset = 0;
   guint total = 0;
   gsize length;
   const char *data;
-  guint ahead;
 
-  reply = request_finish (result, &error);
-
-  /* A request dropped when the list ended without it. */
-  if (op->pages_done)
+  if (page->error != NULL)
     {
-      g_clear_error (&error);
-      return;
+      list_done (task, g_steal_pointer (&page->error));
+      return FALSE;
     }
 
-  if (op->page_cancellable != NULL)
-    {
-      unchain_cancellable (op->chain.cancellable, &op->page_cancel_id);
-      g_clear_object (&op->page_cancellable);
-    }
-
-  if (reply == NULL)
-    {
-      list_done (task, error);
-      return;
-    }
-
-  if (g_cancellable_is_cancelled (op->chain.cancellable))
-    {
-      list_done (task, cancelled_error ());
-      return;
-    }
-
-  /* Ask for the next page now, before reading this one, so the platform
-   * works on it while this one is parsed.  Only when the total the
-   * previous page gave says there is one: a list never asks for a page
-   * it does not need, unless the keys shrink meanwhile. */
-  ahead = op->offset + op->limit;
-  if (op->have_total && ahead < op->total && ahead < MAX_LIST_OFFSET)
-    list_fetch_page (task, ahead);
-
-  data = g_bytes_get_data (reply->body, &length);
+  data = g_bytes_get_data (page->body, &length);
   if (!lk_wire_parse_key_page (data, length, &items, &offset, &total, &error))
     {
       list_done (task, parse_error (error));
-      return;
+      return FALSE;
     }
-  g_clear_pointer (&reply, reply_free);
 
   if (offset != op->offset || items->len > op->limit)
     {
       g_debug ("list page: asked for offset %u limit %u, got offset %u with %u items",
                op->offset, op->limit, offset, items->len);
       list_done (task, malformed_error ());
-      return;
+      return FALSE;
     }
 
   list_add_page (self, op, items);
@@ -1654,14 +1666,78 @@ on_list_page (GObject      *source,
                                              op->chain.cancellable, on_local_keys_found, task);
       else
         list_done (task, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+on_list_page (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  /* Each page request holds a reference; the list itself holds another
+   * until list_done(). */
+  g_autoptr(GTask) page_ref = user_data;
+  GTask *task = page_ref;
+  Op *op = op_of (task);
+  g_autoptr(Reply) reply = NULL;
+  GError *error = NULL;
+  Page *page = NULL;
+
+  reply = request_finish (result, &error);
+
+  /* A request dropped when the list ended without it. */
+  if (op->pages_done)
+    {
+      g_clear_error (&error);
       return;
     }
 
-  /* The next page: already asked for, unless the total had grown.  A page
-   * asked for ahead is at op->offset: this page was full, or the list
-   * would have ended above. */
-  g_assert (op->page_cancellable == NULL || op->page_offset == op->offset);
-  if (op->page_cancellable == NULL)
+  for (GList *l = op->pages.head; l != NULL; l = l->next)
+    if (((Page *) l->data)->cancellable != NULL &&
+        g_task_get_cancellable (G_TASK (result)) == ((Page *) l->data)->cancellable)
+      page = l->data;
+  if (page == NULL)
+    {
+      /* not ours any more (cannot happen while the pages are kept) */
+      g_clear_error (&error);
+      return;
+    }
+
+  unchain_cancellable (op->chain.cancellable, &page->cancel_id);
+  g_clear_object (&page->cancellable);
+  page->arrived = TRUE;
+  if (reply != NULL)
+    page->body = g_bytes_ref (reply->body);
+  else
+    page->error = error;
+  g_clear_pointer (&reply, reply_free);
+
+  if (g_cancellable_is_cancelled (op->chain.cancellable))
+    {
+      list_done (task, cancelled_error ());
+      return;
+    }
+
+  /* The pages that are there, in order; the next ones asked for before
+   * each is read, so the platform works on them meanwhile. */
+  while ((page = g_queue_peek_head (&op->pages)) != NULL && page->arrived)
+    {
+      g_queue_pop_head (&op->pages);
+      list_fetch_ahead (task);
+      if (!list_read_page (task, page))
+        {
+          page_free (page, op);
+          return;
+        }
+      page_free (page, op);
+    }
+
+  /* More to read: the total may have grown past what is asked for. */
+  list_fetch_ahead (task);
+  if (g_queue_is_empty (&op->pages))
     list_fetch_page (task, op->offset);
 }
 
@@ -1673,20 +1749,21 @@ list_fetch_page (GTask *task,
   LkClient *self = g_task_get_source_object (task);
   Op *op = op_of (task);
   g_autofree char *path = NULL;
-
-  g_assert (op->page_cancellable == NULL);
+  Page *page = g_new0 (Page, 1);
 
   /* Its own cancellable, so that a list that ends while it is in flight
    * can drop it. */
-  op->page_cancellable = g_cancellable_new ();
-  op->page_cancel_id = chain_cancellable (op->chain.cancellable, op->page_cancellable);
-  op->page_offset = offset;
+  page->offset = offset;
+  op->asked = MAX (op->asked, offset + op->limit);
+  page->cancellable = g_cancellable_new ();
+  page->cancel_id = chain_cancellable (op->chain.cancellable, page->cancellable);
+  g_queue_push_tail (&op->pages, page);
 
   path = g_strdup_printf ("%s?%s=%u&%s=%u", LK_WIRE_PATH_KEYS,
                           LK_WIRE_QUERY_OFFSET, offset,
                           LK_WIRE_QUERY_LIMIT, op->limit);
   request_start (self, SOUP_METHOD_GET, path, NULL, NULL, NULL, FALSE,
-                 op->page_cancellable, on_list_page, g_object_ref (task));
+                 page->cancellable, on_list_page, g_object_ref (task));
 }
 
 void

@@ -1305,7 +1305,11 @@ serve (LkSimulator       *self,
   if (!after_latency)
     count_request (self, method, path);
 
-  if (!take_fault (self, method, path, after_latency, &fault, &param))
+  /* A fault's prefix may name the query too ("/api/v1/api-keys?offset=100&"). */
+  g_autofree char *target = query_text != NULL ? g_strconcat (path, "?", query_text, NULL)
+                                               : g_strdup (path);
+
+  if (!take_fault (self, method, target, after_latency, &fault, &param))
     {
       handle_request (self, msg, path, query, &reply);
       g_debug ("Simulator: %s %s -> %u", method, path, reply.status);

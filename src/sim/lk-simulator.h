@@ -80,8 +80,8 @@ void         lk_simulator_set_token_lifetime  (LkSimulator         *self,
 void         lk_simulator_revoke_tokens       (LkSimulator         *self);
 
 /* Fault injection: the next @count requests (0 = every request until
- * cleared) whose method is @method (NULL = any) and whose path starts with
- * @path_prefix (NULL = any) get @fault. */
+ * cleared) whose method is @method (NULL = any) and whose path (with its
+ * query, "path?query") starts with @path_prefix (NULL = any) get @fault. */
 void         lk_simulator_add_fault           (LkSimulator         *self,
                                                const char          *method,
                                                const char          *path_prefix,
