@@ -5,16 +5,16 @@
  * window, then types keystroke sequences into its search with
  * lk_keys_view_set_search_text(), which applies the filter at once (no
  * entry delay).  For each keystroke it times:
- *   view_model  the call itself: the view's GtkCustomFilter over the
- *               GtkFilterListModel (not incremental), the GtkSortListModel
- *               behind it and the view's state
+ *   view_model  the call itself: the view's LkShownKeys searching its
+ *               sorted keys, the rows following it, the table's reaction
+ *               and the view's state
  *   view_frame  from the keystroke to the end of the next painted frame
  *   filter      a bare GtkFilterListModel + GtkCustomFilter over the same
  *               keys with a copy of the view's matching (casefolded
  *               "name\nclient-id" cached per key, strstr) and the same
  *               GtkFilterChange hints: the filter alone, without sorting
  *   filter_sort the same bare filter, followed by a GtkSortListModel with
- *               the view's own sorter (the column view's, sorted by name):
+ *               the view's own sorter (the table's, sorted by name):
  *               and a GtkMultiSelection on top: the models without any
  *               widget; view_model minus this is what the widgets cost
  * The first keystroke of the first sequence is "cold" (the view builds
