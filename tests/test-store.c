@@ -1195,6 +1195,23 @@ locked_child (void)
   g_assert_true (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED) ||
                  g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_TIMEOUT));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* The quiet store (the startup prefetch's) asks for no unlock: locked
+   * at once, where asking would wait out the prompt (here, the store's
+   * timeout), and the keyring stays locked. */
+  {
+    g_autoptr (LkCredentialStore) quiet = lk_secret_store_new_quiet ();
+    g_autoptr (LkSecretString) quietly = NULL;
+    g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+    start = g_get_monotonic_time ();
+    quietly = lookup_key (quiet, platform, key_id, &error);
+    g_assert_null (quietly);
+    g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, LK_STORE_TIMEOUT_SECONDS * G_USEC_PER_SEC);
+    g_assert_true (default_collection_locked (bus, NULL));
+  }
 }
 
 static void
