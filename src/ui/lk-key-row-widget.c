@@ -27,9 +27,8 @@ struct _LkKeyRowWidget
 
   gboolean              label_pending;
 
-  /* Height of a line of the row's font */
-  PangoFontDescription *font;
-  int                   line_height;
+  /* The row's font, for its height */
+  LkFontMetrics         metrics;
 };
 
 G_DEFINE_FINAL_TYPE (LkKeyRowWidget, lk_key_row_widget, GTK_TYPE_WIDGET)
@@ -342,26 +341,6 @@ lk_key_row_widget_dup_tooltip (LkKeyRowWidget *self,
 /* ---- Drawing ---- */
 
 static void
-update_metrics (LkKeyRowWidget *self)
-{
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
-  const PangoFontDescription *font = pango_context_get_font_description (context);
-  PangoFontMetrics *metrics;
-
-  if (self->font != NULL && font != NULL && pango_font_description_equal (self->font, font))
-    return;
-
-  g_clear_pointer (&self->font, pango_font_description_free);
-  self->font = font ? pango_font_description_copy (font) : NULL;
-  metrics = pango_context_get_metrics (context, font, NULL);
-  self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
-  if (self->line_height <= 0)
-    self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
-                                           pango_font_metrics_get_descent (metrics));
-  pango_font_metrics_unref (metrics);
-}
-
-static void
 lk_key_row_widget_measure (GtkWidget      *widget,
                            GtkOrientation  orientation,
                            int             for_size,
@@ -378,8 +357,8 @@ lk_key_row_widget_measure (GtkWidget      *widget,
       return;
     }
 
-  update_metrics (self);
-  *minimum = *natural = MAX (self->line_height, ICON_SIZE) + 2 * ROW_PADDING;
+  lk_font_metrics_update (&self->metrics, widget);
+  *minimum = *natural = MAX (self->metrics.line_height, ICON_SIZE) + 2 * ROW_PADDING;
 }
 
 /* The monospace face of client IDs, a little smaller (as .client-id in
@@ -609,7 +588,7 @@ lk_key_row_widget_finalize (GObject *object)
 {
   LkKeyRowWidget *self = LK_KEY_ROW_WIDGET (object);
 
-  g_clear_pointer (&self->font, pango_font_description_free);
+  lk_font_metrics_clear (&self->metrics);
 
   G_OBJECT_CLASS (lk_key_row_widget_parent_class)->finalize (object);
 }

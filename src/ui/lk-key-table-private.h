@@ -12,6 +12,18 @@ G_BEGIN_DECLS
  * (style.css gives them the same). */
 #define LK_KEY_CELL_PADDING 6
 
+/* The sizes of a widget's font the table lays out with, worked out again
+ * only when the font changes. */
+typedef struct {
+  PangoFontDescription *font;          /* of the sizes below */
+  int                   char_width;    /* widest of a character and a digit */
+  int                   line_height;
+} LkFontMetrics;
+
+void       lk_font_metrics_update        (LkFontMetrics *metrics,
+                                          GtkWidget     *widget);
+void       lk_font_metrics_clear         (LkFontMetrics *metrics);
+
 /* Where each column goes in a row (or the header) @width pixels wide:
  * x and width of the column's cell, in the widget's own coordinates
  * (mirrored for right-to-left), and whether it is shown at all. */

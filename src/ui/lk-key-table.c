@@ -54,9 +54,8 @@ struct _LkKeyTable
   GtkSortType           sort_order;
   guint                 expiry_warning_days;
 
-  /* Width of a character of the table's font, for the column widths */
-  PangoFontDescription *font;
-  int                   char_width;
+  /* The table's font, for the column widths */
+  LkFontMetrics         metrics;
   int                   header_height;
 };
 
@@ -312,23 +311,34 @@ on_header_clicked (GtkButton  *button,
 
 /* ---- Layout ---- */
 
-static void
-update_metrics (LkKeyTable *self)
+void
+lk_font_metrics_update (LkFontMetrics *metrics,
+                        GtkWidget     *widget)
 {
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  PangoContext *context = gtk_widget_get_pango_context (widget);
   const PangoFontDescription *font = pango_context_get_font_description (context);
-  PangoFontMetrics *metrics;
+  PangoFontMetrics *pango_metrics;
 
-  if (self->font != NULL && font != NULL && pango_font_description_equal (self->font, font))
+  if (metrics->font != NULL && font != NULL && pango_font_description_equal (metrics->font, font))
     return;
 
-  g_clear_pointer (&self->font, pango_font_description_free);
-  self->font = font ? pango_font_description_copy (font) : NULL;
-  metrics = pango_context_get_metrics (context, font, NULL);
-  self->char_width = PANGO_PIXELS_CEIL (MAX (pango_font_metrics_get_approximate_char_width (metrics),
-                                             pango_font_metrics_get_approximate_digit_width (metrics)));
-  self->char_width = MAX (self->char_width, 1);
-  pango_font_metrics_unref (metrics);
+  lk_font_metrics_clear (metrics);
+  metrics->font = font ? pango_font_description_copy (font) : NULL;
+  pango_metrics = pango_context_get_metrics (context, font, NULL);
+  metrics->char_width = PANGO_PIXELS_CEIL (MAX (pango_font_metrics_get_approximate_char_width (pango_metrics),
+                                                pango_font_metrics_get_approximate_digit_width (pango_metrics)));
+  metrics->char_width = MAX (metrics->char_width, 1);
+  metrics->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (pango_metrics));
+  if (metrics->line_height <= 0)
+    metrics->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (pango_metrics) +
+                                              pango_font_metrics_get_descent (pango_metrics));
+  pango_font_metrics_unref (pango_metrics);
+}
+
+void
+lk_font_metrics_clear (LkFontMetrics *metrics)
+{
+  g_clear_pointer (&metrics->font, pango_font_description_free);
 }
 
 static int
@@ -338,7 +348,7 @@ column_width (LkKeyTable  *self,
 {
   int chars = minimum ? columns[column].min_chars : columns[column].chars;
 
-  return chars * self->char_width + 2 * LK_KEY_CELL_PADDING;
+  return chars * self->metrics.char_width + 2 * LK_KEY_CELL_PADDING;
 }
 
 void
@@ -351,7 +361,7 @@ lk_key_table_compute_layout (LkKeyTable  *self,
 
   g_return_if_fail (LK_IS_KEY_TABLE (self));
 
-  update_metrics (self);
+  lk_font_metrics_update (&self->metrics, GTK_WIDGET (self));
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
     {
       layout->shown[c] = TRUE;
@@ -405,7 +415,7 @@ lk_key_table_get_row_widths (LkKeyTable *self,
 
   g_return_if_fail (LK_IS_KEY_TABLE (self));
 
-  update_metrics (self);
+  lk_font_metrics_update (&self->metrics, GTK_WIDGET (self));
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
     {
       if (columns[c].drop_order == 0)
@@ -835,7 +845,7 @@ lk_key_table_finalize (GObject *object)
   LkKeyTable *self = LK_KEY_TABLE (object);
 
   g_clear_object (&self->sorter);
-  g_clear_pointer (&self->font, pango_font_description_free);
+  lk_font_metrics_clear (&self->metrics);
 
   G_OBJECT_CLASS (lk_key_table_parent_class)->finalize (object);
 }
