@@ -8,7 +8,7 @@
 
 #include "lk-application.h"
 #include "lk-clipboard.h"
-#include "lk-key-table.h"
+#include "lk-key-sort.h"
 #include "lk-ui-resources.h"
 #include "lk-window.h"
 
@@ -129,7 +129,7 @@ lk_settings_dup_platform (GSettings  *settings,
 static void
 prepare_keys (GPtrArray *keys)
 {
-  lk_key_table_prepare_keys (keys);
+  lk_key_sort_prepare (keys);
 }
 
 void

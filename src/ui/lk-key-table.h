@@ -57,11 +57,6 @@ void               lk_key_table_sort_by                  (LkKeyTable        *sel
 LkKeyColumn        lk_key_table_get_sort_column          (LkKeyTable        *self);
 GtkSortType        lk_key_table_get_sort_order           (LkKeyTable        *self);
 
-/* Works out what sorting @keys (LkApiKey) needs (their names' collation
- * keys, kept on them) and sorts them in a new table's order (by name).
- * Safe in any thread while no other uses the keys. */
-void               lk_key_table_prepare_keys             (GPtrArray         *keys);
-
 /* The model position of the row at (@x, @y) in the table's coordinates,
  * or GTK_INVALID_LIST_POSITION. */
 guint              lk_key_table_get_position_at          (LkKeyTable        *self,

@@ -1,0 +1,138 @@
+/* lk-key-sort.c: how the key table orders keys, column by column
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lk-key-sort.h"
+
+/* The per-key cached collation key of the name, made once per key (in
+ * the startup prefetch's thread, or here). */
+static GQuark
+name_key_quark (void)
+{
+  static gsize quark;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("lk-key-sort-name-key"));
+
+  return (GQuark) quark;
+}
+
+static const char *
+name_collation_key (LkApiKey *key)
+{
+  const char *collation_key = g_object_get_qdata (G_OBJECT (key), name_key_quark ());
+
+  if (collation_key == NULL)
+    {
+      g_autofree char *folded = g_utf8_casefold (lk_api_key_get_name (key), -1);
+      char *made = g_utf8_collate_key (folded, -1);
+
+      g_object_set_qdata_full (G_OBJECT (key), name_key_quark (), made, g_free);
+      collation_key = made;
+    }
+
+  return collation_key;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (name_collation_key (*(LkApiKey * const *) a),
+                 name_collation_key (*(LkApiKey * const *) b));
+}
+
+void
+lk_key_sort_prepare (GPtrArray *keys)
+{
+  g_return_if_fail (keys != NULL);
+
+  /* GLib's sort is stable, as the table's. */
+  g_ptr_array_sort (keys, compare_names);
+}
+
+static int
+order_of (int cmp)
+{
+  return cmp < 0 ? GTK_ORDERING_SMALLER : cmp > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+static int
+order_of_int64 (gint64 a,
+                gint64 b)
+{
+  return a < b ? GTK_ORDERING_SMALLER : a > b ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+static guint
+count_permissions (const LkPermissions *permissions)
+{
+  guint n = 0;
+
+  for (guint c = 0; c < LK_N_CATEGORIES; c++)
+    n += ((permissions->access[c] & LK_ACCESS_READ) ? 1 : 0) +
+         ((permissions->access[c] & LK_ACCESS_WRITE) ? 1 : 0) +
+         ((permissions->access[c] & LK_ACCESS_DELETE) ? 1 : 0);
+
+  return n;
+}
+
+int
+lk_key_sort_compare (LkKeyColumn column,
+                LkApiKey   *a,
+                LkApiKey   *b)
+{
+  switch (column)
+    {
+    case LK_KEY_COLUMN_NAME:
+      return order_of (strcmp (name_collation_key (a), name_collation_key (b)));
+
+    case LK_KEY_COLUMN_CLIENT_ID:
+      /* Client IDs are ASCII tokens: byte order is their order. */
+      return order_of (g_strcmp0 (lk_api_key_get_client_id (a), lk_api_key_get_client_id (b)));
+
+    case LK_KEY_COLUMN_CREATED:
+      return order_of_int64 (lk_api_key_get_created_at (a), lk_api_key_get_created_at (b));
+
+    case LK_KEY_COLUMN_EXPIRES:
+      {
+        gint64 ea = lk_api_key_get_expires_at (a);
+        gint64 eb = lk_api_key_get_expires_at (b);
+
+        /* "Never" sorts after every date. */
+        return order_of_int64 (ea == 0 ? G_MAXINT64 : ea, eb == 0 ? G_MAXINT64 : eb);
+      }
+
+    case LK_KEY_COLUMN_PERMISSIONS:
+      {
+        const LkPermissions *pa = lk_api_key_get_permissions (a);
+        const LkPermissions *pb = lk_api_key_get_permissions (b);
+        guint na = count_permissions (pa);
+        guint nb = count_permissions (pb);
+
+        /* Fewest permissions first, then by category. */
+        if (na != nb)
+          return na < nb ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+        return order_of (memcmp (pa->access, pb->access, sizeof pa->access));
+      }
+
+    case LK_KEY_COLUMN_KEYRING:
+      {
+        gboolean ha = lk_api_key_get_has_local_secret (a);
+        gboolean hb = lk_api_key_get_has_local_secret (b);
+
+        /* Keys with a local secret first. */
+        if (ha == hb)
+          return GTK_ORDERING_EQUAL;
+        return ha ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+      }
+
+    case LK_N_KEY_COLUMNS:
+    default:
+      g_return_val_if_reached (GTK_ORDERING_EQUAL);
+    }
+}
