@@ -23,6 +23,7 @@
 #include "lk-secret-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
 #include "lk-window.h"
@@ -79,21 +80,10 @@ typedef struct {
 
 /* ---- Helpers ---- */
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-#define WINDOW_CHILD(w, name) template_child ((w), LK_TYPE_WINDOW, (name))
-#define VIEW_CHILD(v, name) template_child ((v), LK_TYPE_KEYS_VIEW, (name))
-#define DIALOG_CHILD(d, name) template_child ((d), LK_TYPE_CREATE_DIALOG, (name))
-#define SECRET_CHILD(v, name) template_child ((v), LK_TYPE_SECRET_VIEW, (name))
+#define WINDOW_CHILD(w, name) lk_test_ui_template_child ((w), LK_TYPE_WINDOW, (name))
+#define VIEW_CHILD(v, name) lk_test_ui_template_child ((v), LK_TYPE_KEYS_VIEW, (name))
+#define DIALOG_CHILD(d, name) lk_test_ui_template_child ((d), LK_TYPE_CREATE_DIALOG, (name))
+#define SECRET_CHILD(v, name) lk_test_ui_template_child ((v), LK_TYPE_SECRET_VIEW, (name))
 
 static LkKeysView *
 keys_view_of (LkWindow *win)
@@ -120,28 +110,6 @@ reset_settings (void)
     g_settings_reset (settings, keys[i]);
 }
 
-typedef struct {
-  LkWindow   *win;
-  const char *page;
-} PageWait;
-
-static gboolean
-page_is (gpointer data)
-{
-  PageWait *wait = data;
-
-  return g_strcmp0 (lk_window_get_page_name (wait->win), wait->page) == 0;
-}
-
-static void
-wait_for_page (LkWindow   *win,
-               const char *page)
-{
-  PageWait wait = { win, page };
-
-  if (!lk_test_wait_until (page_is, &wait, WAIT_MS))
-    g_error ("the window shows page %s, not %s", lk_window_get_page_name (win), page);
-}
 
 static gboolean
 list_settled (gpointer data)
@@ -197,29 +165,6 @@ wait_for_refresh (LkWindow *win,
              lk_keys_view_get_state (keys_view_of (win)), lk_window_get_last_toast (win));
 }
 
-typedef struct {
-  LkWindow   *win;
-  const char *text;
-} ToastWait;
-
-static gboolean
-toast_contains (gpointer data)
-{
-  ToastWait *wait = data;
-  const char *toast = lk_window_get_last_toast (wait->win);
-
-  return toast != NULL && strstr (toast, wait->text) != NULL;
-}
-
-static void
-wait_for_toast (LkWindow   *win,
-                const char *text)
-{
-  ToastWait wait = { win, text };
-
-  if (!lk_test_wait_until (toast_contains, &wait, WAIT_MS))
-    g_error ("no toast says “%s”; the last said “%s”", text, lk_window_get_last_toast (win));
-}
 
 /* A window signed in as the simulator's admin, its list complete, its
  * client tuned to fail fast. */
@@ -235,7 +180,7 @@ admin_window (void)
   win = lk_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
   gtk_window_present (GTK_WINDOW (win));
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
 
   page = sign_in_page_of (win);
   lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
@@ -244,7 +189,7 @@ admin_window (void)
   lk_sign_in_page_set_secret (page, lk_simulator_get_admin_client_secret (sim));
   lk_sign_in_page_set_remember (page, FALSE);
   g_assert_true (lk_sign_in_page_submit (page));
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   wait_for_list (win);
 
   client = lk_window_get_client (win);
@@ -348,7 +293,7 @@ assert_session_ended_and_recover (LkWindow *win)
   LkSignInPage *page = sign_in_page_of (win);
   const char *heading;
 
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
   heading = lk_sign_in_page_get_error_heading (page);
   g_assert_cmpuint (strlen (heading), >, 0);
@@ -356,7 +301,7 @@ assert_session_ended_and_recover (LkWindow *win)
 
   lk_simulator_clear_faults (sim);
   g_assert_true (lk_sign_in_page_submit (page));
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   wait_for_list (win);
 }
 
@@ -376,7 +321,7 @@ run_list (const FaultCase *fault)
     {
     case OUTCOME_ERROR:
       /* The rows already shown stay; a toast says why they are not fresh. */
-      wait_for_toast (win, "Could not refresh the list");
+      lk_test_ui_wait_for_toast (win, "Could not refresh the list");
       g_assert_cmpuint (strlen (lk_window_get_last_toast (win)), >, strlen ("Could not refresh the list: "));
       g_assert_true (list_settled (win));
       g_assert_cmpint (lk_keys_view_get_last_refresh (view), ==, before);
@@ -736,7 +681,7 @@ run_delete (const FaultCase *fault)
       break;
 
     case OUTCOME_SUCCESS:
-      wait_for_toast (win, "Deleted 1 key");
+      lk_test_ui_wait_for_toast (win, "Deleted 1 key");
       g_assert_true (key_gone (key_id));
       clear_fault (fault);
       break;
@@ -756,7 +701,7 @@ run_delete (const FaultCase *fault)
     {
       confirm_delete (win, key_id);
       g_assert_true (lk_test_wait_until (key_gone, key_id, WAIT_MS));
-      wait_for_toast (win, "Deleted 1 key");
+      lk_test_ui_wait_for_toast (win, "Deleted 1 key");
     }
   assert_usable (win);
   destroy_and_check_gone (GTK_WINDOW (win));
@@ -984,7 +929,7 @@ test_close_during_sign_in (void)
   reset_settings ();
   win = lk_window_new (app);
   gtk_window_present (GTK_WINDOW (win));
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   page = sign_in_page_of (win);
   lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
   lk_sign_in_page_set_custom (page, lk_simulator_get_base_url (sim), token_url, NULL);

@@ -26,6 +26,7 @@
 #include "lk-secret-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
 #include "lk-window.h"
@@ -75,30 +76,6 @@ stage (const char *what)
     g_file_set_contents (stage_path, what, -1, NULL);
 }
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-typedef struct {
-  LkWindow   *win;
-  const char *page;
-} PageWait;
-
-static gboolean
-page_is (gpointer data)
-{
-  PageWait *wait = data;
-
-  return g_strcmp0 (lk_window_get_page_name (wait->win), wait->page) == 0;
-}
-
 static gboolean
 list_complete (gpointer data)
 {
@@ -113,7 +90,7 @@ list_complete (gpointer data)
 static gboolean
 left_working_page (gpointer data)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (template_child (data, LK_TYPE_CREATE_DIALOG, "stack")),
+  return g_strcmp0 (gtk_stack_get_visible_child_name (lk_test_ui_template_child (data, LK_TYPE_CREATE_DIALOG, "stack")),
                     "working") != 0;
 }
 
@@ -204,7 +181,6 @@ full_run (const char *secrets_path)
   LkSecretView *view;
   LkCreatedKey *created;
   AdwMessageDialog *confirm = NULL;
-  PageWait wait;
 
   captured_log = g_string_new (NULL);
 
@@ -227,17 +203,15 @@ full_run (const char *secrets_path)
   win = lk_window_new (app);
   g_object_set_data (G_OBJECT (win), "lk-test-sim", sim);
   gtk_window_present (GTK_WINDOW (win));
-  wait = (PageWait) { win, "sign-in" };
-  g_assert_true (lk_test_wait_until (page_is, &wait, WAIT_MS));
-  page = LK_SIGN_IN_PAGE (template_child (win, LK_TYPE_WINDOW, "sign_in_page"));
+  lk_test_ui_wait_for_page (win, "sign-in");
+  page = LK_SIGN_IN_PAGE (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "sign_in_page"));
   lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
   lk_sign_in_page_set_custom (page, lk_simulator_get_base_url (sim), token_url, NULL);
   lk_sign_in_page_set_client_id (page, lk_simulator_get_admin_client_id (sim));
   lk_sign_in_page_set_secret (page, lk_simulator_get_admin_client_secret (sim));
   lk_sign_in_page_set_remember (page, TRUE);
   g_assert_true (lk_sign_in_page_submit (page));
-  wait.page = "keys";
-  g_assert_true (lk_test_wait_until (page_is, &wait, WAIT_MS));
+  lk_test_ui_wait_for_page (win, "keys");
   g_assert_true (lk_test_wait_until (list_complete, win, WAIT_MS));
   /* A refreshed token goes through the log too. */
   lk_simulator_revoke_tokens (sim);
@@ -254,7 +228,7 @@ full_run (const char *secrets_path)
   }
   g_assert_nonnull (dialog);
   lk_test_spin (50);
-  gtk_editable_set_text (GTK_EDITABLE (template_child (dialog, LK_TYPE_CREATE_DIALOG, "name_row")),
+  gtk_editable_set_text (GTK_EDITABLE (lk_test_ui_template_child (dialog, LK_TYPE_CREATE_DIALOG, "name_row")),
                          "Hygiene key");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
@@ -265,14 +239,14 @@ full_run (const char *secrets_path)
   g_assert_true (created->stored);
   key_id = g_strdup (lk_api_key_get_id (created->key));
   client_secret = g_strdup (created->client_secret);
-  view = LK_SECRET_VIEW (template_child (dialog, LK_TYPE_CREATE_DIALOG, "secret_view"));
+  view = LK_SECRET_VIEW (lk_test_ui_template_child (dialog, LK_TYPE_CREATE_DIALOG, "secret_view"));
 
   /* Reveal, then copy, the secret. */
   stage ("copying");
-  gtk_toggle_button_set_active (template_child (view, LK_TYPE_SECRET_VIEW, "reveal_button"), TRUE);
-  g_assert_cmpstr (gtk_label_get_text (template_child (view, LK_TYPE_SECRET_VIEW, "secret_label")), ==,
+  gtk_toggle_button_set_active (lk_test_ui_template_child (view, LK_TYPE_SECRET_VIEW, "reveal_button"), TRUE);
+  g_assert_cmpstr (gtk_label_get_text (lk_test_ui_template_child (view, LK_TYPE_SECRET_VIEW, "secret_label")), ==,
                    client_secret);
-  g_signal_emit_by_name (template_child (view, LK_TYPE_SECRET_VIEW, "copy_secret_button"), "clicked");
+  g_signal_emit_by_name (lk_test_ui_template_child (view, LK_TYPE_SECRET_VIEW, "copy_secret_button"), "clicked");
   g_assert_true (lk_clipboard_holds_secret ());
   copied = read_clipboard (GTK_WIDGET (view));
   g_assert_cmpstr (copied, ==, client_secret);
@@ -297,7 +271,7 @@ full_run (const char *secrets_path)
   stage ("deleting");
   g_object_set_data_full (G_OBJECT (win), "lk-test-key-id", g_strdup (key_id), g_free);
   {
-    LkKeysView *keys_view = LK_KEYS_VIEW (template_child (win, LK_TYPE_WINDOW, "keys_view"));
+    LkKeysView *keys_view = LK_KEYS_VIEW (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"));
     GListModel *sorted = lk_keys_view_get_sort_model (keys_view);
     GtkSelectionModel *selection = lk_keys_view_get_selection (keys_view);
     g_autoptr(GList) toplevels = NULL;

@@ -173,7 +173,7 @@ test_random_walk (void)
 
   g_signal_connect (shown, "items-changed", G_CALLBACK (replay), copy);
   rows = lk_key_rows_new (G_LIST_MODEL (shown));
-  g_signal_connect_swapped (shown, "items-changed", G_CALLBACK (lk_key_rows_sync), rows);
+  g_signal_connect_swapped (shown, "items-changed", G_CALLBACK (lk_key_rows_follow), rows);
   lk_shown_keys_set_source (shown, G_LIST_MODEL (store));
 
   for (guint step = 0; step < 400; step++)
@@ -287,7 +287,7 @@ test_rows_on_demand (void)
   /* Shrinking past a held row drops it from the list it was part of. */
   first = g_list_model_get_item (G_LIST_MODEL (rows), 900);
   g_list_store_splice (store, 100, 900, NULL, 0);
-  lk_key_rows_sync (rows, 100, 900, 0);
+  lk_key_rows_follow (rows, 100, 900, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 100);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (rows), 100));
   g_object_unref (first);

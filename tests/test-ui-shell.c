@@ -15,6 +15,7 @@
 #include "lk-keys-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
 #include "lk-window.h"
@@ -77,28 +78,6 @@ close_window (LkWindow *win)
   g_assert_finalize_object (win);
 }
 
-typedef struct {
-  LkWindow   *win;
-  const char *page;
-} PageWait;
-
-static gboolean
-page_is (gpointer data)
-{
-  PageWait *wait = data;
-
-  return g_strcmp0 (lk_window_get_page_name (wait->win), wait->page) == 0;
-}
-
-static void
-wait_for_page (LkWindow   *win,
-               const char *page)
-{
-  PageWait wait = { win, page };
-
-  if (!lk_test_wait_until (page_is, &wait, WAIT_MS))
-    g_error ("the window shows page %s, not %s", lk_window_get_page_name (win), page);
-}
 
 static gboolean
 has_error_heading (gpointer data)
@@ -154,10 +133,10 @@ signed_in_window (const char *client_id,
 
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   fill_form (win, client_id, secret, FALSE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   return win;
 }
 
@@ -185,29 +164,6 @@ find_message_dialog (LkWindow *win)
   return NULL;
 }
 
-typedef struct {
-  LkWindow   *win;
-  const char *text;
-} ToastWait;
-
-static gboolean
-toast_contains (gpointer data)
-{
-  ToastWait *wait = data;
-  const char *toast = lk_window_get_last_toast (wait->win);
-
-  return toast != NULL && strstr (toast, wait->text) != NULL;
-}
-
-static void
-wait_for_toast (LkWindow   *win,
-                const char *text)
-{
-  ToastWait wait = { win, text };
-
-  if (!lk_test_wait_until (toast_contains, &wait, WAIT_MS))
-    g_error ("no toast says “%s”; the last said “%s”", text, lk_window_get_last_toast (win));
-}
 
 static void
 select_positions (LkWindow    *win,
@@ -252,7 +208,7 @@ test_sign_in_bad (void)
 
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
 
   /* An empty secret is refused inline, before anything is sent. */
@@ -301,10 +257,10 @@ test_sign_in_remembered (void)
 
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   fill_form (win, admin_id, lk_simulator_get_admin_client_secret (sim), TRUE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
   wait_for_list (win);
 
@@ -318,7 +274,7 @@ test_sign_in_remembered (void)
 
   /* A new window signs in by itself. */
   win = new_window ();
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
   wait_for_list (win);
   close_window (win);
@@ -337,7 +293,7 @@ test_sign_in_remembered (void)
       if (wait_first)
         lk_test_spin (500);
       win = new_window ();
-      wait_for_page (win, "keys");
+      lk_test_ui_wait_for_page (win, "keys");
       wait_for_list (win);
       g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
       g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_filter_model (get_keys_view (win))), ==,
@@ -354,7 +310,7 @@ test_sign_in_remembered (void)
 
   /* Sign out forgets it and empties the secret field. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   g_assert_null (lk_window_get_client (win));
   {
     g_autoptr (LkSecretString) secret = lk_sign_in_page_dup_secret (get_sign_in_page (win));
@@ -368,7 +324,7 @@ test_sign_in_remembered (void)
 
   /* The next window asks, with the client ID filled in. */
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   lk_test_spin (300);
   g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
   g_assert_cmpstr (lk_sign_in_page_get_client_id (get_sign_in_page (win)), ==, admin_id);
@@ -391,10 +347,10 @@ test_remembered_key_gone (void)
   key = lk_simulator_add_key (sim, "Remembered, then deleted", NULL, 0, &secret);
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   fill_form (win, lk_api_key_get_client_id (key), secret, TRUE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   lk_test_spin (500);
   g_assert_true (store_lookup_account (lk_api_key_get_client_id (key), &error));
   g_assert_no_error (error);
@@ -522,7 +478,7 @@ test_list_sort_filter (void)
 
     select_positions (win, one, 1);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "keys.copy-client-id", NULL));
-    wait_for_toast (win, "Copied the client ID");
+    lk_test_ui_wait_for_toast (win, "Copied the client ID");
     gdk_clipboard_read_text_async (clipboard, NULL, lk_test_store_result, &result);
     text = gdk_clipboard_read_text_finish (clipboard, lk_test_wait_result (&result, WAIT_MS), NULL);
     g_assert_cmpstr (text, ==, lk_api_key_get_client_id (key));
@@ -590,7 +546,7 @@ test_large_tenant (void)
 
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   token_url = lk_simulator_get_token_url (large);
   lk_sign_in_page_set_region (get_sign_in_page (win), LK_REGION_CUSTOM);
   lk_sign_in_page_set_custom (get_sign_in_page (win), lk_simulator_get_base_url (large), token_url, NULL);
@@ -598,7 +554,7 @@ test_large_tenant (void)
   lk_sign_in_page_set_secret (get_sign_in_page (win), lk_simulator_get_admin_client_secret (large));
   lk_sign_in_page_set_remember (get_sign_in_page (win), FALSE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   view = get_keys_view (win);
   client = lk_window_get_client (win);
 
@@ -757,7 +713,7 @@ test_delete (void)
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
   g_assert_true (lk_test_wait_until (key_gone, g_ptr_array_index (ids, 0), WAIT_MS));
-  wait_for_toast (win, "Deleted 1 key");
+  lk_test_ui_wait_for_toast (win, "Deleted 1 key");
   g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 1);
   g_assert_true (model_lacks (sorted, g_ptr_array_index (ids, 0)));
 
@@ -776,7 +732,7 @@ test_delete (void)
   adw_message_dialog_response (dialog, "delete");
   for (guint i = 0; i < ids->len; i++)
     g_assert_true (lk_test_wait_until (key_gone, g_ptr_array_index (ids, i), WAIT_MS));
-  wait_for_toast (win, "Deleted 3 keys");
+  lk_test_ui_wait_for_toast (win, "Deleted 3 keys");
   g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 4);
   for (guint i = 0; i < ids->len; i++)
     g_assert_true (model_lacks (sorted, g_ptr_array_index (ids, i)));
@@ -792,7 +748,7 @@ test_delete (void)
     dialog = find_message_dialog (win);
     g_assert_nonnull (dialog);
     adw_message_dialog_response (dialog, "delete");
-    wait_for_toast (win, "no longer existed");
+    lk_test_ui_wait_for_toast (win, "no longer existed");
     g_assert_nonnull (strstr (lk_window_get_last_toast (win), lk_api_key_get_name (key)));
     g_assert_true (model_lacks (sorted, id));
     g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 5);
@@ -925,7 +881,7 @@ test_session_ended (void)
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
   lk_simulator_revoke_tokens (sim);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
   g_assert_nonnull (lk_sign_in_page_get_error_heading (page));
   /* The form kept its content. */
@@ -965,7 +921,7 @@ test_shortcuts_and_width (void)
 
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
 
   /* Usable at 360 px: the sign-in form and the list fit. */
@@ -1018,7 +974,7 @@ test_about_and_size (void)
 
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_assert_true (lk_test_wait_until (about_shown, NULL, WAIT_MS));
@@ -1086,11 +1042,11 @@ test_demo (void)
 
   reset_settings ();
   win = new_window ();
-  wait_for_page (win, "sign-in");
+  lk_test_ui_wait_for_page (win, "sign-in");
   demo_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (get_sign_in_page (win)),
                                                            LK_TYPE_SIGN_IN_PAGE, "demo_button"));
   g_signal_emit_by_name (demo_button, "clicked");
-  wait_for_page (win, "keys");
+  lk_test_ui_wait_for_page (win, "keys");
   demo = LK_SIMULATOR (lk_window_get_simulator (win));
   g_assert_nonnull (demo);
   client = lk_window_get_client (win);
@@ -1147,7 +1103,7 @@ test_demo (void)
       save_screenshot (GTK_WIDGET (win), path);
 
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
-      wait_for_page (win, "sign-in");
+      lk_test_ui_wait_for_page (win, "sign-in");
       {
         g_autofree char *token_url = lk_simulator_get_token_url (demo);
 

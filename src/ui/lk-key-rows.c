@@ -243,12 +243,12 @@ lk_key_rows_new (GListModel *keys)
 
   self = g_object_new (LK_TYPE_KEY_ROWS, NULL);
   self->keys = g_object_ref (keys);
-  lk_key_rows_sync (self, 0, 0, g_list_model_get_n_items (keys));
+  lk_key_rows_follow (self, 0, 0, g_list_model_get_n_items (keys));
   return self;
 }
 
 void
-lk_key_rows_sync (LkKeyRows *self,
+lk_key_rows_follow (LkKeyRows *self,
                   guint      position,
                   guint      removed,
                   guint      added)

@@ -34,9 +34,9 @@ void        lk_key_row_watch        (LkKeyRow   *self);
 void        lk_key_row_unwatch      (LkKeyRow   *self);
 
 /* A GListModel of LkKeyRow, one per item of @keys (a GListModel of
- * LkApiKey).  Call lk_key_rows_sync() from @keys' "items-changed". */
+ * LkApiKey).  Call lk_key_rows_follow() from @keys' "items-changed". */
 LkKeyRows  *lk_key_rows_new         (GListModel *keys);
-void        lk_key_rows_sync        (LkKeyRows  *self,
+void        lk_key_rows_follow        (LkKeyRows  *self,
                                      guint       position,
                                      guint       removed,
                                      guint       added);

@@ -346,7 +346,7 @@ on_shown_keys_changed (GListModel *keys,
                        LkKeysView *self)
 {
   self->syncing_rows = TRUE;
-  lk_key_rows_sync (self->rows, position, removed, added);
+  lk_key_rows_follow (self->rows, position, removed, added);
 
   if (g_hash_table_size (self->selected_keys) > 0)
     {
