@@ -302,14 +302,6 @@ lk_account_prefetch_hurry (LkAccountPrefetch *self)
   g_cancellable_cancel (self->list_cancellable);
 }
 
-const char *
-lk_account_prefetch_get_client_id (LkAccountPrefetch *self)
-{
-  g_return_val_if_fail (LK_IS_ACCOUNT_PREFETCH (self), NULL);
-
-  return self->client_id;
-}
-
 gboolean
 lk_account_prefetch_take_now (LkAccountPrefetch  *self,
                               LkAccount         **account,

@@ -37,7 +37,6 @@ LkAccountPrefetch *lk_account_prefetch_start        (LkPlatform          *platfo
 gboolean           lk_account_prefetch_is_for       (LkAccountPrefetch   *self,
                                                      const char          *platform_id,
                                                      const char          *client_id);
-const char        *lk_account_prefetch_get_client_id(LkAccountPrefetch   *self);
 /* Its result, once there: the account as
  * lk_credential_store_lookup_account_finish() gives it (or its error:
  * LK_STORE_ERROR_NOT_FOUND, _LOCKED, ...), and in @session, the signed-in

@@ -47,8 +47,10 @@
 /* After the first page, a list puts its keys in the store once this many
  * have arrived, or LIST_BATCH_MS after the first of them arrived, whichever
  * comes first (and always at the end).  Every change of the store goes
- * through the window's filter, sort, selection and column view, so doing
- * it once a page cost far more than the list itself. */
+ * through the window's sorting, search, selection and table, and what the
+ * main loop spends there the next pages wait for: the first page shows at
+ * once, a list of 10,000 keys then comes in one go, a longer one four
+ * times a second. */
 #define LIST_BATCH_KEYS             20000
 #define LIST_BATCH_MS               250
 #define MAX_DETAIL_CHARS            200
@@ -1272,10 +1274,15 @@ typedef struct {
   guint         offset;
   GCancellable *cancellable;
   gulong        cancel_id;
-  gboolean      arrived;
-  GBytes       *body;
+  GBytes       *body;           /* or @error, once it arrived */
   GError       *error;
 } Page;
+
+static gboolean
+page_arrived (const Page *page)
+{
+  return page->body != NULL || page->error != NULL;
+}
 
 static void
 page_free (Page   *page,
@@ -1708,7 +1715,6 @@ on_list_page (GObject      *source,
 
   unchain_cancellable (op->chain.cancellable, &page->cancel_id);
   g_clear_object (&page->cancellable);
-  page->arrived = TRUE;
   if (reply != NULL)
     page->body = g_bytes_ref (reply->body);
   else
@@ -1723,7 +1729,7 @@ on_list_page (GObject      *source,
 
   /* The pages that are there, in order; the next ones asked for before
    * each is read, so the platform works on them meanwhile. */
-  while ((page = g_queue_peek_head (&op->pages)) != NULL && page->arrived)
+  while ((page = g_queue_peek_head (&op->pages)) != NULL && page_arrived (page))
     {
       g_queue_pop_head (&op->pages);
       list_fetch_ahead (task);
@@ -2494,21 +2500,16 @@ lk_client_export_session (LkClient *self)
   if (self->token == NULL || self->whoami == NULL)
     return NULL;
 
-  /* Signed in, but the keys not (all) listed: the session only. */
-  if (self->listed_at == 0 || self->loading)
-    {
-      session = g_new0 (LkClientSession, 1);
-      session->token = g_strdup (self->token);
-      session->token_valid_until = self->token_valid_until;
-      session->whoami = g_object_ref (self->whoami);
-      return session;
-    }
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
   session = g_new0 (LkClientSession, 1);
   session->token = g_strdup (self->token);
   session->token_valid_until = self->token_valid_until;
   session->whoami = g_object_ref (self->whoami);
+
+  /* Signed in, but the keys not (all) listed: the session only. */
+  if (self->listed_at == 0 || self->loading)
+    return session;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
   session->listed_at = self->listed_at;
   session->keys = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)

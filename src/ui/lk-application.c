@@ -123,15 +123,6 @@ lk_settings_dup_platform (GSettings  *settings,
   return lk_platform_new_region (LK_REGION_US);
 }
 
-/* In the prefetch's thread: the keys in the order the key table first
- * shows them, which it then need not sort.  (Their search texts wait
- * for the first search: the window is waiting for these keys.) */
-static void
-prepare_keys (GPtrArray *keys)
-{
-  lk_key_sort_prepare (keys);
-}
-
 void
 lk_application_start_prefetch (LkApplication *self)
 {
@@ -147,7 +138,11 @@ lk_application_start_prefetch (LkApplication *self)
 
   platform = lk_settings_dup_platform (lk_application_get_settings (self), NULL);
   if (platform != NULL)
-    self->prefetch = lk_account_prefetch_start (g_steal_pointer (&platform), client_id, prepare_keys);
+    /* The keys come sorted in the table's first order, which it then
+     * need not sort.  (Their search texts wait for the first search: the
+     * window is waiting for these keys.) */
+    self->prefetch = lk_account_prefetch_start (g_steal_pointer (&platform), client_id,
+                                                lk_key_sort_prepare);
 }
 
 LkAccountPrefetch *

@@ -538,7 +538,6 @@ static void on_remembered_account (GObject      *source,
 static void
 use_remembered_account (LkWindow          *self,
                         LookupData        *data,
-                        const char        *client_id,
                         LkAccount         *account,
                         LkClientSession   *session,
                         GError            *error,
@@ -556,7 +555,7 @@ use_remembered_account (LkWindow          *self,
     {
       lk_credential_store_lookup_account_async (self->store,
                                                 lk_platform_get_id (data->platform),
-                                                client_id,
+                                                data->client_id,
                                                 self->sign_in_cancellable,
                                                 on_remembered_account,
                                                 g_steal_pointer (&owned_data));
@@ -635,7 +634,7 @@ on_remembered_account (GObject      *source,
 
   if (from_prefetch)
     stop_waiting_for_prefetch (data->self);
-  use_remembered_account (data->self, data, data->client_id, account, session, error, from_prefetch);
+  use_remembered_account (data->self, data, account, session, error, from_prefetch);
 }
 
 static void
@@ -691,7 +690,7 @@ try_remembered_account (LkWindow *self)
       g_autoptr (GError) prefetch_error = NULL;
 
       if (lk_account_prefetch_take_now (prefetch, &account, &session, &prefetch_error))
-        use_remembered_account (self, data, client_id, account, session, prefetch_error, TRUE);
+        use_remembered_account (self, data, account, session, prefetch_error, TRUE);
       else
         {
           stop_waiting_for_prefetch (self);
