@@ -234,6 +234,17 @@ test_validate_name (void)
   g_assert_false (lk_validate_key_name ("bad\xff" "utf8", &error));
   g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT);
   g_clear_error (&error);
+
+  /* Line and paragraph separators (U+2028, U+2029), which the platform
+   * refuses too. */
+  g_assert_false (lk_validate_key_name ("line\xe2\x80\xa8" "separator", &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "The name cannot contain line or paragraph separators.");
+  g_clear_error (&error);
+
+  g_assert_false (lk_validate_key_name ("paragraph\xe2\x80\xa9" "separator", &error));
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "lk-api-key.h"
 #include "lk-credential-store.h"
 #include "lk-error.h"
+#include "lk-key-rules.h"  /* lk_validate_key_name, lk_validate_expiry */
 #include "lk-permissions.h"
 #include "lk-platform.h"
 
@@ -114,15 +115,6 @@ void               lk_client_delete_key_async    (LkClient            *self,
                                                   gpointer             user_data);
 gboolean           lk_client_delete_key_finish   (LkClient            *self,
                                                   GAsyncResult        *result,
-                                                  GError             **error);
-
-/* Validation the UI uses as you type, the same rules the platform applies.
- * Names: 1 to 64 characters after trimming, no control characters.
- * Expiry: between 1 and 365 days after @now. */
-gboolean           lk_validate_key_name          (const char          *name,
-                                                  GError             **error);
-gboolean           lk_validate_expiry            (gint64               now,
-                                                  gint64               expires_at,
                                                   GError             **error);
 
 /* ---- Handing a session to another client (another thread's) ----
