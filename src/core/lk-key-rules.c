@@ -13,68 +13,81 @@
 #include "lk-time.h"
 #include "lk-wire.h"
 
-/* Characters that would break a name over lines or hide in a label. */
+/* Characters that would break a name over lines. */
 static gboolean
 is_line_separator (gunichar c)
 {
   return c == 0x2028 || c == 0x2029;
 }
 
-gboolean
-lk_validate_key_name (const char  *name,
-                      GError     **error)
+LkKeyNameProblem
+lk_key_name_check (const char *name)
 {
   g_autofree char *trimmed = NULL;
-  glong length;
 
   if (name == NULL)
-    name = "";
+    return LK_KEY_NAME_EMPTY;
 
   if (!g_utf8_validate (name, -1, NULL))
-    {
-      g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
-                           _("The name is not valid text."));
-      return FALSE;
-    }
+    return LK_KEY_NAME_NOT_UTF8;
 
   trimmed = g_strstrip (g_strdup (name));
-  length = g_utf8_strlen (trimmed, -1);
-
-  if (length == 0)
-    {
-      g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
-                           _("Enter a name for the key."));
-      return FALSE;
-    }
+  if (trimmed[0] == '\0')
+    return LK_KEY_NAME_EMPTY;
 
   for (const char *p = trimmed; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
       if (g_unichar_iscntrl (c))
-        {
-          g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
-                               _("The name cannot contain control characters."));
-          return FALSE;
-        }
+        return LK_KEY_NAME_CONTROL_CHARACTER;
       if (is_line_separator (c))
-        {
-          g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
-                               _("The name cannot contain line or paragraph separators."));
-          return FALSE;
-        }
+        return LK_KEY_NAME_LINE_SEPARATOR;
     }
 
-  if (length > LK_WIRE_NAME_MAX_CHARS)
+  if (g_utf8_strlen (trimmed, -1) > LK_WIRE_NAME_MAX_CHARS)
+    return LK_KEY_NAME_TOO_LONG;
+
+  return LK_KEY_NAME_OK;
+}
+
+gboolean
+lk_validate_key_name (const char  *name,
+                      GError     **error)
+{
+  switch (lk_key_name_check (name))
     {
+    case LK_KEY_NAME_OK:
+      return TRUE;
+
+    case LK_KEY_NAME_NOT_UTF8:
+      g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                           _("The name is not valid text."));
+      return FALSE;
+
+    case LK_KEY_NAME_EMPTY:
+      g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                           _("Enter a name for the key."));
+      return FALSE;
+
+    case LK_KEY_NAME_CONTROL_CHARACTER:
+      g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                           _("The name cannot contain control characters."));
+      return FALSE;
+
+    case LK_KEY_NAME_LINE_SEPARATOR:
+      g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                           _("The name cannot contain line or paragraph separators."));
+      return FALSE;
+
+    case LK_KEY_NAME_TOO_LONG:
+    default:
       g_set_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
                    ngettext ("Use at most %d character.", "Use at most %d characters.",
                              LK_WIRE_NAME_MAX_CHARS),
                    LK_WIRE_NAME_MAX_CHARS);
       return FALSE;
     }
-
-  return TRUE;
 }
 
 gboolean

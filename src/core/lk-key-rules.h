@@ -13,8 +13,23 @@
 
 G_BEGIN_DECLS
 
+/* What is wrong with a key name, if anything: the rule itself, for
+ * whoever words it (the client for a person, the platform for its error
+ * body).  Names are checked after trimming white space at both ends. */
+typedef enum {
+  LK_KEY_NAME_OK,
+  LK_KEY_NAME_NOT_UTF8,
+  LK_KEY_NAME_EMPTY,
+  LK_KEY_NAME_CONTROL_CHARACTER,
+  LK_KEY_NAME_LINE_SEPARATOR,      /* U+2028, U+2029 */
+  LK_KEY_NAME_TOO_LONG,            /* over LK_WIRE_NAME_MAX_CHARS characters */
+} LkKeyNameProblem;
+
+LkKeyNameProblem lk_key_name_check (const char *name);
+
 /* Names: 1 to 64 characters after trimming, valid UTF-8, no control
- * characters and no line or paragraph separators (U+2028, U+2029). */
+ * characters and no line or paragraph separators (U+2028, U+2029).  NULL
+ * is the empty name. */
 gboolean lk_validate_key_name (const char  *name,
                                GError     **error);
 
