@@ -1,4 +1,4 @@
-/* lk-time.c: RFC 3339 times and expiry arithmetic
+/* lk-time.c: RFC 3339 times, expiry arithmetic, and the clock
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

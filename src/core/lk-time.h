@@ -1,4 +1,4 @@
-/* lk-time.h: RFC 3339 times and expiry arithmetic
+/* lk-time.h: RFC 3339 times, expiry arithmetic, and the clock
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,9 +26,9 @@ char     *lk_time_format_date       (gint64      unix_time);
 int       lk_time_days_between      (gint64      now,
                                      gint64      then);
 
-/* Where "now" comes from: a function answering Unix seconds.  The core
- * and everything above it ask lk_time_now(), never the system clock, so a
- * test (or a tool replaying a recorded session) can pin "now" with
+/* Where "now" comes from: a function answering Unix seconds.  Code that
+ * needs today's date or "now" asks lk_time_now(), not the system clock, so
+ * a test (or a tool replaying a recorded session) can pin it with
  * lk_time_set_clock().  An answer of 0 or less (an unknown time, before
  * 1970) counts as no answer: real time is used instead. */
 typedef gint64 (*LkClockFunc) (gpointer user_data);
