@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
-/* The build defines SECRET_WITH_UNSTABLE; see lk-secret-store.c. */
+/* The build defines SECRET_WITH_UNSTABLE; see lk-keyring-private.h. */
 #define SECRET_API_SUBJECT_TO_CHANGE
 #include <libsecret/secret.h>
 

@@ -1168,6 +1168,13 @@ on_notify (GObject *object, GParamSpec *pspec, gpointer data)
   (*count)++;
 }
 
+/* A clock that says whatever *@user_data holds. */
+static gint64
+fixed_clock (gpointer user_data)
+{
+  return *(const gint64 *) user_data;
+}
+
 static void
 test_api_key_properties (void)
 {
@@ -1177,6 +1184,7 @@ test_api_key_properties (void)
   g_autoptr(LkPermissions) got = NULL;
   gint64 created_at = 0, expires_at = 0;
   int days = 0;
+  gint64 fake_now = 0;
   gboolean has_secret = TRUE;
   guint notified = 0;
 
@@ -1199,14 +1207,15 @@ test_api_key_properties (void)
   g_assert_false (has_secret);
 
   /* days until expiry follows the (fake) clock, in calendar days */
-  g_setenv ("LK_FAKE_NOW", "1795773600", TRUE);
+  fake_now = 1795773600;
+  lk_time_set_clock (fixed_clock, &fake_now);
   g_assert_cmpint (lk_api_key_get_days_until_expiry (key), ==, 0);
-  g_setenv ("LK_FAKE_NOW", "1795514400", TRUE);   /* three days earlier */
+  fake_now = 1795514400;   /* three days earlier */
   g_object_get (key, "days-until-expiry", &days, NULL);
   g_assert_cmpint (days, ==, 3);
-  g_setenv ("LK_FAKE_NOW", "1796378400", TRUE);   /* a week later */
+  fake_now = 1796378400;   /* a week later */
   g_assert_cmpint (lk_api_key_get_days_until_expiry (key), ==, -7);
-  g_unsetenv ("LK_FAKE_NOW");
+  lk_time_set_clock (NULL, NULL);
 
   /* notify only on change */
   g_signal_connect (key, "notify::has-local-secret", G_CALLBACK (on_notify), &notified);

@@ -1,4 +1,4 @@
-/* lk-time.h: RFC 3339 times and expiry arithmetic
+/* lk-time.h: RFC 3339 times, expiry arithmetic, and the clock
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,8 +26,21 @@ char     *lk_time_format_date       (gint64      unix_time);
 int       lk_time_days_between      (gint64      now,
                                      gint64      then);
 
-/* The current time, honouring the LK_FAKE_NOW environment variable (Unix
- * seconds) so tests can pin "now". */
+/* Where "now" comes from: a function answering Unix seconds.  Code that
+ * needs today's date or "now" asks lk_time_now(), not the system clock, so
+ * a test (or a tool replaying a recorded session) can pin it with
+ * lk_time_set_clock().  An answer of 0 or less (an unknown time, before
+ * 1970) counts as no answer: real time is used instead. */
+typedef gint64 (*LkClockFunc) (gpointer user_data);
+
+/* Makes lk_time_now() ask @func (with @user_data, which must stay valid
+ * until the clock is replaced); NULL restores real time.  Safe to call from
+ * any thread, though a clock is best set before the threads that read it
+ * start. */
+void      lk_time_set_clock         (LkClockFunc func,
+                                     gpointer    user_data);
+
+/* The current time in Unix seconds: the clock's, or real time. */
 gint64    lk_time_now               (void);
 
 /* A human relative phrase: "today", "tomorrow", "in 5 days", "3 days ago",

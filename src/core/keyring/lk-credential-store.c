@@ -1,19 +1,21 @@
 /* lk-credential-store.c: where secrets are kept
  *
  * The abstract base of the credential stores.  Subclasses implement three
- * generic operations (store, search, clear); the typed API for API keys and
- * the admin's account is built here on top of them, so that the refusal
- * rules hold for every implementation: nothing is stored without its full
- * set of attributes, and nothing is removed by a partial set.
+ * generic operations (store, search, clear); the typed API for API keys
+ * (here) and the admin's account (lk-credential-store-accounts.c) is built
+ * on top of them, so that the refusal rules hold for every implementation:
+ * nothing is stored without its full set of attributes, and nothing is
+ * removed by a partial set.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-credential-store"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "lk-credential-store.h"
-#include "lk-error.h"
+#include "lk-credential-store-private.h"
 #include "lk-time.h"
 
 G_DEFINE_ABSTRACT_TYPE (LkCredentialStore, lk_credential_store, G_TYPE_OBJECT)
@@ -42,43 +44,14 @@ lk_stored_item_free (LkStoredItem *item)
   g_free (item);
 }
 
-void
-lk_account_free (LkAccount *account)
-{
-  if (account == NULL)
-    return;
-
-  g_clear_pointer (&account->client_id, g_free);
-  g_clear_pointer (&account->client_secret, lk_secret_free);
-  g_free (account);
-}
-
 /* ---- Helpers ---- */
 
-static gboolean
-is_empty (const char *text)
+void
+lk_credential_store_return_invalid (GTask      *task,
+                                    const char *message)
 {
-  return text == NULL || *text == '\0';
-}
+  g_assert (G_IS_TASK (task));
 
-static GHashTable *
-attributes_new (void)
-{
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-}
-
-static void
-attributes_add (GHashTable *attributes,
-                const char *name,
-                const char *value)
-{
-  g_hash_table_replace (attributes, g_strdup (name), g_strdup (value));
-}
-
-static void
-return_invalid (GTask      *task,
-                const char *message)
-{
   g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_INVALID, "%s", message);
 }
 
@@ -90,14 +63,16 @@ lk_credential_store_key_label (const char *name)
   return g_strdup_printf (_("HiddenLayer API key “%s”"), name != NULL ? name : "");
 }
 
-static char *
-account_label (const char *client_id,
-               const char *platform_id)
+/* The attributes that pick one key's items: its ID on its platform. */
+static GHashTable *
+key_query (const char *platform_id,
+           const char *key_id)
 {
-  /* Translators: the label of a keyring item that holds the administrator's
-   * own sign-in; the first %s is a client ID, the second the platform's API
-   * address (for example https://api.us.hiddenlayer.ai). */
-  return g_strdup_printf (_("HiddenLayer sign-in for %s on %s"), client_id, platform_id);
+  GHashTable *query = lk_keyring_attributes_new ();
+
+  lk_keyring_attributes_add (query, "key-id", key_id);
+  lk_keyring_attributes_add (query, "platform", platform_id);
+  return query;
 }
 
 /* ---- Save a key ---- */
@@ -126,10 +101,6 @@ save_key_data_free (SaveKeyData *data)
   g_free (data);
 }
 
-static const char * const api_key_attribute_names[] = {
-  "key-id", "client-id", "name", "platform", "expires",
-};
-
 static void
 save_key_tidied (GTask *task)
 {
@@ -143,10 +114,14 @@ stale_cleared_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
-  SaveKeyData *data = g_task_get_task_data (task);
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  SaveKeyData *data;
   g_autoptr (GError) error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  data = g_task_get_task_data (task);
 
   /* The secret is saved; an outdated copy that stays is no failure. */
   if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_finish (self, result, NULL, &error))
@@ -161,10 +136,14 @@ save_key_stored_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GError) error = NULL;
-  SaveKeyData *data = g_task_get_task_data (task);
+  SaveKeyData *data;
+
+  g_assert (G_IS_TASK (task));
+
+  data = g_task_get_task_data (task);
 
   if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
     {
@@ -215,13 +194,16 @@ save_key_searched_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
-  SaveKeyData *data = g_task_get_task_data (task);
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
+  SaveKeyData *data;
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GError) error = NULL;
   GCancellable *cancellable;
 
+  g_assert (G_IS_TASK (task));
+
+  data = g_task_get_task_data (task);
   items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
   if (items == NULL)
     {
@@ -240,30 +222,14 @@ save_key_searched_cb (GObject      *source,
     {
       LkStoredItem *item = g_ptr_array_index (items, i);
       g_autoptr (GHashTable) attributes = NULL;
-      gboolean complete = TRUE;
-      gboolean same = TRUE;
 
       if (item->attributes == NULL)
         continue;
 
-      attributes = attributes_new ();
-      for (guint j = 0; j < G_N_ELEMENTS (api_key_attribute_names); j++)
-        {
-          const char *name = api_key_attribute_names[j];
-          const char *value = g_hash_table_lookup (item->attributes, name);
-
-          if (is_empty (value))
-            complete = FALSE;
-          else
-            attributes_add (attributes, name, value);
-
-          if (g_strcmp0 (value, g_hash_table_lookup (data->attributes, name)) != 0)
-            same = FALSE;
-        }
-
-      /* The item the store replaces; or one too incomplete to remove
-       * safely. */
-      if (same || !complete)
+      /* One too incomplete to remove safely; or the item the store
+       * replaces. */
+      attributes = lk_keyring_attributes_pick (LK_SCHEMA_API_KEY, item->attributes);
+      if (attributes == NULL || lk_keyring_attributes_equal (attributes, data->attributes))
         continue;
 
       g_ptr_array_add (data->outdated, g_steal_pointer (&attributes));
@@ -299,18 +265,18 @@ lk_credential_store_save_key_async (LkCredentialStore   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_credential_store_save_key_async);
 
-  if (is_empty (platform_id) || key == NULL ||
-      is_empty (lk_api_key_get_id (key)) ||
-      is_empty (lk_api_key_get_client_id (key)) ||
-      is_empty (lk_api_key_get_name (key)))
+  if (lk_str_empty (platform_id) || key == NULL ||
+      lk_str_empty (lk_api_key_get_id (key)) ||
+      lk_str_empty (lk_api_key_get_client_id (key)) ||
+      lk_str_empty (lk_api_key_get_name (key)))
     {
-      return_invalid (task, _("The key cannot be saved in the keyring: its platform, ID, client ID or name is missing."));
+      lk_credential_store_return_invalid (task, _("The key cannot be saved in the keyring: its platform, ID, client ID or name is missing."));
       return;
     }
 
-  if (is_empty (client_secret))
+  if (lk_str_empty (client_secret))
     {
-      return_invalid (task, _("The key cannot be saved in the keyring: it has no client secret."));
+      lk_credential_store_return_invalid (task, _("The key cannot be saved in the keyring: it has no client secret."));
       return;
     }
 
@@ -319,12 +285,12 @@ lk_credential_store_save_key_async (LkCredentialStore   *self,
    * item of the schema has the same set. */
   expires = expires_at > 0 ? lk_time_format_date (expires_at) : g_strdup ("never");
 
-  attributes = attributes_new ();
-  attributes_add (attributes, "key-id", lk_api_key_get_id (key));
-  attributes_add (attributes, "client-id", lk_api_key_get_client_id (key));
-  attributes_add (attributes, "name", lk_api_key_get_name (key));
-  attributes_add (attributes, "platform", platform_id);
-  attributes_add (attributes, "expires", expires);
+  attributes = lk_keyring_attributes_new ();
+  lk_keyring_attributes_add (attributes, "key-id", lk_api_key_get_id (key));
+  lk_keyring_attributes_add (attributes, "client-id", lk_api_key_get_client_id (key));
+  lk_keyring_attributes_add (attributes, "name", lk_api_key_get_name (key));
+  lk_keyring_attributes_add (attributes, "platform", platform_id);
+  lk_keyring_attributes_add (attributes, "expires", expires);
 
   data = g_new0 (SaveKeyData, 1);
   data->label = lk_credential_store_key_label (lk_api_key_get_name (key));
@@ -332,9 +298,7 @@ lk_credential_store_save_key_async (LkCredentialStore   *self,
   data->secret = g_strdup (client_secret);
   g_task_set_task_data (task, data, (GDestroyNotify) save_key_data_free);
 
-  query = attributes_new ();
-  attributes_add (query, "key-id", lk_api_key_get_id (key));
-  attributes_add (query, "platform", platform_id);
+  query = key_query (platform_id, lk_api_key_get_id (key));
   LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, query, FALSE,
                                                       cancellable, save_key_searched_cb,
                                                       g_steal_pointer (&task));
@@ -359,10 +323,12 @@ lookup_key_searched_cb (GObject      *source,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GError) error = NULL;
+
+  g_assert (G_IS_TASK (task));
 
   items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
   if (items == NULL)
@@ -403,15 +369,13 @@ lk_credential_store_lookup_key_async (LkCredentialStore   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_credential_store_lookup_key_async);
 
-  if (is_empty (platform_id) || is_empty (key_id))
+  if (lk_str_empty (platform_id) || lk_str_empty (key_id))
     {
-      return_invalid (task, _("A key can only be looked up by its platform and its ID."));
+      lk_credential_store_return_invalid (task, _("A key can only be looked up by its platform and its ID."));
       return;
     }
 
-  attributes = attributes_new ();
-  attributes_add (attributes, "key-id", key_id);
-  attributes_add (attributes, "platform", platform_id);
+  attributes = key_query (platform_id, key_id);
 
   LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, attributes,
                                                       TRUE, cancellable,
@@ -438,11 +402,13 @@ find_keys_searched_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GError) error = NULL;
   GHashTable *key_ids;
+
+  g_assert (G_IS_TASK (task));
 
   items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
   if (items == NULL)
@@ -462,7 +428,7 @@ find_keys_searched_cb (GObject      *source,
        * platform can turn up here: it has no key ID. */
       if (item->attributes != NULL)
         key_id = g_hash_table_lookup (item->attributes, "key-id");
-      if (!is_empty (key_id))
+      if (!lk_str_empty (key_id))
         g_hash_table_add (key_ids, g_strdup (key_id));
     }
 
@@ -485,14 +451,14 @@ lk_credential_store_find_keys_async (LkCredentialStore   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_credential_store_find_keys_async);
 
-  if (is_empty (platform_id))
+  if (lk_str_empty (platform_id))
     {
-      return_invalid (task, _("Keys can only be searched for by their platform."));
+      lk_credential_store_return_invalid (task, _("Keys can only be searched for by their platform."));
       return;
     }
 
-  attributes = attributes_new ();
-  attributes_add (attributes, "platform", platform_id);
+  attributes = lk_keyring_attributes_new ();
+  lk_keyring_attributes_add (attributes, "platform", platform_id);
 
   LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_API_KEY, attributes,
                                                       FALSE, cancellable,
@@ -514,15 +480,17 @@ lk_credential_store_find_keys_finish (LkCredentialStore  *self,
 
 /* ---- Forget a key ---- */
 
-static void
-clear_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+void
+lk_credential_store_forgotten_cb (GObject      *source,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
 {
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GTask) task = user_data;
+  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GError) error = NULL;
   guint removed = 0;
+
+  g_assert (G_IS_TASK (task));
 
   if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_finish (self, result, &removed, &error))
     g_task_return_error (task, g_steal_pointer (&error));
@@ -548,18 +516,16 @@ lk_credential_store_forget_key_async (LkCredentialStore   *self,
   g_task_set_source_tag (task, lk_credential_store_forget_key_async);
 
   /* One call may never remove more than one key's items. */
-  if (is_empty (platform_id) || is_empty (key_id))
+  if (lk_str_empty (platform_id) || lk_str_empty (key_id))
     {
-      return_invalid (task, _("Refused to remove keyring items without both a platform and a key ID."));
+      lk_credential_store_return_invalid (task, _("Refused to remove keyring items without both a platform and a key ID."));
       return;
     }
 
-  attributes = attributes_new ();
-  attributes_add (attributes, "key-id", key_id);
-  attributes_add (attributes, "platform", platform_id);
+  attributes = key_query (platform_id, key_id);
 
   LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_API_KEY, attributes,
-                                                     cancellable, clear_done_cb,
+                                                     cancellable, lk_credential_store_forgotten_cb,
                                                      g_steal_pointer (&task));
 }
 
@@ -571,198 +537,6 @@ lk_credential_store_forget_key_finish (LkCredentialStore  *self,
   g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_forget_key_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- The admin's account ---- */
-
-static void
-save_account_stored_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-lk_credential_store_save_account_async (LkCredentialStore   *self,
-                                        const char          *platform_id,
-                                        const char          *client_id,
-                                        const char          *client_secret,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
-  g_autofree char *label = NULL;
-
-  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_credential_store_save_account_async);
-
-  if (is_empty (platform_id) || is_empty (client_id) || is_empty (client_secret))
-    {
-      return_invalid (task, _("The sign-in cannot be remembered: its platform, client ID or client secret is missing."));
-      return;
-    }
-
-  attributes = attributes_new ();
-  attributes_add (attributes, "platform", platform_id);
-  attributes_add (attributes, "client-id", client_id);
-  label = account_label (client_id, platform_id);
-
-  LK_CREDENTIAL_STORE_GET_CLASS (self)->store_async (self, LK_SCHEMA_ACCOUNT, attributes,
-                                                     label, client_secret, cancellable,
-                                                     save_account_stored_cb,
-                                                     g_steal_pointer (&task));
-}
-
-gboolean
-lk_credential_store_save_account_finish (LkCredentialStore  *self,
-                                         GAsyncResult       *result,
-                                         GError            **error)
-{
-  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_save_account_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-lookup_account_searched_cb (GObject      *source,
-                            GAsyncResult *result,
-                            gpointer      user_data)
-{
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GPtrArray) items = NULL;
-  g_autoptr (GError) error = NULL;
-
-  items = LK_CREDENTIAL_STORE_GET_CLASS (self)->search_finish (self, result, &error);
-  if (items == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      LkStoredItem *item = g_ptr_array_index (items, i);
-      const char *client_id = NULL;
-      LkAccount *account;
-
-      if (item->attributes != NULL)
-        client_id = g_hash_table_lookup (item->attributes, "client-id");
-      if (is_empty (client_id) || is_empty (item->secret))
-        continue;
-
-      account = g_new0 (LkAccount, 1);
-      account->client_id = g_strdup (client_id);
-      account->client_secret = g_steal_pointer (&item->secret);
-      g_task_return_pointer (task, account, (GDestroyNotify) lk_account_free);
-      return;
-    }
-
-  g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND,
-                           _("No sign-in for this platform is remembered in the keyring."));
-}
-
-void
-lk_credential_store_lookup_account_async (LkCredentialStore   *self,
-                                          const char          *platform_id,
-                                          const char          *client_id,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
-
-  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_credential_store_lookup_account_async);
-
-  if (is_empty (platform_id))
-    {
-      return_invalid (task, _("A remembered sign-in can only be looked up by its platform."));
-      return;
-    }
-
-  attributes = attributes_new ();
-  attributes_add (attributes, "platform", platform_id);
-  if (!is_empty (client_id))
-    attributes_add (attributes, "client-id", client_id);
-
-  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_ACCOUNT, attributes,
-                                                      TRUE, cancellable,
-                                                      lookup_account_searched_cb,
-                                                      g_steal_pointer (&task));
-}
-
-LkAccount *
-lk_credential_store_lookup_account_finish (LkCredentialStore  *self,
-                                           GAsyncResult       *result,
-                                           GError            **error)
-{
-  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_lookup_account_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-lk_credential_store_forget_account_async (LkCredentialStore   *self,
-                                          const char          *platform_id,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
-
-  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_credential_store_forget_account_async);
-
-  if (is_empty (platform_id))
-    {
-      return_invalid (task, _("Refused to remove a remembered sign-in without its platform."));
-      return;
-    }
-
-  attributes = attributes_new ();
-  attributes_add (attributes, "platform", platform_id);
-
-  LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_ACCOUNT, attributes,
-                                                     cancellable, clear_done_cb,
-                                                     g_steal_pointer (&task));
-}
-
-gboolean
-lk_credential_store_forget_account_finish (LkCredentialStore  *self,
-                                           GAsyncResult       *result,
-                                           GError            **error)
-{
-  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_forget_account_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

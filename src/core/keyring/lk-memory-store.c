@@ -8,12 +8,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-memory-store"
+
 #include "config.h"
 
-#include <glib/gi18n.h>
-
-#include "lk-credential-store.h"
-#include "lk-error.h"
+#include "lk-keyring-private.h"
 
 typedef struct {
   LkSchemaKind  schema;
@@ -41,77 +40,30 @@ memory_item_free (MemoryItem *item)
   g_free (item);
 }
 
-static GHashTable *
-copy_attributes (GHashTable *attributes)
-{
-  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, attributes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
-
-  return copy;
-}
-
-/* Whether @item has every attribute of @attributes with the same value. */
-static gboolean
-item_matches (MemoryItem   *item,
-              LkSchemaKind  schema,
-              GHashTable   *attributes)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  /* As in the keyring: API-key searches do not match on the schema. */
-  if (schema == LK_SCHEMA_ACCOUNT && item->schema != LK_SCHEMA_ACCOUNT)
-    return FALSE;
-
-  g_hash_table_iter_init (&iter, attributes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      if (g_strcmp0 (g_hash_table_lookup (item->attributes, key), value) != 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* Returns TRUE (and completes @task) when a failure is injected. */
 static gboolean
 return_injected_failure (LkMemoryStore *self,
                          GTask         *task)
 {
-  const char *message;
-
   if (self->failure < 0)
     return FALSE;
 
-  switch ((LkStoreError) self->failure)
-    {
-    case LK_STORE_ERROR_NO_SERVICE:
-      message = _("No keyring service is running. Start GNOME Keyring or another Secret Service, then try again.");
-      break;
-    case LK_STORE_ERROR_LOCKED:
-      message = _("Your keyring is locked. Unlock it, then try again.");
-      break;
-    case LK_STORE_ERROR_TIMEOUT:
-      message = _("The keyring did not answer in time. Try again.");
-      break;
-    case LK_STORE_ERROR_INVALID:
-      message = _("The keyring refused the request.");
-      break;
-    case LK_STORE_ERROR_NOT_FOUND:
-      message = _("The item is not in the keyring.");
-      break;
-    case LK_STORE_ERROR_FAILED:
-    default:
-      message = _("The keyring could not complete the request.");
-      break;
-    }
+  g_task_return_error (task, lk_keyring_error_new ((LkStoreError) self->failure));
+  return TRUE;
+}
 
-  g_task_return_new_error (task, LK_STORE_ERROR, self->failure, "%s", message);
+/* As the keyring: nothing is stored without its schema's full attribute
+ * set, and nothing searched for or removed by an empty one. */
+static gboolean
+return_if_unfit (GTask        *task,
+                 LkSchemaKind  schema,
+                 GHashTable   *attributes,
+                 gboolean      all_required)
+{
+  if (lk_keyring_attributes_fit (schema, attributes, all_required))
+    return FALSE;
+
+  g_task_return_error (task, lk_keyring_error_new (LK_STORE_ERROR_INVALID));
   return TRUE;
 }
 
@@ -132,16 +84,17 @@ lk_memory_store_store_async (LkCredentialStore   *store,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_memory_store_store_async);
 
-  if (return_injected_failure (self, task))
+  if (return_injected_failure (self, task) ||
+      return_if_unfit (task, schema, attributes, TRUE))
     return;
 
+  /* The keyring replaces an item of the same schema and attributes. */
   for (guint i = 0; i < self->items->len; i++)
     {
       MemoryItem *candidate = g_ptr_array_index (self->items, i);
 
       if (candidate->schema == schema &&
-          g_hash_table_size (candidate->attributes) == g_hash_table_size (attributes) &&
-          item_matches (candidate, schema, attributes))
+          lk_keyring_attributes_equal (candidate->attributes, attributes))
         {
           item = candidate;
           break;
@@ -152,7 +105,7 @@ lk_memory_store_store_async (LkCredentialStore   *store,
     {
       item = g_new0 (MemoryItem, 1);
       item->schema = schema;
-      item->attributes = copy_attributes (attributes);
+      item->attributes = lk_keyring_attributes_copy (attributes);
       g_ptr_array_add (self->items, item);
     }
 
@@ -190,7 +143,8 @@ lk_memory_store_search_async (LkCredentialStore   *store,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_memory_store_search_async);
 
-  if (return_injected_failure (self, task))
+  if (return_injected_failure (self, task) ||
+      return_if_unfit (task, schema, attributes, FALSE))
     return;
 
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_stored_item_free);
@@ -200,11 +154,11 @@ lk_memory_store_search_async (LkCredentialStore   *store,
       MemoryItem *item = g_ptr_array_index (self->items, i - 1);
       LkStoredItem *copy;
 
-      if (!item_matches (item, schema, attributes))
+      if (!lk_keyring_item_matches (schema, attributes, item->schema, item->attributes))
         continue;
 
       copy = g_new0 (LkStoredItem, 1);
-      copy->attributes = copy_attributes (item->attributes);
+      copy->attributes = lk_keyring_attributes_copy (item->attributes);
       copy->label = g_strdup (item->label);
       copy->secret = with_secrets ? g_strdup (item->secret) : NULL;
       g_ptr_array_add (found, copy);
@@ -238,23 +192,15 @@ lk_memory_store_clear_async (LkCredentialStore   *store,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_memory_store_clear_async);
 
-  if (return_injected_failure (self, task))
+  if (return_injected_failure (self, task) ||
+      return_if_unfit (task, schema, attributes, FALSE))
     return;
-
-  /* As the keyring's own clear, an empty set would match everything: the
-   * typed API never asks for that, and neither may anyone else. */
-  if (g_hash_table_size (attributes) == 0)
-    {
-      g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_INVALID,
-                               "%s", _("Refused to remove keyring items without attributes."));
-      return;
-    }
 
   for (guint i = self->items->len; i > 0; i--)
     {
       MemoryItem *item = g_ptr_array_index (self->items, i - 1);
 
-      if (item_matches (item, schema, attributes))
+      if (lk_keyring_item_matches (schema, attributes, item->schema, item->attributes))
         {
           g_ptr_array_remove_index (self->items, i - 1);
           removed++;

@@ -1,0 +1,234 @@
+/* lk-keyring.c: what the credential stores share
+ *
+ * The schemas are the one list of attribute names: the base class builds
+ * its attribute sets from them, the Secret Service store hands them to
+ * libsecret, and the memory store matches items by them as the service
+ * does.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-keyring"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-keyring-private.h"
+
+/* ---- The schemas ---- */
+
+/* API-key items match on their attributes only, not on the schema name:
+ * secret-tool (which has no schema option) stores items under
+ * org.freedesktop.Secret.Generic, and those count too.  Items we store
+ * still carry xdg:schema = LK_SCHEMA_NAME_API_KEY. */
+static const SecretSchema api_key_schema = {
+  LK_SCHEMA_NAME_API_KEY, SECRET_SCHEMA_DONT_MATCH_NAME,
+  {
+    { "key-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "name", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "expires", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+static const SecretSchema account_schema = {
+  LK_SCHEMA_NAME_ACCOUNT, SECRET_SCHEMA_NONE,
+  {
+    { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+const SecretSchema *
+lk_keyring_schema (LkSchemaKind kind)
+{
+  return kind == LK_SCHEMA_ACCOUNT ? &account_schema : &api_key_schema;
+}
+
+/* The attribute names of @schema, up to its NULL. */
+static guint
+schema_n_attributes (const SecretSchema *schema)
+{
+  guint n = 0;
+
+  while (n < G_N_ELEMENTS (schema->attributes) && schema->attributes[n].name != NULL)
+    n++;
+
+  return n;
+}
+
+static gboolean
+schema_has_attribute (const SecretSchema *schema,
+                      const char         *name)
+{
+  guint n = schema_n_attributes (schema);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_str_equal (schema->attributes[i].name, name))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* ---- Attribute sets ---- */
+
+GHashTable *
+lk_keyring_attributes_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+lk_keyring_attributes_add (GHashTable *attributes,
+                           const char *name,
+                           const char *value)
+{
+  g_assert (attributes != NULL);
+  g_assert (name != NULL);
+
+  g_hash_table_replace (attributes, g_strdup (name), g_strdup (value));
+}
+
+GHashTable *
+lk_keyring_attributes_copy (GHashTable *attributes)
+{
+  GHashTable *copy = lk_keyring_attributes_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, attributes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+
+  return copy;
+}
+
+gboolean
+lk_keyring_attributes_fit (LkSchemaKind  kind,
+                           GHashTable   *attributes,
+                           gboolean      all_required)
+{
+  const SecretSchema *schema = lk_keyring_schema (kind);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (attributes == NULL)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, attributes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (value == NULL || *(const char *) value == '\0')
+        return FALSE;
+      if (!schema_has_attribute (schema, key))
+        return FALSE;
+    }
+
+  if (all_required)
+    return g_hash_table_size (attributes) == schema_n_attributes (schema);
+
+  return g_hash_table_size (attributes) > 0;
+}
+
+GHashTable *
+lk_keyring_attributes_pick (LkSchemaKind  kind,
+                            GHashTable   *attributes)
+{
+  const SecretSchema *schema = lk_keyring_schema (kind);
+  g_autoptr (GHashTable) picked = lk_keyring_attributes_new ();
+  guint n = schema_n_attributes (schema);
+
+  g_assert (attributes != NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = schema->attributes[i].name;
+      const char *value = g_hash_table_lookup (attributes, name);
+
+      if (value == NULL || *value == '\0')
+        return NULL;
+      lk_keyring_attributes_add (picked, name, value);
+    }
+
+  return g_steal_pointer (&picked);
+}
+
+/* Every attribute of @query is in @attributes, with the same value. */
+static gboolean
+attributes_include (GHashTable *attributes,
+                    GHashTable *query)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (g_strcmp0 (g_hash_table_lookup (attributes, key), value) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+lk_keyring_attributes_equal (GHashTable *a,
+                             GHashTable *b)
+{
+  g_assert (a != NULL && b != NULL);
+
+  return g_hash_table_size (a) == g_hash_table_size (b) && attributes_include (a, b);
+}
+
+gboolean
+lk_keyring_item_matches (LkSchemaKind  query_kind,
+                         GHashTable   *query,
+                         LkSchemaKind  item_kind,
+                         GHashTable   *item_attributes)
+{
+  const SecretSchema *schema = lk_keyring_schema (query_kind);
+
+  g_assert (query != NULL && item_attributes != NULL);
+
+  if ((schema->flags & SECRET_SCHEMA_DONT_MATCH_NAME) == 0 && item_kind != query_kind)
+    return FALSE;
+
+  return attributes_include (item_attributes, query);
+}
+
+/* ---- Errors ---- */
+
+GError *
+lk_keyring_error_new (LkStoreError code)
+{
+  switch (code)
+    {
+    case LK_STORE_ERROR_NO_SERVICE:
+      return g_error_new_literal (LK_STORE_ERROR, code,
+                                  _("No keyring service is running. Start GNOME Keyring or another Secret Service, then try again."));
+    case LK_STORE_ERROR_LOCKED:
+      return g_error_new_literal (LK_STORE_ERROR, code,
+                                  _("Your keyring is locked. Unlock it when your desktop asks, then try again."));
+    case LK_STORE_ERROR_TIMEOUT:
+      return g_error_new (LK_STORE_ERROR, code,
+                          ngettext ("The keyring did not answer within %d second. Try again.",
+                                    "The keyring did not answer within %d seconds. Try again.",
+                                    LK_STORE_TIMEOUT_SECONDS),
+                          LK_STORE_TIMEOUT_SECONDS);
+    case LK_STORE_ERROR_INVALID:
+      return g_error_new_literal (LK_STORE_ERROR, code,
+                                  _("The keyring request is incomplete and was refused."));
+    case LK_STORE_ERROR_NOT_FOUND:
+      return g_error_new_literal (LK_STORE_ERROR, code,
+                                  _("The item is not in the keyring."));
+    case LK_STORE_ERROR_FAILED:
+    default:
+      return g_error_new_literal (LK_STORE_ERROR, LK_STORE_ERROR_FAILED,
+                                  _("The keyring could not complete the request."));
+    }
+}

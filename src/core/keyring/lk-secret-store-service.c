@@ -1,0 +1,330 @@
+/* lk-secret-store-service.c: the Secret Service and its default collection
+ *
+ * Round trips: the store connects once and keeps the connection, and the
+ * default collection is looked up once and kept, with what we know of its
+ * lock state (its "locked" property is watched).  While it is known to be
+ * unlocked, an operation goes straight to the service with the same calls
+ * a direct libsecret program makes (store, search without unlocking,
+ * clear), and falls back to the full chain (look the default collection up
+ * again, unlock it, search with SECRET_SEARCH_UNLOCK) as soon as the
+ * service says something is locked or gone: a store refused as locked, an
+ * item found locked, a clear that removed nothing while locked items
+ * match.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-secret-store"
+
+#include "config.h"
+
+#include "lk-secret-store-private.h"
+
+static void op_check_default (GTask *task);
+
+/* ---- What we know of the default collection ---- */
+
+static void
+store_forget_default (LkSecretStore *self)
+{
+  if (self->collection != NULL)
+    {
+      g_clear_signal_handler (&self->locked_handler, self->collection);
+      g_clear_object (&self->collection);
+    }
+  self->default_unlocked = FALSE;
+}
+
+static void
+on_default_locked_notify (SecretCollection *collection,
+                          GParamSpec       *pspec,
+                          gpointer          user_data)
+{
+  LkSecretStore *self = user_data;
+
+  if (secret_collection_get_locked (collection))
+    self->default_unlocked = FALSE;
+}
+
+/* The service's collections changed (libsecret says so when one is
+ * created or deleted, and when one is locked or unlocked): the default may
+ * be another one, or locked now.  The next operation looks again. */
+static void
+on_collections_notify (SecretService *service,
+                       GParamSpec    *pspec,
+                       gpointer       user_data)
+{
+  store_forget_default (LK_SECRET_STORE (user_data));
+}
+
+static void
+store_keep_default (LkSecretStore    *self,
+                    SecretCollection *collection)
+{
+  if (self->collection == collection)
+    return;
+
+  store_forget_default (self);
+  self->collection = g_object_ref (collection);
+  self->locked_handler = g_signal_connect (collection, "notify::locked",
+                                           G_CALLBACK (on_default_locked_notify), self);
+}
+
+void
+lk_secret_store_drop_service (LkSecretStore *self)
+{
+  g_assert (LK_IS_SECRET_STORE (self));
+
+  store_forget_default (self);
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->collections_handler, self->service);
+  g_clear_object (&self->service);
+}
+
+/* ---- Fast path and full chain ---- */
+
+gboolean
+lk_secret_store_needs_full_chain (const GError *error,
+                                  gboolean     *out_gone)
+{
+  g_assert (error != NULL);
+  g_assert (out_gone != NULL);
+
+  *out_gone = g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+              g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT);
+
+  return *out_gone || g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED);
+}
+
+void
+lk_secret_store_op_fall_back (GTask    *task,
+                              gboolean  gone)
+{
+  LkSecretStore *self = g_task_get_source_object (task);
+  LkSecretStoreOp *op = g_task_get_task_data (task);
+
+  g_assert (op->fast && !op->retried);
+
+  if (gone)
+    store_forget_default (self);
+  else
+    self->default_unlocked = FALSE;
+
+  op->fast = FALSE;
+  op->retried = TRUE;
+
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  op_check_default (task);
+}
+
+static void
+on_default_unlocked (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LkSecretStoreOp *op;
+  g_autoptr (GError) error = NULL;
+  GList *unlocked = NULL;
+  int n_unlocked;
+
+  g_assert (G_IS_TASK (task));
+
+  op = g_task_get_task_data (task);
+  n_unlocked = secret_service_unlock_finish (SECRET_SERVICE (source), result, &unlocked, &error);
+  g_list_free_full (unlocked, g_object_unref);
+  op->prompting = FALSE;
+
+  if (op->finished)
+    return;
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        lk_secret_store_op_return_error (task, g_steal_pointer (&error));
+      else if (lk_secret_store_is_no_service_error (error, FALSE))
+        lk_secret_store_op_return_error (task, lk_keyring_error_new (LK_STORE_ERROR_NO_SERVICE));
+      else
+        lk_secret_store_op_return_error (task, lk_keyring_error_new (LK_STORE_ERROR_LOCKED));
+      return;
+    }
+
+  /* The prompt was dismissed, or failed to show. */
+  if (n_unlocked <= 0)
+    {
+      lk_secret_store_op_return_error (task, lk_keyring_error_new (LK_STORE_ERROR_LOCKED));
+      return;
+    }
+
+  LK_SECRET_STORE (g_task_get_source_object (task))->default_unlocked = TRUE;
+
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  lk_secret_store_op_run (task, SECRET_SERVICE (source));
+}
+
+static void
+on_default_collection (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LkSecretStoreOp *op;
+  LkSecretStore *self;
+  g_autoptr (SecretCollection) collection = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  op = g_task_get_task_data (task);
+  self = g_task_get_source_object (task);
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (op->finished)
+    return;
+
+  if (error != NULL)
+    {
+      lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, FALSE));
+      return;
+    }
+
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  /* No default collection yet: storing creates it (and the next
+   * operation looks it up again). */
+  if (collection != NULL)
+    store_keep_default (self, collection);
+
+  if (collection != NULL && secret_collection_get_locked (collection))
+    {
+      GList *objects;
+
+      self->default_unlocked = FALSE;
+
+      if (self->quiet)
+        {
+          lk_secret_store_op_return_error (task, lk_keyring_error_new (LK_STORE_ERROR_LOCKED));
+          return;
+        }
+
+      /* Asks the desktop to prompt for the keyring password. */
+      objects = g_list_append (NULL, collection);
+      op->prompting = TRUE;
+      secret_service_unlock (op->service, objects, op->cancellable,
+                             on_default_unlocked, g_object_ref (task));
+      g_list_free (objects);
+      return;
+    }
+
+  if (collection != NULL)
+    self->default_unlocked = TRUE;
+
+  lk_secret_store_op_run (task, op->service);
+}
+
+static void
+op_check_default (GTask *task)
+{
+  LkSecretStoreOp *op = g_task_get_task_data (task);
+
+  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+                               SECRET_COLLECTION_NONE, op->cancellable,
+                               on_default_collection, g_object_ref (task));
+}
+
+/* Straight to the operation while the default collection is known to be
+ * unlocked; otherwise through the full chain. */
+static void
+op_prepare (GTask *task)
+{
+  LkSecretStore *self = g_task_get_source_object (task);
+  LkSecretStoreOp *op = g_task_get_task_data (task);
+
+  if (self->collection != NULL && self->default_unlocked)
+    {
+      op->fast = TRUE;
+      lk_secret_store_op_run (task, op->service);
+      return;
+    }
+
+  op_check_default (task);
+}
+
+/* ---- The connection ---- */
+
+static void
+on_service (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LkSecretStoreOp *op;
+  LkSecretStore *self;
+  g_autoptr (SecretService) service = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  op = g_task_get_task_data (task);
+  self = g_task_get_source_object (task);
+  if (self->quiet)
+    service = secret_service_open_finish (result, &error);
+  else
+    service = secret_service_get_finish (result, &error);
+  if (op->finished)
+    return;
+
+  if (service == NULL)
+    {
+      lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, TRUE));
+      return;
+    }
+
+  /* Operations that started together before the first connection may
+   * each get an instance of their own: all use the first one kept, so
+   * the default collection we keep always belongs to a live service (a
+   * collection only points weakly at its service). */
+  if (self->service == NULL)
+    {
+      self->service = g_object_ref (service);
+      self->collections_handler = g_signal_connect (self->service, "notify::collections",
+                                                    G_CALLBACK (on_collections_notify), self);
+    }
+  op->service = g_object_ref (self->service);
+
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  op_prepare (task);
+}
+
+void
+lk_secret_store_connect (GTask *task)
+{
+  g_autoptr (GTask) owned = task;
+  LkSecretStore *self;
+  LkSecretStoreOp *op;
+
+  g_assert (G_IS_TASK (task));
+
+  self = g_task_get_source_object (task);
+  op = g_task_get_task_data (task);
+
+  if (self->service != NULL)
+    {
+      op->service = g_object_ref (self->service);
+      op_prepare (task);
+      return;
+    }
+
+  if (self->quiet)
+    secret_service_open (SECRET_TYPE_SERVICE, NULL,
+                         SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
+                         op->cancellable, on_service, g_steal_pointer (&owned));
+  else
+    secret_service_get (SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
+                        op->cancellable, on_service, g_steal_pointer (&owned));
+}
