@@ -6,6 +6,9 @@
 
 #include <gio/gio.h>
 
+/* The simulator's reply builders, which fake servers use. */
+#include "lk-sim-wire.h"
+
 G_BEGIN_DECLS
 
 /* Iterates the default main context until *@flag is TRUE or @timeout_ms

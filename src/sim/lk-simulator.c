@@ -21,6 +21,7 @@
 #include <libsoup/soup.h>
 
 #include "lk-error.h"
+#include "lk-sim-wire.h"
 #include "lk-simulator.h"
 #include "lk-time.h"
 #include "lk-wire.h"
@@ -556,16 +557,10 @@ reply_oauth_error (SimReply   *reply,
                    const char *code,
                    const char *detail)
 {
-  g_autofree char *problem = lk_wire_build_error_body (status_title (status), detail, NULL);
-  g_autoptr(JsonNode) node = json_from_string (problem, NULL);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_object_set_string_member (json_node_get_object (node), LK_WIRE_OAUTH_ERROR, code);
-  json_generator_set_root (generator, node);
-
   reply->status = status;
   reply->content_type = CONTENT_TYPE_PROBLEM;
-  reply->body = json_generator_to_data (generator, &reply->length);
+  reply->body = lk_wire_build_oauth_error_body (status_title (status), detail, code);
+  reply->length = strlen (reply->body);
   if (status == SOUP_STATUS_UNAUTHORIZED)
     reply->www_authenticate = "Basic realm=\"layer-keys-sim\"";
 }

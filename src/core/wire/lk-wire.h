@@ -12,7 +12,9 @@
  *   lk-wire-errors.c       error bodies, whatever their shape
  *   lk-wire-build.c        what the client sends: the create body, key paths
  *   lk-wire-permissions.c  category and access names, permissions as JSON
- *   lk-wire-reply.c        the server's side, for the simulator
+ *
+ * The simulator's side (replies, reading a create request) is in
+ * src/sim/lk-sim-wire.c, built on lk-wire-json.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -148,27 +150,6 @@ char      *lk_wire_build_create_body  (const char          *name,
 
 /* LK_WIRE_PATH_KEY_PREFIX + the id, escaped for use in a path. */
 char      *lk_wire_build_key_path     (const char          *id);
-
-/* Server-side serialisation (used by the simulator).  Parses a create
- * request body: fails with LK_CLIENT_ERROR_INVALID_INPUT naming the field.
- * Checks the types only: the caller checks the name's length
- * (LK_WIRE_NAME_MAX_CHARS) and the expiry range.  Missing or null
- * permissions give empty permissions. */
-gboolean   lk_wire_parse_create_body  (const char          *data,
-                                       gsize                length,
-                                       char               **out_name,
-                                       gint64              *out_expires_at,
-                                       LkPermissions       *out_permissions,
-                                       GError             **error);
-JsonNode  *lk_wire_key_to_json        (LkApiKey            *key,
-                                       const char          *client_secret /* nullable */);
-JsonNode  *lk_wire_whoami_to_json     (LkApiKey            *key);
-/* The reply holds the token: free it with lk_secret_free(). */
-char      *lk_wire_build_token_reply  (const char          *access_token,
-                                       gint64               expires_in);
-char      *lk_wire_build_error_body   (const char          *title,
-                                       const char          *detail,
-                                       const char          *field /* nullable */);
 
 /* Permissions on the wire: {"api_keys": ["read"], ...}; only categories
  * with access are members. */

@@ -1,11 +1,16 @@
-/* lk-wire-reply.c: the server's side of the contract (used by the simulator)
+/* lk-sim-wire.c: the simulator's side of the wire contract
+ *
+ * Builds the platform's replies and reads a create request, with the field
+ * names and body checks of src/core/wire, so a reply the simulator sends is
+ * one the client's parsers read.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "lk-wire"
+#define G_LOG_DOMAIN "lk-sim-wire"
 
 #include "config.h"
 
+#include "lk-sim-wire.h"
 #include "lk-wire.h"
 #include "lk-wire-json.h"
 
@@ -129,12 +134,12 @@ lk_wire_build_token_reply (const char *access_token,
   return reply;
 }
 
-char *
-lk_wire_build_error_body (const char *title,
-                          const char *detail,
-                          const char *field)
+static JsonObject *
+error_object_new (const char *title,
+                  const char *detail,
+                  const char *field)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
+  JsonObject *object = json_object_new ();
 
   json_object_set_string_member (object, LK_WIRE_FIELD_TYPE, "about:blank");
   if (title != NULL)
@@ -154,5 +159,29 @@ lk_wire_build_error_body (const char *title,
       json_object_set_array_member (object, LK_WIRE_FIELD_ERRORS, errors);
     }
 
+  return object;
+}
+
+char *
+lk_wire_build_error_body (const char *title,
+                          const char *detail,
+                          const char *field)
+{
+  g_autoptr(JsonObject) object = error_object_new (title, detail, field);
+
+  return lk_wire_object_to_data (object, NULL);
+}
+
+char *
+lk_wire_build_oauth_error_body (const char *title,
+                                const char *detail,
+                                const char *code)
+{
+  g_autoptr(JsonObject) object = NULL;
+
+  g_return_val_if_fail (code != NULL, NULL);
+
+  object = error_object_new (title, detail, NULL);
+  json_object_set_string_member (object, LK_WIRE_OAUTH_ERROR, code);
   return lk_wire_object_to_data (object, NULL);
 }
