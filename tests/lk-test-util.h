@@ -6,8 +6,10 @@
 
 #include <gio/gio.h>
 
-/* The simulator's reply builders, which fake servers use. */
+/* The simulator's test-only parts: fault injection and request counters,
+ * and the reply builders fake servers use. */
 #include "lk-sim-wire.h"
+#include "lk-simulator-faults.h"
 
 G_BEGIN_DECLS
 

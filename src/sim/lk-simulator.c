@@ -3,8 +3,8 @@
  * One tenant (lk-sim-tenant.c) served over HTTP(S) on 127.0.0.1 with the
  * contract of docs/platform-api.md by the handlers of lk-sim-handlers.c.
  * This file is the object the rest of the code holds: it listens, passes
- * each request to the handlers, injects faults, and offers the tenant to
- * tests and demos.
+ * each request to the handlers (and to the hook, when one is installed:
+ * lk-simulator-hook.h), and offers the tenant to tests and demos.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,34 +18,13 @@
 #include "lk-sim-reply.h"
 #include "lk-sim-tenant.h"
 #include "lk-simulator.h"
+#include "lk-simulator-hook.h"
 #include "lk-wire.h"
 
 #define SECONDS_PER_DAY        (G_GINT64_CONSTANT (24) * 60 * 60)
 #define ADMIN_KEY_NAME         "Tenant admin"
 #define ADMIN_KEY_OWNER        "owner@example.com"
 #define DEFAULT_ADD_KEY_DAYS   90
-
-typedef struct {
-  char       *method;   /* NULL = any */
-  char       *prefix;   /* NULL = any */
-  LkSimFault  fault;
-  guint       param;
-  guint       remaining;
-  gboolean    forever;
-} SimFaultRule;
-
-typedef struct {
-  char  *method;
-  char  *path;
-  guint  count;
-} SimCount;
-
-/* A message held back by the LATENCY fault. */
-typedef struct {
-  LkSimulator       *self;
-  SoupServerMessage *msg;
-  guint              source_id;
-} SimDelayed;
 
 struct _LkSimulator
 {
@@ -55,292 +34,70 @@ struct _LkSimulator
   char            *admin_client_id;
   char            *admin_client_secret;
 
-  GPtrArray       *faults;        /* SimFaultRule */
-  GHashTable      *counts;        /* "METHOD path" -> SimCount */
+  const LkSimHook *hook;          /* NULL = none */
+  gpointer         hook_state;
 
   SoupServer      *server;
   guint16          port;
   char            *base_url;
-  GPtrArray       *delayed;       /* SimDelayed */
-  GPtrArray       *held_streams;  /* GIOStream of NO_REPLY requests */
 };
 
 G_DEFINE_FINAL_TYPE (LkSimulator, lk_simulator, G_TYPE_OBJECT)
 
-static void
-sim_fault_rule_free (gpointer data)
-{
-  SimFaultRule *rule = data;
+/* The hook attached to each new simulator. */
+static const LkSimHook *installed_hook;
 
-  g_free (rule->method);
-  g_free (rule->prefix);
-  g_free (rule);
+void
+lk_simulator_install_hook (const LkSimHook *hook)
+{
+  g_return_if_fail (hook == NULL ||
+                    (hook->attach != NULL && hook->detach != NULL &&
+                     hook->before != NULL && hook->stopped != NULL));
+
+  g_atomic_pointer_set (&installed_hook, hook);
 }
 
-static void
-sim_count_free (gpointer data)
+gpointer
+lk_simulator_get_hook_state (LkSimulator     *self,
+                             const LkSimHook *hook)
 {
-  SimCount *count = data;
+  g_return_val_if_fail (LK_IS_SIMULATOR (self), NULL);
+  g_return_val_if_fail (hook != NULL, NULL);
 
-  g_free (count->method);
-  g_free (count->path);
-  g_free (count);
+  return self->hook == hook ? self->hook_state : NULL;
 }
 
 /* Serving */
 
-static void
-count_request (LkSimulator *self,
-               const char  *method,
-               const char  *path)
+void
+lk_simulator_serve_message (LkSimulator       *self,
+                            SoupServerMessage *msg)
 {
-  g_autofree char *id = g_strconcat (method, " ", path, NULL);
-  SimCount *count = g_hash_table_lookup (self->counts, id);
+  GUri *uri;
+  const char *path, *query_text;
+  g_autoptr(GHashTable) query = NULL;
+  LkSimReply reply = { 0 };
 
-  if (count == NULL)
-    {
-      count = g_new0 (SimCount, 1);
-      count->method = g_strdup (method);
-      count->path = g_strdup (path);
-      g_hash_table_insert (self->counts, g_steal_pointer (&id), count);
-    }
-  count->count++;
-}
+  g_return_if_fail (LK_IS_SIMULATOR (self));
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
 
-/* Takes one use of the first fault matching the request, if any. */
-static gboolean
-take_fault (LkSimulator *self,
-            const char  *method,
-            const char  *path,
-            gboolean     skip_latency,
-            LkSimFault  *out_fault,
-            guint       *out_param)
-{
-  for (guint i = 0; i < self->faults->len; i++)
-    {
-      SimFaultRule *rule = g_ptr_array_index (self->faults, i);
-
-      if (rule->method != NULL && g_ascii_strcasecmp (rule->method, method) != 0)
-        continue;
-      if (rule->prefix != NULL && !g_str_has_prefix (path, rule->prefix))
-        continue;
-      if (skip_latency && rule->fault == LK_SIM_FAULT_LATENCY)
-        continue;
-
-      *out_fault = rule->fault;
-      *out_param = rule->param;
-      if (!rule->forever && --rule->remaining == 0)
-        g_ptr_array_remove_index (self->faults, i);
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
-static void
-on_stream_closed (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
-}
-
-typedef struct {
-  GIOStream *stream;
-  char      *data;
-  gsize      length;
-} SimRawWrite;
-
-static void
-on_raw_written (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  SimRawWrite *write = user_data;
-
-  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
-  g_io_stream_close_async (write->stream, G_PRIORITY_DEFAULT, NULL, on_stream_closed, NULL);
-  g_object_unref (write->stream);
-  lk_sim_wipe_free (write->data, write->length);
-  g_free (write);
-}
-
-/* Takes the connection away from the server; writes @prefix_length bytes
- * of @reply (headers included, Content-Length the full body) then closes.
- * With @hold, keeps the connection open without writing anything. */
-static void
-send_raw (LkSimulator       *self,
-          SoupServerMessage *msg,
-          LkSimReply          *reply,
-          gboolean           truncate,
-          gboolean           hold)
-{
-  g_autoptr(GIOStream) stream = NULL;
-  GString *text;
-  SimRawWrite *write;
-
-  /* A status keeps the server from answering the message itself. */
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  stream = soup_server_message_steal_connection (msg);
-  if (stream == NULL)
+  if (self->hook != NULL &&
+      self->hook->before (self, msg, self->hook_state) == LK_SIM_HOOK_TAKEN)
     return;
 
-  if (hold)
-    {
-      g_ptr_array_add (self->held_streams, g_steal_pointer (&stream));
-      return;
-    }
+  uri = soup_server_message_get_uri (msg);
+  path = g_uri_get_path (uri);
+  query_text = g_uri_get_query (uri);
+  if (query_text != NULL)
+    query = soup_form_decode (query_text);
 
-  if (!truncate)
-    {
-      g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, on_stream_closed, NULL);
-      return;
-    }
-
-  text = g_string_new (NULL);
-  g_string_append_printf (text, "HTTP/1.1 %u %s\r\n", reply->status,
-                          lk_sim_status_title (reply->status));
-  g_string_append_printf (text, "Content-Type: %s\r\n",
-                          reply->content_type != NULL ? reply->content_type : LK_SIM_CONTENT_TYPE_JSON);
-  g_string_append_printf (text, "Content-Length: %" G_GSIZE_FORMAT "\r\n", reply->length);
-  g_string_append (text, "Connection: close\r\n\r\n");
-  g_string_append_len (text, reply->body != NULL ? reply->body : "", reply->length / 2);
-
-  write = g_new0 (SimRawWrite, 1);
-  write->stream = g_steal_pointer (&stream);
-  write->length = text->len;
-  write->data = g_string_free (text, FALSE);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (write->stream),
-                                   write->data, write->length, G_PRIORITY_DEFAULT,
-                                   NULL, on_raw_written, write);
-}
-
-static void serve (LkSimulator       *self,
-                   SoupServerMessage *msg,
-                   gboolean           after_latency);
-
-static gboolean
-on_delay_done (gpointer user_data)
-{
-  SimDelayed *delayed = user_data;
-  LkSimulator *self = delayed->self;
-
-  delayed->source_id = 0;
-  serve (self, delayed->msg, TRUE);
-  soup_server_message_unpause (delayed->msg);
-  g_ptr_array_remove_fast (self->delayed, delayed);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-sim_delayed_free (gpointer data)
-{
-  SimDelayed *delayed = data;
-
-  g_clear_handle_id (&delayed->source_id, g_source_remove);
-  g_object_unref (delayed->msg);
-  g_free (delayed);
-}
-
-static void
-serve (LkSimulator       *self,
-       SoupServerMessage *msg,
-       gboolean           after_latency)
-{
-  GUri *uri = soup_server_message_get_uri (msg);
-  const char *method = soup_server_message_get_method (msg);
-  const char *path = g_uri_get_path (uri);
-  const char *query_text = g_uri_get_query (uri);
-  g_autoptr(GHashTable) query = query_text != NULL ? soup_form_decode (query_text) : NULL;
-  LkSimReply reply = { 0 };
-  LkSimFault fault;
-  guint param;
-
-  if (!after_latency)
-    count_request (self, method, path);
-
-  /* A fault's prefix may name the query too ("/api/v1/api-keys?offset=100&"). */
-  g_autofree char *target = query_text != NULL ? g_strconcat (path, "?", query_text, NULL)
-                                               : g_strdup (path);
-
-  if (!take_fault (self, method, target, after_latency, &fault, &param))
-    {
-      lk_sim_handle_request (self->tenant, msg, path, query, &reply);
-      g_debug ("Simulator: %s %s -> %u", method, path, reply.status);
-      lk_sim_reply_apply (&reply, msg);
-      lk_sim_reply_clear (&reply);
-      return;
-    }
-
-  g_debug ("Simulator: %s %s -> fault %d", method, path, fault);
-
-  switch (fault)
-    {
-    case LK_SIM_FAULT_LATENCY:
-      {
-        SimDelayed *delayed = g_new0 (SimDelayed, 1);
-
-        delayed->self = self;
-        delayed->msg = g_object_ref (msg);
-        delayed->source_id = g_timeout_add (param, on_delay_done, delayed);
-        g_ptr_array_add (self->delayed, delayed);
-        soup_server_message_pause (msg);
-      }
-      return;
-
-    case LK_SIM_FAULT_HTTP_500:
-      lk_sim_reply_error (&reply, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-                   "The platform failed to handle the request.", NULL);
-      break;
-
-    case LK_SIM_FAULT_HTTP_429:
-      lk_sim_reply_error (&reply, LK_SIM_STATUS_TOO_MANY_REQUESTS,
-                   "Too many requests: slow down and try again later.", NULL);
-      reply.retry_after = param;
-      break;
-
-    case LK_SIM_FAULT_HTTP_503:
-      lk_sim_reply_error (&reply, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                   "The platform is briefly unavailable: try again later.", NULL);
-      reply.retry_after = param;
-      break;
-
-    case LK_SIM_FAULT_HTTP_401:
-      if (strcmp (path, LK_WIRE_PATH_TOKEN) == 0)
-        lk_sim_reply_oauth_error (&reply, SOUP_STATUS_UNAUTHORIZED, "invalid_client",
-                           "The client ID or secret is wrong, or the key has expired.");
-      else
-        lk_sim_reply_unauthorized (&reply, "The access token has expired.");
-      break;
-
-    case LK_SIM_FAULT_MALFORMED_JSON:
-      lk_sim_reply_json (&reply, SOUP_STATUS_OK,
-                  g_strdup_printf ("{\"%s\": [{\"%s", LK_WIRE_PAGE_ITEMS, "\x01<html>"));
-      break;
-
-    case LK_SIM_FAULT_TRUNCATED_BODY:
-      lk_sim_handle_request (self->tenant, msg, path, query, &reply);
-      send_raw (self, msg, &reply, TRUE, FALSE);
-      lk_sim_reply_clear (&reply);
-      return;
-
-    case LK_SIM_FAULT_DROP_AFTER_COMMIT:
-      lk_sim_handle_request (self->tenant, msg, path, query, &reply);
-      send_raw (self, msg, &reply, FALSE, FALSE);
-      lk_sim_reply_clear (&reply);
-      return;
-
-    case LK_SIM_FAULT_NO_REPLY:
-      send_raw (self, msg, &reply, FALSE, TRUE);
-      return;
-
-    default:
-      g_assert_not_reached ();
-    }
-
+  lk_sim_handle_request (self->tenant, msg, path, query, &reply);
+  g_debug ("Simulator: %s %s -> %u", soup_server_message_get_method (msg), path, reply.status);
   lk_sim_reply_apply (&reply, msg);
   lk_sim_reply_clear (&reply);
+
+  if (self->hook != NULL && self->hook->after != NULL)
+    self->hook->after (self, msg, self->hook_state);
 }
 
 static void
@@ -350,7 +107,7 @@ on_server_request (SoupServer        *server,
                    GHashTable        *query,
                    gpointer           user_data)
 {
-  serve (LK_SIMULATOR (user_data), msg, FALSE);
+  lk_simulator_serve_message (LK_SIMULATOR (user_data), msg);
 }
 
 /* GObject */
@@ -370,11 +127,9 @@ lk_simulator_finalize (GObject *object)
 {
   LkSimulator *self = LK_SIMULATOR (object);
 
+  if (self->hook != NULL)
+    self->hook->detach (g_steal_pointer (&self->hook_state));
   g_clear_pointer (&self->tenant, lk_sim_tenant_free);
-  g_ptr_array_free (self->faults, TRUE);
-  g_hash_table_destroy (self->counts);
-  g_ptr_array_free (self->delayed, TRUE);
-  g_ptr_array_free (self->held_streams, TRUE);
   g_free (self->admin_client_id);
   lk_secret_free (self->admin_client_secret);
   g_free (self->base_url);
@@ -395,10 +150,9 @@ static void
 lk_simulator_init (LkSimulator *self)
 {
   self->tenant = lk_sim_tenant_new ();
-  self->faults = g_ptr_array_new_with_free_func (sim_fault_rule_free);
-  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sim_count_free);
-  self->delayed = g_ptr_array_new_with_free_func (sim_delayed_free);
-  self->held_streams = g_ptr_array_new_with_free_func (g_object_unref);
+  self->hook = g_atomic_pointer_get (&installed_hook);
+  if (self->hook != NULL)
+    self->hook_state = self->hook->attach (self);
 }
 
 /* Public API */
@@ -486,11 +240,9 @@ lk_simulator_stop (LkSimulator *self)
 {
   g_return_if_fail (LK_IS_SIMULATOR (self));
 
-  /* Held messages go with their connections. */
-  g_ptr_array_set_size (self->delayed, 0);
-  for (guint i = 0; i < self->held_streams->len; i++)
-    g_io_stream_close (g_ptr_array_index (self->held_streams, i), NULL, NULL);
-  g_ptr_array_set_size (self->held_streams, 0);
+  /* Messages a hook held back go with their connections. */
+  if (self->hook != NULL)
+    self->hook->stopped (self, self->hook_state);
 
   if (self->server != NULL)
     {
@@ -684,60 +436,3 @@ lk_simulator_revoke_tokens (LkSimulator *self)
   lk_sim_tenant_revoke_tokens (self->tenant);
 }
 
-
-void
-lk_simulator_add_fault (LkSimulator *self,
-                        const char  *method,
-                        const char  *path_prefix,
-                        LkSimFault   fault,
-                        guint        param,
-                        guint        count)
-{
-  SimFaultRule *rule;
-
-  g_return_if_fail (LK_IS_SIMULATOR (self));
-  g_return_if_fail ((guint) fault <= LK_SIM_FAULT_HTTP_401);
-
-  rule = g_new0 (SimFaultRule, 1);
-  rule->method = g_strdup (method);
-  rule->prefix = g_strdup (path_prefix);
-  rule->fault = fault;
-  rule->param = param;
-  rule->remaining = count;
-  rule->forever = count == 0;
-  g_ptr_array_add (self->faults, rule);
-}
-
-void
-lk_simulator_clear_faults (LkSimulator *self)
-{
-  g_return_if_fail (LK_IS_SIMULATOR (self));
-
-  g_ptr_array_set_size (self->faults, 0);
-}
-
-guint
-lk_simulator_count_requests (LkSimulator *self,
-                             const char  *method,
-                             const char  *path_prefix)
-{
-  GHashTableIter iter;
-  gpointer value;
-  guint total = 0;
-
-  g_return_val_if_fail (LK_IS_SIMULATOR (self), 0);
-
-  g_hash_table_iter_init (&iter, self->counts);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      SimCount *count = value;
-
-      if (method != NULL && g_ascii_strcasecmp (count->method, method) != 0)
-        continue;
-      if (path_prefix != NULL && !g_str_has_prefix (count->path, path_prefix))
-        continue;
-      total += count->count;
-    }
-
-  return total;
-}
