@@ -130,6 +130,9 @@ lk_wire_load_object (const char  *data,
   g_autoptr(JsonParser) parser = NULL;
   JsonNode *root;
 
+  g_return_val_if_fail (out_object != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   *out_object = NULL;
 
   if (data == NULL || length == 0)
@@ -195,9 +198,12 @@ lk_wire_get_string (JsonObject  *object,
                     const char **out,
                     GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, field);
+  JsonNode *node;
   const char *value;
 
+  g_return_val_if_fail (object != NULL && field != NULL && out != NULL, FALSE);
+
+  node = json_object_get_member (object, field);
   *out = NULL;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -229,6 +235,8 @@ lk_wire_get_time (JsonObject  *object,
 {
   const char *text;
 
+  g_return_val_if_fail (out != NULL, FALSE);
+
   if (!lk_wire_get_string (object, field, TRUE, LK_WIRE_MAX_FIELD_LENGTH, side, &text, error))
     return FALSE;
 
@@ -245,9 +253,12 @@ lk_wire_get_count (JsonObject  *object,
                    guint       *out,
                    GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, field);
+  JsonNode *node;
   gint64 value;
 
+  g_return_val_if_fail (object != NULL && field != NULL && out != NULL, FALSE);
+
+  node = json_object_get_member (object, field);
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return required ? lk_wire_field_missing (LK_WIRE_SIDE_REPLY, field, error) : TRUE;
 
@@ -269,8 +280,11 @@ lk_wire_get_permissions (JsonObject     *object,
                          LkPermissions  *out,
                          GError        **error)
 {
-  JsonNode *node = json_object_get_member (object, LK_WIRE_FIELD_PERMISSIONS);
+  JsonNode *node;
 
+  g_return_val_if_fail (object != NULL && out != NULL, FALSE);
+
+  node = json_object_get_member (object, LK_WIRE_FIELD_PERMISSIONS);
   lk_permissions_clear (out);
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -286,9 +300,12 @@ void
 lk_wire_wipe_string_member (JsonObject *object,
                             const char *field)
 {
-  JsonNode *node = json_object_get_member (object, field);
+  JsonNode *node;
   char *text;
 
+  g_return_if_fail (object != NULL && field != NULL);
+
+  node = json_object_get_member (object, field);
   if (!lk_wire_node_is_type (node, G_TYPE_STRING))
     return;
 
@@ -303,8 +320,11 @@ char *
 lk_wire_node_to_data (JsonNode *node,
                       gsize    *out_length)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
 
+  g_return_val_if_fail (node != NULL, NULL);
+
+  generator = json_generator_new ();
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, out_length);
 }
@@ -313,8 +333,11 @@ char *
 lk_wire_object_to_data (JsonObject *object,
                         gsize      *out_length)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) node = NULL;
 
+  g_return_val_if_fail (object != NULL, NULL);
+
+  node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, object);
   return lk_wire_node_to_data (node, out_length);
 }
@@ -324,8 +347,11 @@ lk_wire_set_time_member (JsonObject *object,
                          const char *field,
                          gint64      unix_time)
 {
-  g_autofree char *text = lk_time_format_rfc3339 (unix_time);
+  g_autofree char *text = NULL;
 
+  g_return_if_fail (object != NULL && field != NULL);
+
+  text = lk_time_format_rfc3339 (unix_time);
   json_object_set_string_member (object, field, text);
 }
 
