@@ -20,7 +20,6 @@
 #include "lk-wire.h"
 #include "lk-wire-json.h"
 
-#define SECONDS_PER_DAY (G_GINT64_CONSTANT (24) * 60 * 60)
 
 /* Request parsing */
 
@@ -314,8 +313,9 @@ static gint64
 utc_days_between (gint64 now,
                   gint64 then)
 {
-  gint64 a = now >= 0 ? now / SECONDS_PER_DAY : (now - SECONDS_PER_DAY + 1) / SECONDS_PER_DAY;
-  gint64 b = then >= 0 ? then / SECONDS_PER_DAY : (then - SECONDS_PER_DAY + 1) / SECONDS_PER_DAY;
+  const gint64 day = LK_SIM_SECONDS_PER_DAY;
+  gint64 a = now >= 0 ? now / day : (now - day + 1) / day;
+  gint64 b = then >= 0 ? then / day : (then - day + 1) / day;
 
   return b - a;
 }

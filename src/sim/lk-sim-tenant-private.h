@@ -11,8 +11,6 @@
 
 G_BEGIN_DECLS
 
-#define LK_SIM_SECONDS_PER_DAY (G_GINT64_CONSTANT (24) * 60 * 60)
-
 struct _LkSimTenant
 {
   GRand       *rand;

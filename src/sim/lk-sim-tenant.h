@@ -15,6 +15,7 @@
 G_BEGIN_DECLS
 
 #define LK_SIM_DIGEST_LENGTH 32
+#define LK_SIM_SECONDS_PER_DAY (G_GINT64_CONSTANT (24) * 60 * 60)
 
 typedef struct _LkSimTenant LkSimTenant;
 

@@ -21,7 +21,6 @@
 #include "lk-simulator-hook.h"
 #include "lk-wire.h"
 
-#define SECONDS_PER_DAY        (G_GINT64_CONSTANT (24) * 60 * 60)
 #define ADMIN_KEY_NAME         "Tenant admin"
 #define ADMIN_KEY_OWNER        "owner@example.com"
 #define DEFAULT_ADD_KEY_DAYS   90
@@ -168,7 +167,8 @@ lk_simulator_new (void)
   lk_permissions_set_all (&all);
   self->admin_client_secret = lk_sim_tenant_new_secret (self->tenant);
   admin = lk_sim_tenant_add_key (self->tenant, ADMIN_KEY_NAME, ADMIN_KEY_OWNER,
-                                 now - 400 * SECONDS_PER_DAY, now + 365 * SECONDS_PER_DAY,
+                                 now - 400 * LK_SIM_SECONDS_PER_DAY,
+                                 now + 365 * LK_SIM_SECONDS_PER_DAY,
                                  &all, self->admin_client_secret);
   self->admin_client_id = g_strdup (admin->client_id);
 
@@ -340,7 +340,7 @@ lk_simulator_add_key (LkSimulator          *self,
   if (lk_permissions_is_empty (&effective))
     lk_permissions_set_all (&effective);
   if (expires_at == 0)
-    expires_at = now + DEFAULT_ADD_KEY_DAYS * SECONDS_PER_DAY;
+    expires_at = now + DEFAULT_ADD_KEY_DAYS * LK_SIM_SECONDS_PER_DAY;
 
   secret = lk_sim_tenant_new_secret (self->tenant);
   key = lk_sim_tenant_add_key (self->tenant, name, ADMIN_KEY_OWNER, now, expires_at,
