@@ -6,6 +6,11 @@
 
 #include <gio/gio.h>
 
+/* The simulator's test-only parts: fault injection and request counters,
+ * and the reply builders fake servers use. */
+#include "lk-sim-wire.h"
+#include "lk-simulator-faults.h"
+
 G_BEGIN_DECLS
 
 /* Iterates the default main context until *@flag is TRUE or @timeout_ms

@@ -8,6 +8,7 @@
 
 #include "lk-error.h"
 #include "lk-permissions.h"
+#include "lk-wire.h"
 
 static void
 test_bits (void)

@@ -12,7 +12,9 @@
 #include <libsoup/soup.h>
 
 #include "lk-error.h"
+#include "lk-sim-wire.h"
 #include "lk-simulator.h"
+#include "lk-simulator-faults.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
 #include "lk-wire.h"

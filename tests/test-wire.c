@@ -11,6 +11,7 @@
 
 #include "lk-error.h"
 #include "lk-platform.h"
+#include "lk-sim-wire.h"
 #include "lk-time.h"
 #include "lk-wire.h"
 

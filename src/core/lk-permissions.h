@@ -1,11 +1,12 @@
 /* lk-permissions.h: the platform's permission model, with the seed's tables
  *
+ * Their JSON form and wire names are in lk-wire.h.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib-object.h>
-#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -68,25 +69,11 @@ void           lk_permissions_union        (LkPermissions       *self,
  * "Model Inventory: Read, Write · Model Scanner: Write".  Translated. */
 char          *lk_permissions_to_summary   (const LkPermissions *self);
 
-/* {"api_keys": ["read"], ...}: only categories with access are members. */
-JsonNode      *lk_permissions_to_json      (const LkPermissions *self);
-/* Accepts a JSON object as above; unknown categories and unknown access
- * words are ignored; anything that is not an object of arrays of strings
- * fails with LK_CLIENT_ERROR_MALFORMED_REPLY.  A NULL or JSON-null node
- * gives empty permissions. */
-gboolean       lk_permissions_from_json    (JsonNode            *node,
-                                            LkPermissions       *out,
-                                            GError             **error);
-
 /* Category names and descriptions from the seed's "API Resources" table. */
 const char    *lk_category_get_name        (LkCategory category);   /* "Model Inventory", translated */
 const char    *lk_category_get_description (LkCategory category);   /* translated */
-const char    *lk_category_get_wire_name   (LkCategory category);   /* "model_inventory" */
-gboolean       lk_category_from_wire_name  (const char *name,
-                                            LkCategory *out);
 /* "Read", "Write", "Delete" for a single bit; "All" for LK_ACCESS_ALL. */
 const char    *lk_access_get_name          (LkAccess access);
-const char    *lk_access_get_wire_name     (LkAccess access);       /* "read" */
 /* "API Keys: Write"; "Needs API Keys: Write" for the UI is built on top. */
 char          *lk_permission_describe      (LkCategory category,
                                             LkAccess   access);

@@ -2,7 +2,9 @@
  *
  * Serves the contract of docs/platform-api.md from memory on a SoupServer
  * bound to 127.0.0.1, with the same permission checks, validation,
- * idempotency and expiry as the platform, plus fault injection for tests.
+ * idempotency and expiry as the platform.  Fault injection and request
+ * counters for tests are a separate, test-only library
+ * (faults/lk-simulator-faults.h), built on lk-simulator-hook.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,18 +19,6 @@ G_BEGIN_DECLS
 
 #define LK_TYPE_SIMULATOR (lk_simulator_get_type ())
 G_DECLARE_FINAL_TYPE (LkSimulator, lk_simulator, LK, SIMULATOR, GObject)
-
-typedef enum {
-  LK_SIM_FAULT_LATENCY,           /* param: milliseconds added before the reply */
-  LK_SIM_FAULT_HTTP_500,
-  LK_SIM_FAULT_HTTP_429,          /* param: Retry-After seconds */
-  LK_SIM_FAULT_HTTP_503,          /* param: Retry-After seconds */
-  LK_SIM_FAULT_MALFORMED_JSON,    /* 200 with a body that is not JSON */
-  LK_SIM_FAULT_TRUNCATED_BODY,    /* the real reply cut in half, Content-Length kept */
-  LK_SIM_FAULT_DROP_AFTER_COMMIT, /* the request takes effect, then the connection is closed */
-  LK_SIM_FAULT_NO_REPLY,          /* the request is held and never answered */
-  LK_SIM_FAULT_HTTP_401,          /* token rejected once, as if expired */
-} LkSimFault;
 
 /* An empty tenant with one admin key holding all permissions. */
 LkSimulator *lk_simulator_new                 (void);
@@ -78,21 +68,5 @@ void         lk_simulator_set_token_lifetime  (LkSimulator         *self,
                                                guint                seconds);
 /* Invalidates every token issued so far. */
 void         lk_simulator_revoke_tokens       (LkSimulator         *self);
-
-/* Fault injection: the next @count requests (0 = every request until
- * cleared) whose method is @method (NULL = any) and whose path (with its
- * query, "path?query") starts with @path_prefix (NULL = any) get @fault. */
-void         lk_simulator_add_fault           (LkSimulator         *self,
-                                               const char          *method,
-                                               const char          *path_prefix,
-                                               LkSimFault           fault,
-                                               guint                param,
-                                               guint                count);
-void         lk_simulator_clear_faults        (LkSimulator         *self);
-
-/* Counters for tests: requests received for @method + @path_prefix. */
-guint        lk_simulator_count_requests      (LkSimulator         *self,
-                                               const char          *method,
-                                               const char          *path_prefix);
 
 G_END_DECLS

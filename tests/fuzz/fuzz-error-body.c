@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "fuzz-common.h"
+#include "lk-sim-wire.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)

@@ -1,10 +1,20 @@
 /* lk-wire.h: the platform's wire contract in one place
  *
- * Every path and field name the client and the simulator use lives in
- * lk-wire.c and here, so the client can be re-pointed when the real
- * endpoints differ (docs/platform-api.md describes the contract).  The
- * parsers take raw bytes from the network: they accept any input without
- * crashing and fail with LK_CLIENT_ERROR_MALFORMED_REPLY.
+ * Every path and field name the client and the simulator use lives here
+ * and in the files of this folder, so the client can be re-pointed when
+ * the real endpoints differ (docs/platform-api.md describes the contract).
+ * The parsers take raw bytes from the network: they accept any input
+ * without crashing and fail with LK_CLIENT_ERROR_MALFORMED_REPLY.
+ *
+ *   lk-wire-json.c         loading a body and reading its members, with checks
+ *   lk-wire-parse.c        the tree parsers: token, whoami, keys, created key
+ *   lk-wire-scan.c         the one-pass reader of key pages
+ *   lk-wire-errors.c       error bodies, whatever their shape
+ *   lk-wire-build.c        what the client sends: the create body, key paths
+ *   lk-wire-permissions.c  category and access names, permissions as JSON
+ *
+ * The simulator's side (replies, reading a create request) is in
+ * src/sim/lk-sim-wire.c, built on lk-wire-json.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,6 +42,33 @@ G_BEGIN_DECLS
 #define LK_WIRE_ACCESS_READ              "read"
 #define LK_WIRE_ACCESS_WRITE             "write"
 #define LK_WIRE_ACCESS_DELETE            "delete"
+
+/* Members of the replies and of the create request. */
+#define LK_WIRE_FIELD_ACCESS_TOKEN  "access_token"
+#define LK_WIRE_FIELD_TOKEN_TYPE    "token_type"
+#define LK_WIRE_FIELD_EXPIRES_IN    "expires_in"
+#define LK_WIRE_FIELD_ID            "id"
+#define LK_WIRE_FIELD_KEY_ID        "key_id"
+#define LK_WIRE_FIELD_NAME          "name"
+#define LK_WIRE_FIELD_CLIENT_ID     "client_id"
+#define LK_WIRE_FIELD_CLIENT_SECRET "client_secret"
+#define LK_WIRE_FIELD_CREATED_AT    "created_at"
+#define LK_WIRE_FIELD_CREATED_BY    "created_by"
+#define LK_WIRE_FIELD_EXPIRES_AT    "expires_at"
+#define LK_WIRE_FIELD_PERMISSIONS   "permissions"
+/* Error bodies: RFC 9457 problems, their "errors" entries, FastAPI lists. */
+#define LK_WIRE_FIELD_TYPE          "type"
+#define LK_WIRE_FIELD_TITLE         "title"
+#define LK_WIRE_FIELD_DETAIL        "detail"
+#define LK_WIRE_FIELD_ERRORS        "errors"
+#define LK_WIRE_FIELD_FIELD         "field"
+#define LK_WIRE_FIELD_POINTER       "pointer"
+#define LK_WIRE_FIELD_MESSAGE       "message"
+#define LK_WIRE_FIELD_MSG           "msg"
+#define LK_WIRE_FIELD_LOC           "loc"
+#define LK_WIRE_FIELD_OAUTH_DETAIL  "error_description"
+
+#define LK_WIRE_TOKEN_TYPE_BEARER   "Bearer"
 
 #define LK_WIRE_HEADER_IDEMPOTENCY "Idempotency-Key"
 #define LK_WIRE_HEADER_RETRY_AFTER "Retry-After"
@@ -105,32 +142,29 @@ void       lk_wire_parse_error_body   (const char    *data,
                                        char         **out_detail,
                                        char         **out_field);
 
-/* Request bodies and server-side serialisation (used by the simulator). */
+/* The body of a create request. */
 char      *lk_wire_build_create_body  (const char          *name,
                                        gint64               expires_at,
                                        const LkPermissions *permissions,
                                        gsize               *out_length);
-/* Parses a create request body; used by the simulator.  Fails with
- * LK_CLIENT_ERROR_INVALID_INPUT naming the field.  Checks the types only:
- * the caller checks the name's length (LK_WIRE_NAME_MAX_CHARS) and the
- * expiry range.  Missing or null permissions give empty permissions. */
-gboolean   lk_wire_parse_create_body  (const char          *data,
-                                       gsize                length,
-                                       char               **out_name,
-                                       gint64              *out_expires_at,
-                                       LkPermissions       *out_permissions,
-                                       GError             **error);
-JsonNode  *lk_wire_key_to_json        (LkApiKey            *key,
-                                       const char          *client_secret /* nullable */);
-JsonNode  *lk_wire_whoami_to_json     (LkApiKey            *key);
-/* The reply holds the token: free it with lk_secret_free(). */
-char      *lk_wire_build_token_reply  (const char          *access_token,
-                                       gint64               expires_in);
-char      *lk_wire_build_error_body   (const char          *title,
-                                       const char          *detail,
-                                       const char          *field /* nullable */);
 
 /* LK_WIRE_PATH_KEY_PREFIX + the id, escaped for use in a path. */
 char      *lk_wire_build_key_path     (const char          *id);
+
+/* Permissions on the wire: {"api_keys": ["read"], ...}; only categories
+ * with access are members. */
+JsonNode  *lk_permissions_to_json     (const LkPermissions *self);
+/* Accepts a JSON object as above; unknown categories and unknown access
+ * words are ignored; anything that is not an object of arrays of strings
+ * fails with LK_CLIENT_ERROR_MALFORMED_REPLY.  A NULL or JSON-null node
+ * gives empty permissions. */
+gboolean   lk_permissions_from_json   (JsonNode            *node,
+                                       LkPermissions       *out,
+                                       GError             **error);
+/* The platform's names of categories and access bits. */
+const char *lk_category_get_wire_name (LkCategory           category);  /* "model_inventory" */
+gboolean   lk_category_from_wire_name (const char          *name,
+                                       LkCategory          *out);
+const char *lk_access_get_wire_name   (LkAccess             access);    /* "read" */
 
 G_END_DECLS
