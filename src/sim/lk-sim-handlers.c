@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lk-error.h"
+#include "lk-key-rules.h"
 #include "lk-sim-handlers.h"
 #include "lk-sim-wire.h"
 #include "lk-wire.h"
@@ -281,31 +282,28 @@ invalid_input (GError     **error,
   return FALSE;
 }
 
-/* To be replaced by lk_validate_key_name() (lk-key-rules.h) */
+/* The client's rule (lk-key-rules.c), worded as the platform words it:
+ * in English, whatever the locale. */
 static gboolean
 validate_key_name (const char  *name,
                    GError     **error)
 {
-  glong n_chars;
-
-  if (!g_utf8_validate (name, -1, NULL))
-    return invalid_input (error, "The name is not valid UTF-8.");
-
-  n_chars = g_utf8_strlen (name, -1);
-  if (n_chars < 1)
-    return invalid_input (error, "The name must not be empty.");
-  if (n_chars > LK_WIRE_NAME_MAX_CHARS)
-    return invalid_input (error, "The name is longer than 64 characters.");
-
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+  switch (lk_key_name_check (name))
     {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
-        return invalid_input (error, "The name must not contain control characters.");
+    case LK_KEY_NAME_OK:
+      return TRUE;
+    case LK_KEY_NAME_NOT_UTF8:
+      return invalid_input (error, "The name is not valid UTF-8.");
+    case LK_KEY_NAME_EMPTY:
+      return invalid_input (error, "The name must not be empty.");
+    case LK_KEY_NAME_TOO_LONG:
+      return invalid_input (error, "The name is longer than 64 characters.");
+    case LK_KEY_NAME_CONTROL_CHARACTER:
+    case LK_KEY_NAME_LINE_SEPARATOR:
+      return invalid_input (error, "The name must not contain control characters.");
+    default:
+      return invalid_input (error, "The name contains characters that are not allowed.");
     }
-
-  return TRUE;
 }
 
 /* Whole days between the UTC dates of @now and @then. */
