@@ -224,7 +224,24 @@ lk_cli_cmd_env (LkCli      *cli,
     }
   else
     for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
-      lk_cli_append_assignment (out, format, variables[i].name, variable_value (i, key, secret));
+      {
+        const char *value = variable_value (i, key, secret);
+
+        /* python-dotenv reads \' before the closing quote as a quote:
+         * rather than a file it would read wrong, say so. */
+        if (format == LK_CLI_FORMAT_DOTENV && g_str_has_suffix (value, "\\"))
+          {
+            g_autofree char *name = lk_cli_printable (key->name);
+
+            g_string_free (out, TRUE);
+            g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                         /* Translators: %s is a variable name, then a key's name */
+                         _("%s of “%s” ends with a backslash, which a dotenv file cannot hold unambiguously: use --format sh, --json or exec."),
+                         variables[i].name, name);
+            return LK_CLI_EXIT_FAILED;
+          }
+        lk_cli_append_assignment (out, format, variables[i].name, value);
+      }
 
   return lk_cli_write_secret_text (out, error) ? LK_CLI_EXIT_OK : LK_CLI_EXIT_FAILED;
 }
