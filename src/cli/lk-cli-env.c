@@ -204,23 +204,12 @@ lk_cli_cmd_env (LkCli      *cli,
   if (key == NULL)
     return LK_CLI_EXIT_FAILED;
 
-  out = g_string_new (NULL);
+  out = lk_cli_secret_text_new (2 * strlen (secret) + 3 * strlen (key->client_id) + strlen (key->platform));
   if (cli->json)
     {
-      g_autoptr (JsonGenerator) generator = json_generator_new ();
-      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-      JsonObject *object = json_object_new ();
-      char *text;
-
       for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
-        json_object_set_string_member (object, variables[i].name, variable_value (i, key, secret));
-      json_node_take_object (root, object);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_string_append (out, text);
-      g_string_append_c (out, '\n');
-      lk_secret_free (text);
+        lk_cli_append_json_member (out, i == 0, variables[i].name, variable_value (i, key, secret));
+      g_string_append (out, "\n}\n");
     }
   else
     for (guint i = 0; i < G_N_ELEMENTS (variables); i++)

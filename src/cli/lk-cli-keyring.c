@@ -322,6 +322,7 @@ lk_cli_stored_accounts (LkCli       *cli,
   g_autoptr (SecretService) service = NULL;
   g_autoptr (GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GHashTable) seen = NULL;
   GList *found;
   GPtrArray *accounts;
   guint n_locked = 0;
@@ -348,12 +349,14 @@ lk_cli_stored_accounts (LkCli       *cli,
     }
 
   accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_cli_stored_account_free);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (GList *l = found; l != NULL; l = l->next)
     {
       g_autoptr (GHashTable) item_attributes = secret_item_get_attributes (l->data);
       const char *platform = item_attributes ? g_hash_table_lookup (item_attributes, "platform") : NULL;
       const char *item_client_id = item_attributes ? g_hash_table_lookup (item_attributes, "client-id") : NULL;
       LkCliStoredAccount *account;
+      char *identity;
 
       if (platform == NULL || platform[0] == '\0' || item_client_id == NULL || item_client_id[0] == '\0')
         {
@@ -361,6 +364,11 @@ lk_cli_stored_accounts (LkCli       *cli,
             n_locked++;
           continue;
         }
+
+      /* The same account in two collections is one account. */
+      identity = g_strconcat (platform, "\n", item_client_id, NULL);
+      if (!g_hash_table_add (seen, identity))
+        continue;
 
       account = g_new0 (LkCliStoredAccount, 1);
       account->client_id = g_strdup (item_client_id);

@@ -173,6 +173,11 @@ lk_cli_parse (LkCli               *cli,
         }
       g_ptr_array_add (positional, g_strdup (argv[i]));
     }
+  /* After "--", arguments are arguments even if they begin with "-" (a
+   * key named "-x"); for exec they are the command instead. */
+  if (!g_str_equal (args->command, "exec"))
+    for (guint i = 0; args->rest != NULL && args->rest[i] != NULL; i++)
+      g_ptr_array_add (positional, g_strdup (args->rest[i]));
   g_ptr_array_add (positional, NULL);
   *out_positional = (char **) g_ptr_array_free (positional, FALSE);
 

@@ -4,8 +4,8 @@
  * made printable (a key's name could hold an escape sequence).  --json
  * prints one JSON document per command: keys with the platform's member
  * names (id, name, client_id, expires_at, permissions…).  Neither ever
- * holds a secret; the few outputs that do (env, token) write their text
- * themselves and wipe it.
+ * holds a secret; the few outputs that do (env, token) build their text
+ * with the helpers below, which make no copies, and wipe it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -86,6 +86,53 @@ lk_cli_print_json (JsonNode *node)
   json_node_unref (node);
 
   g_print ("%s\n", text);
+}
+
+void
+lk_cli_append_json_string (GString    *out,
+                           const char *text)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      /* No printf: its scratch buffer would keep a copy. */
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        {
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[c >> 4]);
+          g_string_append_c (out, hex[c & 0xf]);
+        }
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+lk_cli_append_json_member (GString    *out,
+                           gboolean    first,
+                           const char *name,
+                           const char *value)
+{
+  g_string_append (out, first ? "{\n  " : ",\n  ");
+  lk_cli_append_json_string (out, name);
+  g_string_append (out, ": ");
+  lk_cli_append_json_string (out, value);
 }
 
 /* ---- Tables ---- */

@@ -344,28 +344,14 @@ lk_cli_cmd_token (LkCli      *cli,
       return LK_CLI_EXIT_FAILED;
     }
 
-  out = g_string_new (NULL);
+  out = lk_cli_secret_text_new (strlen (token.access_token) + strlen (token.token_type));
   if (cli->json)
     {
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonGenerator) generator = json_generator_new ();
-      g_autoptr (JsonNode) root = NULL;
-      char *text;
+      g_autofree char *expires_in = g_strdup_printf ("%" G_GINT64_FORMAT, token.expires_in);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "access_token");
-      json_builder_add_string_value (builder, token.access_token);
-      json_builder_set_member_name (builder, "token_type");
-      json_builder_add_string_value (builder, token.token_type);
-      json_builder_set_member_name (builder, "expires_in");
-      json_builder_add_int_value (builder, token.expires_in);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_string_append (out, text);
-      lk_secret_free (text);
+      lk_cli_append_json_member (out, TRUE, "access_token", token.access_token);
+      lk_cli_append_json_member (out, FALSE, "token_type", token.token_type);
+      g_string_append_printf (out, ",\n  \"expires_in\": %s\n}", expires_in);
     }
   else
     g_string_append (out, token.access_token);

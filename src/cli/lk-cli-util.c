@@ -166,6 +166,14 @@ lk_cli_read_secret_line (const char  *prompt,
   return secret;
 }
 
+GString *
+lk_cli_secret_text_new (gsize secret_length)
+{
+  /* Each byte escaped to at most six (\u001f), plus the names and
+   * punctuation of a few lines. */
+  return g_string_sized_new (secret_length * 6 + 1024);
+}
+
 static void
 wipe_string (GString *text)
 {

@@ -112,6 +112,10 @@ char       *lk_cli_take_env_secret      (void);
  * @prompt); the caller wipes it (lk_secret_free). */
 char       *lk_cli_read_secret_line     (const char     *prompt,
                                          GError        **error);
+/* A GString for text that will hold secrets of @secret_length bytes in
+ * all: big enough from the start, since growing it would leave copies
+ * behind in freed memory. */
+GString    *lk_cli_secret_text_new      (gsize           secret_length);
 /* Writes all of @text to standard output, then wipes and frees it. */
 gboolean    lk_cli_write_secret_text    (GString        *text,
                                          GError        **error);
@@ -298,6 +302,17 @@ JsonNode   *lk_cli_key_to_json          (LkApiKey       *key);
 JsonNode   *lk_cli_stored_key_to_json   (LkCliStoredKey *key);
 /* Prints @node as JSON on standard output (takes it). */
 void        lk_cli_print_json           (JsonNode       *node);
+
+/* JSON for text that holds a secret, built straight into @out (which
+ * the caller wipes) rather than through json-glib's copies: a quoted,
+ * escaped string; a member of a flat object ("{" before the first; the
+ * caller closes it with "\n}\n"). */
+void        lk_cli_append_json_string   (GString        *out,
+                                         const char     *text);
+void        lk_cli_append_json_member   (GString        *out,
+                                         gboolean        first,
+                                         const char     *name,
+                                         const char     *value);
 
 /* A text table: columns aligned, the header first. */
 typedef struct _LkCliTable LkCliTable;
