@@ -70,8 +70,11 @@ class Result:
         return f'rc={self.rc} args={self.args!r}\n  stdout={self.out!r}\n  stderr={self.err!r}'
 
 
-def cli(*args, secret=None, stdin=None, env=None, secret_in_stdout=False, tty=False):
-    """Runs layer-keys-cli; @secret goes in LAYER_KEYS_CLIENT_SECRET."""
+def cli(*args, secret=None, stdin=None, env=None, secret_in_stdout=False, tty=False, prompt=None):
+    """Runs layer-keys-cli; @secret goes in LAYER_KEYS_CLIENT_SECRET.  With
+    @tty, standard input is a terminal, typed into after @prompt shows on
+    standard error (as a person would: a password prompt drops what was
+    typed ahead)."""
     e = dict(S.env)
     if secret is not None:
         e['LAYER_KEYS_CLIENT_SECRET'] = secret
@@ -81,8 +84,16 @@ def cli(*args, secret=None, stdin=None, env=None, secret_in_stdout=False, tty=Fa
         p = subprocess.Popen([CLI, *args], stdin=slave, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=e)
         os.close(slave)
+        early = b''
+        deadline = time.monotonic() + 60
+        while prompt is not None and prompt.encode() not in early and time.monotonic() < deadline:
+            chunk = os.read(p.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            early += chunk
         os.write(master, (stdin or '').encode())
         out, err = p.communicate(timeout=90)
+        err = early + err
         os.close(master)
         rc = p.returncode
     else:
@@ -588,7 +599,7 @@ def _():
 def _():
     r = admin('delete', 'cli-flow')
     expect(r, 2, '--yes')
-    r = admin('delete', 'cli-flow', tty=True, stdin='n\n')
+    r = admin('delete', 'cli-flow', tty=True, stdin='n\n', prompt='[y/N]')
     expect(r, 1, one_line=False)
     check('Delete? [y/N]' in r.err and 'Nothing was deleted' in r.err, 'no question', r)
     ids = [k['id'] for k in json.loads(admin('list', '--json').out)]
@@ -596,7 +607,7 @@ def _():
     r = admin('create', 'cli-asked', '--preset', 'read-only')
     expect(r, 0, one_line=False)
     S.secrets.add(lookup_secret(name='cli-asked', platform=S.url) or 'x' * 40)
-    r = admin('delete', 'cli-asked', tty=True, stdin='y\n')
+    r = admin('delete', 'cli-asked', tty=True, stdin='y\n', prompt='[y/N]')
     expect(r, 0, 'Deleted', one_line=False)
 
 
@@ -640,6 +651,10 @@ def _():
     r = cli('--client-id', S.admin_id, '--platform', S.url, '--secret-stdin', 'list', '--json',
             stdin=S.admin_secret + '\n')
     expect(r, 0, one_line=False)
+    r = cli('--client-id', S.admin_id, '--platform', S.url, '--secret-stdin', 'list', '--json',
+            stdin=S.admin_secret + '\n', tty=True, prompt='Client secret for')
+    expect(r, 0, one_line=False)
+    check(f'Client secret for {S.admin_id}: ' in r.err, 'no prompt on a terminal', r)
     expect(cli('--client-id', S.admin_id, '--platform', S.url, '--secret-stdin', 'list'), 2, 'no secret')
     gsettings('last-client-id', '')
     expect(cli('list'), 3, 'No account is remembered')

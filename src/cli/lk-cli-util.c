@@ -97,16 +97,18 @@ lk_cli_read_secret_line (const char  *prompt,
 
   if (terminal)
     {
-      if (prompt != NULL)
-        {
-          fputs (prompt, stderr);
-          fflush (stderr);
-        }
+      /* Echo off first (dropping what was typed ahead, as getpass does),
+       * then the prompt: what is typed after it is kept, and not shown. */
       if (tcgetattr (STDIN_FILENO, &saved) == 0)
         {
           quiet = saved;
           quiet.c_lflag &= ~(tcflag_t) ECHO;
           echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        }
+      if (prompt != NULL)
+        {
+          fputs (prompt, stderr);
+          fflush (stderr);
         }
     }
 
