@@ -640,6 +640,9 @@ def _():
     expect(cli('--account', S.admin_id, 'list', '--json'), 0, one_line=False)
     expect(cli('--platform', S.url, 'list', '--json'), 0, one_line=False)
     expect(cli('--account', 'cli-nobody', 'list'), 3, 'cli-nobody')
+    # The remembered secret goes to the remembered token URL only.
+    expect(cli('--platform', S.url, '--token-url', S.url + '/elsewhere/token', 'list'), 2,
+           S.token_url, 'nowhere else')
     elsewhere = f'http://127.0.0.1:{free_port()}'
     store_item('second', {'xdg:schema': SCHEMA_ACCOUNT, 'platform': elsewhere, 'client-id': S.admin_id},
                S.admin_secret)

@@ -181,21 +181,14 @@ platform_is (LkPlatform *platform,
   return platform != NULL && g_strcmp0 (lk_platform_get_id (platform), platform_id) == 0;
 }
 
-LkPlatform *
-lk_cli_platform_for_id (LkCli       *cli,
-                        const char  *platform_id,
-                        GError     **error)
+/* The platform of @platform_id as Layer Keys signs in to it (a region,
+ * or the custom platform of its settings), or NULL when it does not know
+ * it. */
+static LkPlatform *
+known_platform (LkCli      *cli,
+                const char *platform_id)
 {
-  g_autoptr (LkPlatform) explicit = NULL;
   g_autoptr (LkPlatform) remembered = NULL;
-  g_autoptr (GError) local_error = NULL;
-  LkPlatform *platform;
-
-  explicit = lk_cli_explicit_platform (cli, error);
-  if (explicit == NULL && error != NULL && *error != NULL)
-    return NULL;
-  if (platform_is (explicit, platform_id))
-    return g_steal_pointer (&explicit);
 
   for (LkRegion region = LK_REGION_US; region <= LK_REGION_EU; region++)
     {
@@ -205,10 +198,52 @@ lk_cli_platform_for_id (LkCli       *cli,
         return g_steal_pointer (&known);
     }
 
-  /* The custom platform of the settings, with its token URL and CA file. */
   remembered = lk_cli_remembered_platform (cli, NULL);
   if (platform_is (remembered, platform_id))
     return g_steal_pointer (&remembered);
+
+  return NULL;
+}
+
+LkPlatform *
+lk_cli_platform_for_id (LkCli       *cli,
+                        const char  *platform_id,
+                        GError     **error)
+{
+  g_autoptr (LkPlatform) explicit = NULL;
+  g_autoptr (LkPlatform) known = NULL;
+  g_autoptr (GError) local_error = NULL;
+  LkPlatform *platform;
+
+  explicit = lk_cli_explicit_platform (cli, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!platform_is (explicit, platform_id))
+    g_clear_pointer (&explicit, lk_platform_unref);
+
+  /* A secret kept for a platform Layer Keys knows goes to that platform's
+   * token URL, with its CA file, and nowhere else. */
+  known = known_platform (cli, platform_id);
+  if (known != NULL)
+    {
+      if (explicit != NULL &&
+          (g_strcmp0 (lk_platform_get_token_url (explicit), lk_platform_get_token_url (known)) != 0 ||
+           g_strcmp0 (lk_platform_get_ca_file (explicit), lk_platform_get_ca_file (known)) != 0))
+        {
+          g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                       /* Translators: a platform address, then its token URL */
+                       _("Layer Keys signs in to %s at %s, with its own CA file if any: a secret kept for that platform is sent nowhere else, so --token-url and --ca-file cannot change them."),
+                       platform_id, lk_platform_get_token_url (known));
+          return NULL;
+        }
+      return g_steal_pointer (&known);
+    }
+
+  if (explicit != NULL)
+    return g_steal_pointer (&explicit);
 
   platform = custom_platform (platform_id, NULL, NULL, &local_error);
   if (platform == NULL)
@@ -328,9 +363,6 @@ account_platform (LkCli       *cli,
       return NULL;
     }
 
-  if (explicit != NULL)
-    return lk_platform_ref (explicit);
-
   return lk_cli_platform_for_id (cli, ((LkCliStoredAccount *) g_ptr_array_index (matching, 0))->platform,
                                  error);
 }
@@ -388,7 +420,9 @@ lk_cli_open_session (LkCli   *cli,
         {
           /* Any account remembered for that platform; the last one used
            * if it was on it. */
-          platform = g_steal_pointer (&explicit);
+          platform = lk_cli_platform_for_id (cli, lk_platform_get_id (explicit), error);
+          if (platform == NULL)
+            return NULL;
           if (platform_is (remembered, lk_platform_get_id (platform)))
             client_id = g_steal_pointer (&last_client_id);
         }

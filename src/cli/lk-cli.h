@@ -185,7 +185,9 @@ LkPlatform *lk_cli_explicit_platform    (LkCli          *cli,
 LkPlatform *lk_cli_remembered_platform  (LkCli          *cli,
                                          GError        **error);
 /* The platform whose ID (API base) is @platform_id, with the token URL
- * and CA file Layer Keys knows for it. */
+ * and CA file Layer Keys knows for it (a usage error when --token-url or
+ * --ca-file would change those); for one it does not know, --platform's
+ * or the default token URL. */
 LkPlatform *lk_cli_platform_for_id      (LkCli          *cli,
                                          const char     *platform_id,
                                          GError        **error);
