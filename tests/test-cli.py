@@ -742,6 +742,10 @@ def _():
     expect(r, 1, 'no keyring service')
     expect(cli('env', 'anything', env={'DBUS_SESSION_BUS_ADDRESS': 'unix:path=/nonexistent'}), 1,
            'no keyring service')
+    # Listing needs no keyring, but says what it cannot know.
+    r = admin('list', '--json', env={'DBUS_SESSION_BUS_ADDRESS': 'unix:path=/nonexistent'})
+    expect(r, 0, 'not known', 'no keyring service', one_line=True)
+    check(all(k['stored'] is None for k in json.loads(r.out)), 'stored is claimed', r)
     store_item('HiddenLayer API key “cli-locked”',
                {'key-id': 'ffffffff-0000-4000-8000-000000000006', 'client-id': 'locked-client',
                 'name': 'cli-locked', 'platform': S.url, 'expires': 'never'}, 'locked-key-secret-0123')

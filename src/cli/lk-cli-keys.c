@@ -61,6 +61,32 @@ fetch_keys (LkCliSession  *session,
   return keys;
 }
 
+/* Whether the keyring could say which keys have their secrets here (the
+ * client marks them, and leaves them unmarked when it cannot). */
+static gboolean
+stored_is_known (LkCli        *cli,
+                 LkCliSession *session)
+{
+  LkCredentialStore *store = lk_cli_get_store (cli);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GHashTable) found = NULL;
+  g_autoptr (GError) error = NULL;
+
+  lk_credential_store_find_keys_async (store, lk_platform_get_id (session->platform), NULL,
+                                       lk_cli_async_done, &result);
+  found = lk_credential_store_find_keys_finish (store, lk_cli_wait (&result), &error);
+  if (found == NULL)
+    {
+      g_autoptr (GError) explained = lk_cli_explain_store_error (_("Which secrets are stored here is not known"),
+                                                                 g_steal_pointer (&error));
+
+      lk_cli_warn ("%s", explained->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static int
 list_stored (LkCli   *cli,
              GError **error)
@@ -133,6 +159,7 @@ lk_cli_cmd_list (LkCli      *cli,
   g_auto (GStrv) positional = NULL;
   g_autoptr (LkCliSession) session = NULL;
   g_autoptr (GPtrArray) keys = NULL;
+  gboolean known;
 
   if (!lk_cli_parse (cli, args, entries, "[--stored]",
                      _("Lists the tenant’s keys: name, client ID, expiry, whether the secret is stored here, and permissions."),
@@ -155,6 +182,7 @@ lk_cli_cmd_list (LkCli      *cli,
   keys = fetch_keys (session, error);
   if (keys == NULL)
     return LK_CLI_EXIT_FAILED;
+  known = stored_is_known (cli, session);
 
   if (cli->json)
     {
@@ -162,7 +190,13 @@ lk_cli_cmd_list (LkCli      *cli,
       JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
       for (guint i = 0; i < keys->len; i++)
-        json_array_add_element (array, lk_cli_key_to_json (g_ptr_array_index (keys, i)));
+        {
+          JsonNode *key = lk_cli_key_to_json (g_ptr_array_index (keys, i));
+
+          if (!known)
+            json_object_set_null_member (json_node_get_object (key), "stored");
+          json_array_add_element (array, key);
+        }
       json_node_take_array (node, array);
       lk_cli_print_json (node);
       return LK_CLI_EXIT_OK;
@@ -185,7 +219,7 @@ lk_cli_cmd_list (LkCli      *cli,
         g_autofree char *permissions = lk_permissions_to_summary (lk_api_key_get_permissions (key));
 
         lk_cli_table_add_row (table, lk_api_key_get_name (key), lk_api_key_get_client_id (key), expires,
-                              lk_api_key_get_has_local_secret (key) ? _("yes") : _("no"),
+                              !known ? "?" : lk_api_key_get_has_local_secret (key) ? _("yes") : _("no"),
                               permissions, NULL);
       }
     lk_cli_table_print (table);
