@@ -27,17 +27,15 @@ def main():
     path = sys.argv[1]
     run = subprocess.run(['desktop-file-validate', path],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    print(run.stdout, end='')
-
     errors = []
     tolerated = []
     for line in run.stdout.splitlines():
-        if ': error: ' not in line:
-            continue
         m = UNKNOWN_KEY.search(line)
         if m and m.group(1) in SPEC_1_5_BOOLEANS:
             tolerated.append(m.group(1))
-        else:
+            continue
+        print(line)
+        if ': error: ' in line:
             errors.append(line)
     if run.returncode != 0 and not errors and not tolerated:
         errors.append(f'desktop-file-validate exited with {run.returncode}')
