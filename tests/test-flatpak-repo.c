@@ -160,8 +160,9 @@ assert_flatpak_accepts (const char *repo_file,
   const char *add_unsigned[] = { "flatpak", "remote-add", "--user", "--no-gpg-verify", "--from", "layerkeys", repo_file, NULL };
   const char *list[] = { "flatpak", "remotes", "--user", "--show-details", NULL };
   g_autofree char *remotes = NULL;
+  g_autofree char *flatpak = g_find_program_in_path ("flatpak");
 
-  if (g_find_program_in_path ("flatpak") == NULL)
+  if (flatpak == NULL)
     {
       g_test_message ("flatpak is not installed (build-aux/dev installs it): not asked");
       return;
