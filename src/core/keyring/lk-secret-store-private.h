@@ -32,6 +32,7 @@ struct _LkSecretStore
    * shared one, and without SECRET_SERVICE_LOAD_COLLECTIONS (see
    * lk-secret-store-items.c) */
   SecretService     *service;
+  GDBusConnection   *bus;           /* the session bus, held while we live */
   GCancellable      *cancellable;   /* cancelled in dispose */
   /* lk_secret_store_new_quiet(): never a prompt */
   gboolean           quiet;

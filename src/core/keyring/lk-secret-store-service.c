@@ -310,6 +310,49 @@ on_service (GObject      *source,
   op_prepare (task);
 }
 
+static void
+open_service (GTask *task)
+{
+  LkSecretStoreOp *op = g_task_get_task_data (task);
+
+  secret_service_open (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION,
+                       op->cancellable, on_service, task);
+}
+
+static void
+on_bus (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LkSecretStoreOp *op;
+  LkSecretStore *self;
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  op = g_task_get_task_data (task);
+  self = g_task_get_source_object (task);
+  bus = g_bus_get_finish (result, &error);
+  if (bus != NULL && self->bus == NULL)
+    self->bus = g_object_ref (bus);
+
+  if (op->finished)
+    return;
+
+  if (bus == NULL)
+    {
+      lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, TRUE));
+      return;
+    }
+
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  open_service (g_steal_pointer (&task));
+}
+
 void
 lk_secret_store_connect (GTask *task)
 {
@@ -329,6 +372,20 @@ lk_secret_store_connect (GTask *task)
       return;
     }
 
-  secret_service_open (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION,
-                       op->cancellable, on_service, g_steal_pointer (&owned));
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  if (self->bus != NULL)
+    {
+      open_service (g_steal_pointer (&owned));
+      return;
+    }
+
+  /* The session bus first, and never with a cancellable: GIO initialises
+   * its shared connection once, and a first g_bus_get() that is cancelled
+   * leaves that connection failed ("cancelled") for every later caller in
+   * the process for as long as anyone holds it.  libsecret's own
+   * g_bus_get() inside secret_service_open() then finds it initialised.
+   * The store keeps it, as libsecret's shared service used to. */
+  g_bus_get (G_BUS_TYPE_SESSION, NULL, on_bus, g_steal_pointer (&owned));
 }
