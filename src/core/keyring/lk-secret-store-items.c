@@ -231,7 +231,7 @@ op_take_item_error (LkSecretStoreOp *op,
 {
   if (is_gone_error (error))
     {
-      g_debug ("A keyring item was removed by another program before we got to it");
+      g_debug ("A keyring item was gone before we got to it (removed elsewhere)");
       g_error_free (error);
     }
   else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
