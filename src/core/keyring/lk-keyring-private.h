@@ -12,7 +12,8 @@
 
 #include <gio/gio.h>
 /* The build defines SECRET_WITH_UNSTABLE, which makes libsecret 0.20 warn
- * unless this is acknowledged.  Nothing here uses the unstable API. */
+ * unless this is acknowledged.  Of the unstable API, only the D-Bus path
+ * calls (secret-paths.h) are used, by lk-secret-store-items.c. */
 #ifndef SECRET_API_SUBJECT_TO_CHANGE
 #define SECRET_API_SUBJECT_TO_CHANGE
 #endif

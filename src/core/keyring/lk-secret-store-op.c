@@ -39,6 +39,7 @@ op_free (LkSecretStoreOp *op)
   g_assert (op->timeout == NULL);
   g_assert (op->caller_handler == 0);
   g_assert (op->store_handler == 0);
+  g_assert (op->n_pending == 0);
 
   g_clear_pointer (&op->attributes, g_hash_table_unref);
   g_clear_pointer (&op->label, g_free);
@@ -47,6 +48,10 @@ op_free (LkSecretStoreOp *op)
   g_clear_object (&op->caller_cancellable);
   g_clear_object (&op->store_cancellable);
   g_clear_object (&op->service);
+  g_clear_pointer (&op->unlocked, g_strfreev);
+  g_clear_pointer (&op->locked, g_strfreev);
+  g_clear_pointer (&op->found, g_ptr_array_unref);
+  g_clear_error (&op->item_error);
   g_free (op);
 }
 

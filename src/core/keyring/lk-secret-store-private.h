@@ -9,7 +9,8 @@
  *                              we know of the default collection: the fast
  *                              path while it is unlocked, the full chain
  *                              (look it up, unlock it) otherwise
- *   lk-secret-store-items.c    store, search and clear, against the service
+ *   lk-secret-store-items.c    store, search and clear, against the service,
+ *                              by D-Bus object path (see there why)
  *
  * Every operation is a GTask whose task data is an LkSecretStoreOp and
  * whose source object is the store: the files hand the task on, and each
@@ -27,17 +28,20 @@ struct _LkSecretStore
 {
   LkCredentialStore  parent_instance;
 
-  SecretService     *service;       /* connected lazily, then kept */
+  /* Connected lazily, then kept: an instance of our own, never libsecret's
+   * shared one, and without SECRET_SERVICE_LOAD_COLLECTIONS (see
+   * lk-secret-store-items.c) */
+  SecretService     *service;
+  GDBusConnection   *bus;           /* the session bus, held while we live */
   GCancellable      *cancellable;   /* cancelled in dispose */
-  /* lk_secret_store_new_quiet(): a connection of its own (not libsecret's
-   * shared one), and never a prompt */
+  /* lk_secret_store_new_quiet(): never a prompt */
   gboolean           quiet;
 
   /* The default collection, looked up once; NULL until then, or after the
    * service changed its collections or said it does not exist. */
   SecretCollection  *collection;
   gulong             locked_handler;
-  gulong             collections_handler;
+  gulong             properties_handler;   /* the service's Collections */
   /* TRUE once the default collection was seen unlocked (or we unlocked
    * it); FALSE again when it reports itself locked or an operation finds
    * something locked. */
@@ -57,7 +61,15 @@ typedef struct {
   char                *label;             /* store only */
   SecretValue         *value;             /* store only */
   gboolean             with_secrets;      /* search only */
-  guint                n_matching;        /* clear only */
+  guint                n_matching;        /* clear only: how many we removed */
+
+  /* One pass over the items a search by path found */
+  char               **unlocked;          /* their paths */
+  char               **locked;
+  guint                n_pending;         /* item reads or deletes under way */
+  guint                n_locked;          /* matches that stayed locked */
+  GPtrArray           *found;             /* search only: of LkStoredItem */
+  GError              *item_error;        /* the first error of an item */
 
   GCancellable        *cancellable;       /* ours: the timer, the caller and dispose cancel it */
   GCancellable        *caller_cancellable;

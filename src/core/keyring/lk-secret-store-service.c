@@ -5,11 +5,18 @@
  * lock state (its "locked" property is watched).  While it is known to be
  * unlocked, an operation goes straight to the service with the same calls
  * a direct libsecret program makes (store, search without unlocking,
- * clear), and falls back to the full chain (look the default collection up
- * again, unlock it, search with SECRET_SEARCH_UNLOCK) as soon as the
- * service says something is locked or gone: a store refused as locked, an
- * item found locked, a clear that removed nothing while locked items
- * match.
+ * delete), and falls back to the full chain (look the default collection
+ * up again, unlock it, search unlocking the items) as soon as the service
+ * says something is locked or gone: a store refused as locked, an item
+ * found locked.
+ *
+ * The connection is a SecretService of the store's own, opened without
+ * SECRET_SERVICE_LOAD_COLLECTIONS, and the default collection is looked up
+ * with SECRET_COLLECTION_NONE: libsecret 0.20.5 reloads a loaded
+ * collection's items whenever another program adds or removes one, and
+ * that reload finishes its task twice when an item is deleted before it is
+ * read.  libsecret's shared instance is not used, so no other code in the
+ * process that asks it for loaded collections can hand us one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,15 +52,20 @@ on_default_locked_notify (SecretCollection *collection,
     self->default_unlocked = FALSE;
 }
 
-/* The service's collections changed (libsecret says so when one is
- * created or deleted, and when one is locked or unlocked): the default may
- * be another one, or locked now.  The next operation looks again. */
+/* The service's collections changed (one was created or deleted, or an
+ * alias moved): the default may be another one now.  The next operation
+ * looks again.  Watched on the proxy itself, since a service whose
+ * collections are not loaded never notifies "collections". */
 static void
-on_collections_notify (SecretService *service,
-                       GParamSpec    *pspec,
-                       gpointer       user_data)
+on_service_properties_changed (GDBusProxy         *proxy,
+                               GVariant           *changed,
+                               const char * const *invalidated,
+                               gpointer            user_data)
 {
-  store_forget_default (LK_SECRET_STORE (user_data));
+  g_autoptr (GVariant) collections = g_variant_lookup_value (changed, "Collections", NULL);
+
+  if (collections != NULL || g_strv_contains (invalidated, "Collections"))
+    store_forget_default (LK_SECRET_STORE (user_data));
 }
 
 static void
@@ -76,7 +88,7 @@ lk_secret_store_drop_service (LkSecretStore *self)
 
   store_forget_default (self);
   if (self->service != NULL)
-    g_clear_signal_handler (&self->collections_handler, self->service);
+    g_clear_signal_handler (&self->properties_handler, self->service);
   g_clear_object (&self->service);
 }
 
@@ -270,10 +282,7 @@ on_service (GObject      *source,
 
   op = g_task_get_task_data (task);
   self = g_task_get_source_object (task);
-  if (self->quiet)
-    service = secret_service_open_finish (result, &error);
-  else
-    service = secret_service_get_finish (result, &error);
+  service = secret_service_open_finish (result, &error);
   if (op->finished)
     return;
 
@@ -283,15 +292,15 @@ on_service (GObject      *source,
       return;
     }
 
-  /* Operations that started together before the first connection may
-   * each get an instance of their own: all use the first one kept, so
+  /* Operations that started together before the first connection each
+   * open an instance of their own: all use the first one kept, so
    * the default collection we keep always belongs to a live service (a
    * collection only points weakly at its service). */
   if (self->service == NULL)
     {
       self->service = g_object_ref (service);
-      self->collections_handler = g_signal_connect (self->service, "notify::collections",
-                                                    G_CALLBACK (on_collections_notify), self);
+      self->properties_handler = g_signal_connect (self->service, "g-properties-changed",
+                                                   G_CALLBACK (on_service_properties_changed), self);
     }
   op->service = g_object_ref (self->service);
 
@@ -299,6 +308,49 @@ on_service (GObject      *source,
     return;
 
   op_prepare (task);
+}
+
+static void
+open_service (GTask *task)
+{
+  LkSecretStoreOp *op = g_task_get_task_data (task);
+
+  secret_service_open (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION,
+                       op->cancellable, on_service, task);
+}
+
+static void
+on_bus (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LkSecretStoreOp *op;
+  LkSecretStore *self;
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  op = g_task_get_task_data (task);
+  self = g_task_get_source_object (task);
+  bus = g_bus_get_finish (result, &error);
+  if (bus != NULL && self->bus == NULL)
+    self->bus = g_object_ref (bus);
+
+  if (op->finished)
+    return;
+
+  if (bus == NULL)
+    {
+      lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, TRUE));
+      return;
+    }
+
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  open_service (g_steal_pointer (&task));
 }
 
 void
@@ -320,11 +372,20 @@ lk_secret_store_connect (GTask *task)
       return;
     }
 
-  if (self->quiet)
-    secret_service_open (SECRET_TYPE_SERVICE, NULL,
-                         SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
-                         op->cancellable, on_service, g_steal_pointer (&owned));
-  else
-    secret_service_get (SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
-                        op->cancellable, on_service, g_steal_pointer (&owned));
+  if (lk_secret_store_op_stopped (task))
+    return;
+
+  if (self->bus != NULL)
+    {
+      open_service (g_steal_pointer (&owned));
+      return;
+    }
+
+  /* The session bus first, and never with a cancellable: GIO initialises
+   * its shared connection once, and a first g_bus_get() that is cancelled
+   * leaves that connection failed ("cancelled") for every later caller in
+   * the process for as long as anyone holds it.  libsecret's own
+   * g_bus_get() inside secret_service_open() then finds it initialised.
+   * The store keeps it, as libsecret's shared service used to. */
+  g_bus_get (G_BUS_TYPE_SESSION, NULL, on_bus, g_steal_pointer (&owned));
 }

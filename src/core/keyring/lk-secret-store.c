@@ -164,6 +164,7 @@ lk_secret_store_finalize (GObject *object)
   /* An operation that was already past its last check when dispose ran
    * may have connected again. */
   lk_secret_store_drop_service (self);
+  g_clear_object (&self->bus);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lk_secret_store_parent_class)->finalize (object);
