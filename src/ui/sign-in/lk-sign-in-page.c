@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-sign-in-page"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -271,7 +273,7 @@ lk_sign_in_page_class_init (LkSignInPageClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/layerkeys/LayerKeys/lk-sign-in-page.ui");
+                                               "/io/github/layerkeys/LayerKeys/sign-in/lk-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LkSignInPage, form_box);
   gtk_widget_class_bind_template_child (widget_class, LkSignInPage, error_box);
   gtk_widget_class_bind_template_child (widget_class, LkSignInPage, error_heading);
