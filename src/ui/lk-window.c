@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 
-#include "lk-bench-probe.h"
 #include "lk-create-dialog.h"
 #include "lk-credential-store.h"
 #include "lk-keys-view.h"
@@ -1172,11 +1171,6 @@ lk_window_init (LkWindow *self)
   self->store = lk_secret_store_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* Does nothing unless LK_BENCH_FIRST_FRAME is set (build-aux/bench). */
-  lk_bench_probe_attach (GTK_WINDOW (self),
-                         lk_keys_view_get_filter_model (self->keys_view),
-                         GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (lk_keys_view_get_table (self->keys_view)),
-                                                                       GTK_TYPE_SCROLLED_WINDOW)));
 
   g_object_bind_property (self->search_button, "active",
                           self->keys_view, "search-mode",
