@@ -41,7 +41,6 @@ struct _LkWindow
   GCancellable      *sign_in_cancellable;  /* the sign-in under way */
   GBinding          *spinner_visible_binding;
   GBinding          *spinner_spinning_binding;
-  char              *last_toast;           /* for the tests */
 };
 
 /* lk-window.c */

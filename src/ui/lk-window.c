@@ -57,8 +57,6 @@ lk_window_add_toast (LkWindow *self,
   g_return_if_fail (LK_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (adw_toast_get_title (toast));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -74,8 +72,6 @@ lk_window_show_toast (LkWindow   *self,
   /* Toast titles are markup; our messages are plain text. */
   escaped = g_markup_escape_text (message, -1);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (message);
 }
 
 /* ---- What the header says (closures of lk-window.ui) ---- */
@@ -318,7 +314,6 @@ lk_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sign_in_cancellable);
-  g_free (self->last_toast);
 
   G_OBJECT_CLASS (lk_window_parent_class)->finalize (object);
 }
@@ -432,41 +427,4 @@ lk_window_get_session (LkWindow *self)
   g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
 
   return self->session;
-}
-
-LkClient *
-lk_window_get_client (LkWindow *self)
-{
-  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
-
-  return lk_session_get_client (self->session);
-}
-
-const char *
-lk_window_get_last_toast (LkWindow *self)
-{
-  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
-
-  return self->last_toast;
-}
-
-const char *
-lk_window_get_page_name (LkWindow *self)
-{
-  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
-
-  return gtk_stack_get_visible_child_name (self->stack);
-}
-
-GObject *
-lk_window_get_simulator (LkWindow *self)
-{
-  GObject *simulator = NULL;
-
-  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
-
-  g_object_get (self->demo, "simulator", &simulator, NULL);
-  if (simulator != NULL)
-    g_object_unref (simulator);
-  return simulator;
 }

@@ -32,10 +32,4 @@ void       lk_window_show_toast    (LkWindow      *self,
 void       lk_window_add_toast     (LkWindow      *self,
                                     AdwToast      *toast);
 
-/* For the tests, until they reach the window as a person does: */
-LkClient   *lk_window_get_client      (LkWindow   *self);
-const char *lk_window_get_last_toast  (LkWindow   *self);
-const char *lk_window_get_page_name   (LkWindow   *self);
-GObject    *lk_window_get_simulator   (LkWindow   *self);
-
 G_END_DECLS

@@ -590,17 +590,6 @@ lk_sign_in_page_clear_error (LkSignInPage *self)
   set_row_error (GTK_WIDGET (self->token_url_row), FALSE);
 }
 
-const char *
-lk_sign_in_page_get_error_heading (LkSignInPage *self)
-{
-  g_return_val_if_fail (LK_IS_SIGN_IN_PAGE (self), NULL);
-
-  if (!gtk_widget_get_visible (self->error_box))
-    return NULL;
-
-  return gtk_label_get_text (self->error_heading);
-}
-
 gboolean
 lk_sign_in_page_submit (LkSignInPage *self)
 {
