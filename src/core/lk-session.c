@@ -199,8 +199,8 @@ begin_sign_in (LkSession            *self,
   return task;
 }
 
-/* Returns TRUE, and @task, when a later sign-in or the caller's
- * cancellable made @task's result moot. */
+/* When a later sign-in or the caller's cancellable made @task moot,
+ * returns it (cancelled) and TRUE. */
 static gboolean
 return_if_moot (GTask *task)
 {
@@ -421,16 +421,16 @@ on_account_found (GObject      *source,
   else
     account = lk_credential_store_lookup_account_finish (LK_CREDENTIAL_STORE (source), result, &error);
 
+  self = g_task_get_source_object (task);
+  sign_in = g_task_get_task_data (task);
+  if (from_prefetch && sign_in->attempt == self->attempt)
+    stop_waiting_for_prefetch (self);
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, error);
       return;
     }
-
-  self = g_task_get_source_object (task);
-  sign_in = g_task_get_task_data (task);
-  if (from_prefetch && sign_in->attempt == self->attempt)
-    stop_waiting_for_prefetch (self);
 
   use_account (g_steal_pointer (&task), account, client_session, error, from_prefetch);
 }

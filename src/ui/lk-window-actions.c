@@ -21,11 +21,13 @@
 void
 _lk_window_actions_update (LkWindow *self)
 {
-  gboolean can_read = lk_session_get_can_read (self->session);
-  guint n_selected = lk_keys_view_get_n_selected (self->keys_view);
+  gboolean can_read;
+  guint n_selected;
 
   g_assert (LK_IS_WINDOW (self));
 
+  can_read = lk_session_get_can_read (self->session);
+  n_selected = lk_keys_view_get_n_selected (self->keys_view);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-key",
                                  lk_session_get_can_write (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", can_read);
