@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-test-ui"
+
 #include "config.h"
 
 #include <string.h>
@@ -21,9 +23,22 @@ lk_test_ui_template_child (gpointer    widget,
   return object;
 }
 
+LkClient *
+lk_test_ui_get_client (LkWindow *win)
+{
+  return lk_session_get_client (lk_window_get_session (win));
+}
+
+const char *
+lk_test_ui_get_page (LkWindow *win)
+{
+  return gtk_stack_get_visible_child_name (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "stack"));
+}
+
 typedef struct {
   LkWindow   *win;
   const char *text;
+  GtkWidget  *dismissed;   /* compared only: it may be gone */
 } WindowWait;
 
 static gboolean
@@ -31,34 +46,118 @@ page_is (gpointer data)
 {
   WindowWait *wait = data;
 
-  return g_strcmp0 (lk_window_get_page_name (wait->win), wait->text) == 0;
+  return g_strcmp0 (lk_test_ui_get_page (wait->win), wait->text) == 0;
 }
 
 void
 lk_test_ui_wait_for_page (LkWindow   *win,
                           const char *page)
 {
-  WindowWait wait = { win, page };
+  WindowWait wait = { win, page, NULL };
 
   if (!lk_test_wait_until (page_is, &wait, LK_TEST_UI_WAIT_MS))
-    g_error ("the window shows page %s, not %s", lk_window_get_page_name (win), page);
+    g_error ("the window shows page %s, not %s", lk_test_ui_get_page (win), page);
+}
+
+/* The toast shown: the last toast widget of the overlay (one that is
+ * leaving may still be there, before it).  Its title is the label of its
+ * first child; its last child is the button that dismisses it. */
+static GtkWidget *
+shown_toast (LkWindow *win)
+{
+  GtkWidget *overlay = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "toast_overlay");
+
+  for (GtkWidget *child = gtk_widget_get_last_child (overlay);
+       child != NULL;
+       child = gtk_widget_get_prev_sibling (child))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+      return child;
+
+  return NULL;
+}
+
+static GtkLabel *
+find_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return GTK_LABEL (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+
+  return NULL;
+}
+
+const char *
+lk_test_ui_get_toast (LkWindow *win)
+{
+  GtkWidget *toast = shown_toast (win);
+  GtkLabel *title;
+
+  if (toast == NULL)
+    return NULL;
+
+  title = find_label (gtk_widget_get_first_child (toast));
+  g_assert_nonnull (title);
+  return gtk_label_get_text (title);
 }
 
 static gboolean
 toast_contains (gpointer data)
 {
   WindowWait *wait = data;
-  const char *toast = lk_window_get_last_toast (wait->win);
+  GtkWidget *toast = shown_toast (wait->win);
+  const char *text = lk_test_ui_get_toast (wait->win);
 
-  return toast != NULL && strstr (toast, wait->text) != NULL;
+  if (text == NULL)
+    return FALSE;
+  if (strstr (text, wait->text) != NULL)
+    return TRUE;
+
+  /* Another toast: dismiss it (once), so that the next one shows. */
+  if (toast != wait->dismissed)
+    {
+      wait->dismissed = toast;
+      g_signal_emit_by_name (gtk_widget_get_last_child (toast), "clicked");
+    }
+  return FALSE;
 }
 
 void
 lk_test_ui_wait_for_toast (LkWindow   *win,
                            const char *text)
 {
-  WindowWait wait = { win, text };
+  WindowWait wait = { win, text, NULL };
 
   if (!lk_test_wait_until (toast_contains, &wait, LK_TEST_UI_WAIT_MS))
-    g_error ("no toast says “%s”; the last said “%s”", text, lk_window_get_last_toast (win));
+    g_error ("no toast says “%s”; the one shown says “%s”", text, lk_test_ui_get_toast (win));
+}
+
+const char *
+lk_test_ui_get_sign_in_error (LkSignInPage *page)
+{
+  GtkWidget *box = lk_test_ui_template_child (page, LK_TYPE_SIGN_IN_PAGE, "error_box");
+
+  if (!gtk_widget_get_visible (box))
+    return NULL;
+
+  return gtk_label_get_text (lk_test_ui_template_child (page, LK_TYPE_SIGN_IN_PAGE, "error_heading"));
+}
+
+GObject *
+lk_test_ui_get_demo_simulator (LkWindow *win)
+{
+  GObject *simulator = NULL;
+
+  g_object_get (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "demo"), "simulator", &simulator, NULL);
+  if (simulator != NULL)
+    g_object_unref (simulator);   /* the demo keeps it */
+  return simulator;
 }

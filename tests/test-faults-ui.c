@@ -115,7 +115,7 @@ static gboolean
 list_settled (gpointer data)
 {
   LkWindow *win = data;
-  LkClient *client = lk_window_get_client (win);
+  LkClient *client = lk_test_ui_get_client (win);
 
   return client != NULL &&
          !lk_client_get_loading (client) &&
@@ -128,7 +128,7 @@ list_complete (gpointer data)
   LkWindow *win = data;
 
   return list_settled (win) &&
-         g_list_model_get_n_items (lk_client_get_keys (lk_window_get_client (win))) ==
+         g_list_model_get_n_items (lk_client_get_keys (lk_test_ui_get_client (win))) ==
            lk_simulator_get_n_keys (sim);
 }
 
@@ -162,7 +162,7 @@ wait_for_refresh (LkWindow *win,
 
   if (!lk_test_wait_until (refreshed_since, &wait, WAIT_MS))
     g_error ("no list completed: state %s, last toast “%s”",
-             lk_keys_view_get_state (keys_view_of (win)), lk_window_get_last_toast (win));
+             lk_keys_view_get_state (keys_view_of (win)), lk_test_ui_get_toast (win));
 }
 
 
@@ -192,7 +192,7 @@ admin_window (void)
   lk_test_ui_wait_for_page (win, "keys");
   wait_for_list (win);
 
-  client = lk_window_get_client (win);
+  client = lk_test_ui_get_client (win);
   lk_client_set_timeout (client, TIMEOUT_SECONDS);
   lk_client_set_retry_policy (client, 3, 8);
   return win;
@@ -272,7 +272,7 @@ assert_usable (LkWindow *win)
 {
   gint64 before = lk_keys_view_get_last_refresh (keys_view_of (win));
 
-  g_assert_cmpstr (lk_window_get_page_name (win), ==, "keys");
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "keys");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
   wait_for_refresh (win, before);
   g_assert_cmpstr (lk_keys_view_get_state (keys_view_of (win)), ==, "list");
@@ -282,7 +282,7 @@ assert_usable (LkWindow *win)
 static gboolean
 has_error_heading (gpointer data)
 {
-  return lk_sign_in_page_get_error_heading (data) != NULL;
+  return lk_test_ui_get_sign_in_error (data) != NULL;
 }
 
 /* The key is no longer accepted: the window says so on the sign-in page,
@@ -295,7 +295,7 @@ assert_session_ended_and_recover (LkWindow *win)
 
   lk_test_ui_wait_for_page (win, "sign-in");
   g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
-  heading = lk_sign_in_page_get_error_heading (page);
+  heading = lk_test_ui_get_sign_in_error (page);
   g_assert_cmpuint (strlen (heading), >, 0);
   assert_no_spinner (win);
 
@@ -322,7 +322,7 @@ run_list (const FaultCase *fault)
     case OUTCOME_ERROR:
       /* The rows already shown stay; a toast says why they are not fresh. */
       lk_test_ui_wait_for_toast (win, "Could not refresh the list");
-      g_assert_cmpuint (strlen (lk_window_get_last_toast (win)), >, strlen ("Could not refresh the list: "));
+      g_assert_cmpuint (strlen (lk_test_ui_get_toast (win)), >, strlen ("Could not refresh the list: "));
       g_assert_true (list_settled (win));
       g_assert_cmpint (lk_keys_view_get_last_refresh (view), ==, before);
       g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
@@ -332,7 +332,7 @@ run_list (const FaultCase *fault)
 
     case OUTCOME_SUCCESS:
       wait_for_refresh (win, before);
-      g_assert_null (lk_window_get_last_toast (win));
+      g_assert_null (lk_test_ui_get_toast (win));
       assert_no_spinner (win);
       clear_fault (fault);
       break;
@@ -631,7 +631,7 @@ static gboolean
 delete_answered (gpointer data)
 {
   DeleteToastWait *wait = data;
-  const char *toast = lk_window_get_last_toast (wait->win);
+  const char *toast = lk_test_ui_get_toast (wait->win);
 
   return toast != NULL &&
          (strstr (toast, wait->failed) != NULL || strstr (toast, "Deleted 1 key") != NULL);
@@ -654,15 +654,18 @@ run_delete (const FaultCase *fault)
       {
         g_autofree char *expected = g_strdup_printf ("Could not delete “%s”: ", name);
         DeleteToastWait wait = { win, expected };
+        g_autofree char *answer = NULL;
 
         if (!lk_test_wait_until (delete_answered, &wait, WAIT_MS))
           g_error ("no toast tells how the delete went; the last said “%s”",
-                   lk_window_get_last_toast (win));
-        g_test_message ("%s: “%s”", fault->name, lk_window_get_last_toast (win));
+                   lk_test_ui_get_toast (win));
+        /* (kept: the toast goes after a while) */
+        answer = g_strdup (lk_test_ui_get_toast (win));
+        g_test_message ("%s: “%s”", fault->name, answer);
         assert_no_spinner (win);
         clear_fault (fault);
 
-        if (strstr (lk_window_get_last_toast (win), "Deleted 1 key") != NULL)
+        if (strstr (answer, "Deleted 1 key") != NULL)
           {
             /* Said to be deleted: then it must be gone on the platform. */
             if (!key_gone (key_id))
@@ -670,7 +673,7 @@ run_delete (const FaultCase *fault)
           }
         else
           {
-            g_assert_cmpuint (strlen (lk_window_get_last_toast (win)), >, strlen (expected));
+            g_assert_cmpuint (strlen (answer), >, strlen (expected));
             if (fault->fault == LK_SIM_FAULT_LATENCY && !fault->stop_server)
               /* The platform got it late and deleted the key after all. */
               g_assert_true (lk_test_wait_until (key_gone, key_id, LATENCY_MS + 2000));
@@ -743,7 +746,7 @@ test_keyring_gone (void)
   GtkWidget *secret_label;
 
   /* Signed in with the keyring there; it is gone when the key arrives. */
-  lk_client_set_store (lk_window_get_client (win), store);
+  lk_client_set_store (lk_test_ui_get_client (win), store);
   lk_memory_store_set_failure (LK_MEMORY_STORE (store), LK_STORE_ERROR_NO_SERVICE);
 
   dialog = open_create_dialog (win, "Keyring gone");
@@ -824,7 +827,7 @@ static void
 destroy_while_pending (LkWindow  *win,
                        GtkWindow *also)
 {
-  gpointer client = lk_window_get_client (win);
+  gpointer client = lk_test_ui_get_client (win);
   gpointer window = win;
   gpointer other = also;
   guint requests = lk_simulator_count_requests (sim, NULL, NULL);
@@ -894,11 +897,11 @@ test_close_during_list (void)
   guint lists = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
 
   /* A long timeout: the window goes first. */
-  lk_client_set_timeout (lk_window_get_client (win), 30);
+  lk_client_set_timeout (lk_test_ui_get_client (win), 30);
   lk_simulator_add_fault (sim, "GET", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_NO_REPLY, 0, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
   wait_for_request ("GET", LK_WIRE_PATH_KEYS, lists);
-  g_assert_true (lk_client_get_loading (lk_window_get_client (win)));
+  g_assert_true (lk_client_get_loading (lk_test_ui_get_client (win)));
   destroy_while_pending (win, NULL);
 }
 
@@ -909,7 +912,7 @@ test_close_during_delete (void)
   LkWindow *win = admin_window ();
   guint deletes = lk_simulator_count_requests (sim, "DELETE", NULL);
 
-  lk_client_set_timeout (lk_window_get_client (win), 30);
+  lk_client_set_timeout (lk_test_ui_get_client (win), 30);
   lk_simulator_add_fault (sim, "DELETE", NULL, LK_SIM_FAULT_NO_REPLY, 0, 0);
   confirm_delete (win, lk_api_key_get_id (key));
   wait_for_request ("DELETE", NULL, deletes);
@@ -940,7 +943,7 @@ test_close_during_sign_in (void)
   tokens = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN);
   g_assert_true (lk_sign_in_page_submit (page));
   wait_for_request ("POST", LK_WIRE_PATH_TOKEN, tokens);
-  g_assert_null (lk_window_get_client (win));
+  g_assert_null (lk_test_ui_get_client (win));
 
   window = win;
   g_object_add_weak_pointer (window, &window);
@@ -960,7 +963,7 @@ test_close_during_create (void)
   guint n_keys = lk_simulator_get_n_keys (sim);
   guint posts;
 
-  lk_client_set_timeout (lk_window_get_client (win), 30);
+  lk_client_set_timeout (lk_test_ui_get_client (win), 30);
   lk_simulator_add_fault (sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_NO_REPLY, 0, 0);
 
   /* The dialog closed while the platform has not answered. */
@@ -973,7 +976,7 @@ test_close_during_create (void)
   gtk_window_close (GTK_WINDOW (dialog));
   if (!lk_test_wait_until (pointer_cleared, &weak_dialog, WAIT_MS))
     g_error ("the create dialog was not finalized after it was closed mid-create");
-  g_assert_false (lk_client_get_loading (lk_window_get_client (win)));
+  g_assert_false (lk_client_get_loading (lk_test_ui_get_client (win)));
 
   /* The main window destroyed under an open dialog that is creating, then
    * the dialog. */

@@ -80,7 +80,7 @@ static gboolean
 list_complete (gpointer data)
 {
   LkWindow *win = data;
-  LkClient *client = lk_window_get_client (win);
+  LkClient *client = lk_test_ui_get_client (win);
   LkSimulator *sim = g_object_get_data (G_OBJECT (win), "lk-test-sim");
 
   return client != NULL && !lk_client_get_loading (client) &&

@@ -82,14 +82,14 @@ close_window (LkWindow *win)
 static gboolean
 has_error_heading (gpointer data)
 {
-  return lk_sign_in_page_get_error_heading (data) != NULL;
+  return lk_test_ui_get_sign_in_error (data) != NULL;
 }
 
 static gboolean
 list_complete (gpointer data)
 {
   LkWindow *win = data;
-  LkClient *client = lk_window_get_client (win);
+  LkClient *client = lk_test_ui_get_client (win);
   LkKeysView *view = get_keys_view (win);
 
   return client != NULL &&
@@ -103,8 +103,8 @@ wait_for_list (LkWindow *win)
 {
   if (!lk_test_wait_until (list_complete, win, WAIT_MS))
     g_error ("the list did not complete: %u of %u keys, state %s",
-             lk_window_get_client (win) ?
-               g_list_model_get_n_items (lk_client_get_keys (lk_window_get_client (win))) : 0,
+             lk_test_ui_get_client (win) ?
+               g_list_model_get_n_items (lk_client_get_keys (lk_test_ui_get_client (win))) : 0,
              lk_simulator_get_n_keys (sim),
              lk_keys_view_get_state (get_keys_view (win)));
 }
@@ -215,24 +215,24 @@ test_sign_in_bad (void)
   tokens_before = lk_simulator_count_requests (sim, "POST", "/oauth2/token");
   fill_form (win, lk_simulator_get_admin_client_id (sim), "", FALSE);
   g_assert_false (lk_sign_in_page_submit (page));
-  g_assert_nonnull (lk_sign_in_page_get_error_heading (page));
+  g_assert_nonnull (lk_test_ui_get_sign_in_error (page));
   g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", "/oauth2/token"), ==, tokens_before);
 
   /* A plain-http platform that is not this computer is refused inline. */
   lk_sign_in_page_set_custom (page, "http://example.com", "http://example.com/oauth2/token", NULL);
   lk_sign_in_page_set_secret (page, "whatever");
   g_assert_false (lk_sign_in_page_submit (page));
-  g_assert_nonnull (lk_sign_in_page_get_error_heading (page));
+  g_assert_nonnull (lk_test_ui_get_sign_in_error (page));
 
   /* A wrong secret: the platform says no, the page says so and stays. */
   fill_form (win, lk_simulator_get_admin_client_id (sim), "not-the-secret", FALSE);
   g_assert_true (lk_sign_in_page_submit (page));
-  g_assert_null (lk_sign_in_page_get_error_heading (page));
+  g_assert_null (lk_test_ui_get_sign_in_error (page));
   g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
-  g_assert_cmpstr (lk_sign_in_page_get_error_heading (page), ==, "Not accepted");
+  g_assert_cmpstr (lk_test_ui_get_sign_in_error (page), ==, "Not accepted");
   g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", "/oauth2/token"), >, tokens_before);
-  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
-  g_assert_null (lk_window_get_client (win));
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
+  g_assert_null (lk_test_ui_get_client (win));
   /* The form keeps what was typed. */
   g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_simulator_get_admin_client_id (sim));
 
@@ -240,8 +240,8 @@ test_sign_in_bad (void)
   lk_sign_in_page_set_custom (page, "http://127.0.0.1:9", "http://127.0.0.1:9/oauth2/token", NULL);
   g_assert_true (lk_sign_in_page_submit (page));
   g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
-  g_assert_nonnull (strstr (lk_sign_in_page_get_error_heading (page), "reach"));
-  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
+  g_assert_nonnull (strstr (lk_test_ui_get_sign_in_error (page), "reach"));
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
 
   close_window (win);
 }
@@ -261,7 +261,7 @@ test_sign_in_remembered (void)
   fill_form (win, admin_id, lk_simulator_get_admin_client_secret (sim), TRUE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
   lk_test_ui_wait_for_page (win, "keys");
-  g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
+  g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
   wait_for_list (win);
 
   /* The account went to the keyring, the form's other fields to GSettings. */
@@ -275,7 +275,7 @@ test_sign_in_remembered (void)
   /* A new window signs in by itself. */
   win = new_window ();
   lk_test_ui_wait_for_page (win, "keys");
-  g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
+  g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
   wait_for_list (win);
   close_window (win);
 
@@ -295,14 +295,14 @@ test_sign_in_remembered (void)
       win = new_window ();
       lk_test_ui_wait_for_page (win, "keys");
       wait_for_list (win);
-      g_assert_cmpstr (lk_client_get_client_id (lk_window_get_client (win)), ==, admin_id);
+      g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
       g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_filter_model (get_keys_view (win))), ==,
                         lk_simulator_get_n_keys (sim));
       g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, tokens + 1);
       g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_WHOAMI), ==, whoamis + 1);
       /* taken once */
       g_assert_null (lk_application_take_prefetch (app,
-                                                   lk_platform_get_id (lk_client_get_platform (lk_window_get_client (win))),
+                                                   lk_platform_get_id (lk_client_get_platform (lk_test_ui_get_client (win))),
                                                    admin_id));
       if (!wait_first)
         close_window (win);
@@ -311,7 +311,7 @@ test_sign_in_remembered (void)
   /* Sign out forgets it and empties the secret field. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
   lk_test_ui_wait_for_page (win, "sign-in");
-  g_assert_null (lk_window_get_client (win));
+  g_assert_null (lk_test_ui_get_client (win));
   {
     g_autoptr (LkSecretString) secret = lk_sign_in_page_dup_secret (get_sign_in_page (win));
     g_assert_cmpstr (secret, ==, "");
@@ -326,9 +326,9 @@ test_sign_in_remembered (void)
   win = new_window ();
   lk_test_ui_wait_for_page (win, "sign-in");
   lk_test_spin (300);
-  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
   g_assert_cmpstr (lk_sign_in_page_get_client_id (get_sign_in_page (win)), ==, admin_id);
-  g_assert_null (lk_sign_in_page_get_error_heading (get_sign_in_page (win)));
+  g_assert_null (lk_test_ui_get_sign_in_error (get_sign_in_page (win)));
   close_window (win);
 }
 
@@ -362,10 +362,10 @@ test_remembered_key_gone (void)
   win = new_window ();
   page = get_sign_in_page (win);
   g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
-  g_assert_cmpstr (lk_window_get_page_name (win), ==, "sign-in");
-  g_assert_cmpstr (lk_sign_in_page_get_error_heading (page), ==, "Could not sign in with the remembered key");
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
+  g_assert_cmpstr (lk_test_ui_get_sign_in_error (page), ==, "Could not sign in with the remembered key");
   g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_api_key_get_client_id (key));
-  g_assert_null (lk_window_get_client (win));
+  g_assert_null (lk_test_ui_get_client (win));
   close_window (win);
 
   lk_credential_store_forget_account_async (store, lk_platform_get_id (platform), NULL,
@@ -379,7 +379,7 @@ test_list_sort_filter (void)
 {
   LkWindow *win = admin_window ();
   LkKeysView *view = get_keys_view (win);
-  LkClient *client = lk_window_get_client (win);
+  LkClient *client = lk_test_ui_get_client (win);
   GListModel *sorted = lk_keys_view_get_sort_model (view);
   GListModel *filtered = lk_keys_view_get_filter_model (view);
   LkKeyTable *table = lk_keys_view_get_table (view);
@@ -556,7 +556,7 @@ test_large_tenant (void)
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
   lk_test_ui_wait_for_page (win, "keys");
   view = get_keys_view (win);
-  client = lk_window_get_client (win);
+  client = lk_test_ui_get_client (win);
 
   /* The first page shows while the rest still arrives. */
   while (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)) == 0)
@@ -615,7 +615,7 @@ static void
 test_destroy_populated_view (void)
 {
   LkWindow *win = admin_window ();
-  LkClient *client = lk_window_get_client (win);
+  LkClient *client = lk_test_ui_get_client (win);
   GtkWidget *window = gtk_window_new ();
   LkKeysView *view = LK_KEYS_VIEW (lk_keys_view_new ());
   GtkSelectionModel *selection;
@@ -749,7 +749,7 @@ test_delete (void)
     g_assert_nonnull (dialog);
     adw_message_dialog_response (dialog, "delete");
     lk_test_ui_wait_for_toast (win, "no longer existed");
-    g_assert_nonnull (strstr (lk_window_get_last_toast (win), lk_api_key_get_name (key)));
+    g_assert_nonnull (strstr (lk_test_ui_get_toast (win), lk_api_key_get_name (key)));
     g_assert_true (model_lacks (sorted, id));
     g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 5);
   }
@@ -883,7 +883,7 @@ test_session_ended (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
   lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
-  g_assert_nonnull (lk_sign_in_page_get_error_heading (page));
+  g_assert_nonnull (lk_test_ui_get_sign_in_error (page));
   /* The form kept its content. */
   g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_api_key_get_client_id (key));
   {
@@ -1047,9 +1047,9 @@ test_demo (void)
                                                            LK_TYPE_SIGN_IN_PAGE, "demo_button"));
   g_signal_emit_by_name (demo_button, "clicked");
   lk_test_ui_wait_for_page (win, "keys");
-  demo = LK_SIMULATOR (lk_window_get_simulator (win));
+  demo = LK_SIMULATOR (lk_test_ui_get_demo_simulator (win));
   g_assert_nonnull (demo);
-  client = lk_window_get_client (win);
+  client = lk_test_ui_get_client (win);
   while (lk_client_get_loading (client) ||
          g_list_model_get_n_items (lk_client_get_keys (client)) != lk_simulator_get_n_keys (demo))
     g_main_context_iteration (NULL, TRUE);

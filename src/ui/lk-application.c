@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-application"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -206,7 +208,8 @@ lk_application_activate (GApplication *application)
 
   gtk_window_present (window);
 
-  if (self->demo && LK_IS_WINDOW (window) && lk_window_get_client (LK_WINDOW (window)) == NULL)
+  if (self->demo && LK_IS_WINDOW (window) &&
+      !lk_session_get_signed_in (lk_window_get_session (LK_WINDOW (window))))
     lk_window_sign_in_demo (LK_WINDOW (window));
   self->demo = FALSE;
 }

@@ -1,5 +1,7 @@
 /* lk-bench-probe.h: records when a window first shows its list, for the benchmark
  *
+ * Benchmark programs attach it to their windows (bench/layer-keys-bench.c,
+ * bench/bench-window-baseline.c); the shipped application has none.
  * Inactive, and costs nothing but one getenv(), unless the environment
  * asks for it (build-aux/bench does):
  *

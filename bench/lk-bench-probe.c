@@ -1,11 +1,14 @@
 /* lk-bench-probe.c: records when a window first shows its list, for the benchmark
  *
  * Nothing here runs unless LK_BENCH_FIRST_FRAME is set (see the header).
- * This file depends on GTK only: the benchmark's baseline window program
- * compiles it too, so both record their first frame the same way.
+ * This file depends on GTK only: layer-keys-bench (the application) and
+ * the baseline window program both link it, so both record their first
+ * frame the same way.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-bench-probe"
+
 #include "lk-bench-probe.h"
 
 #include <stdlib.h>

@@ -59,8 +59,6 @@ void        lk_sign_in_page_show_error       (LkSignInPage *self,
                                               const char   *heading,
                                               const GError *error);
 void        lk_sign_in_page_clear_error      (LkSignInPage *self);
-/* The inline error's heading while one is shown, else NULL (for tests). */
-const char *lk_sign_in_page_get_error_heading (LkSignInPage *self);
 
 /* Validates the form; when valid, emits "submit" and returns TRUE. */
 gboolean    lk_sign_in_page_submit           (LkSignInPage *self);

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-sign-in-page"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -271,7 +273,7 @@ lk_sign_in_page_class_init (LkSignInPageClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/layerkeys/LayerKeys/lk-sign-in-page.ui");
+                                               "/io/github/layerkeys/LayerKeys/sign-in/lk-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LkSignInPage, form_box);
   gtk_widget_class_bind_template_child (widget_class, LkSignInPage, error_box);
   gtk_widget_class_bind_template_child (widget_class, LkSignInPage, error_heading);
@@ -586,17 +588,6 @@ lk_sign_in_page_clear_error (LkSignInPage *self)
   set_row_error (GTK_WIDGET (self->secret_row), FALSE);
   set_row_error (GTK_WIDGET (self->api_url_row), FALSE);
   set_row_error (GTK_WIDGET (self->token_url_row), FALSE);
-}
-
-const char *
-lk_sign_in_page_get_error_heading (LkSignInPage *self)
-{
-  g_return_val_if_fail (LK_IS_SIGN_IN_PAGE (self), NULL);
-
-  if (!gtk_widget_get_visible (self->error_box))
-    return NULL;
-
-  return gtk_label_get_text (self->error_heading);
 }
 
 gboolean

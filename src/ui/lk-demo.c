@@ -1,0 +1,163 @@
+/* lk-demo.c: the demo tenant, a simulator on this computer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-demo"
+
+#include "config.h"
+
+#include "lk-demo.h"
+#include "lk-simulator.h"
+
+struct _LkDemo
+{
+  GObject parent_instance;
+
+  LkSimulator *simulator;   /* running, or NULL */
+};
+
+G_DEFINE_FINAL_TYPE (LkDemo, lk_demo, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SIMULATOR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+gboolean
+lk_demo_start (LkDemo  *self,
+               GError **error)
+{
+  g_autoptr (LkSimulator) simulator = NULL;
+
+  g_return_val_if_fail (LK_IS_DEMO (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->simulator != NULL)
+    return TRUE;
+
+  simulator = lk_simulator_new ();
+  lk_simulator_seed (simulator, 0);
+  if (!lk_simulator_start (simulator, 0, NULL, error))
+    return FALSE;
+
+  self->simulator = g_steal_pointer (&simulator);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIMULATOR]);
+  return TRUE;
+}
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert (G_IS_TASK (task));
+
+  if (lk_session_sign_in_finish (LK_SESSION (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+lk_demo_sign_in_async (LkDemo              *self,
+                       LkSession           *session,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LkPlatform) platform = NULL;
+
+  g_return_if_fail (LK_IS_DEMO (self));
+  g_return_if_fail (LK_IS_SESSION (session));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_demo_sign_in_async);
+
+  if (!lk_demo_start (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  platform = lk_simulator_get_platform (self->simulator);
+  lk_session_sign_in_async (session, platform,
+                            lk_simulator_get_admin_client_id (self->simulator),
+                            lk_simulator_get_admin_client_secret (self->simulator),
+                            LK_SESSION_SIGN_IN_DEMO,
+                            cancellable, on_signed_in, g_steal_pointer (&task));
+}
+
+gboolean
+lk_demo_sign_in_finish (LkDemo        *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (LK_IS_DEMO (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lk_demo_dispose (GObject *object)
+{
+  LkDemo *self = LK_DEMO (object);
+
+  if (self->simulator != NULL)
+    lk_simulator_stop (self->simulator);
+  g_clear_object (&self->simulator);
+
+  G_OBJECT_CLASS (lk_demo_parent_class)->dispose (object);
+}
+
+static void
+lk_demo_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  LkDemo *self = LK_DEMO (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIMULATOR:
+      g_value_set_object (value, self->simulator);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_demo_class_init (LkDemoClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lk_demo_dispose;
+  object_class->get_property = lk_demo_get_property;
+
+  properties[PROP_SIMULATOR] =
+    g_param_spec_object ("simulator", NULL, NULL, LK_TYPE_SIMULATOR,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lk_demo_init (LkDemo *self)
+{
+}
+
+LkDemo *
+lk_demo_new (void)
+{
+  return g_object_new (LK_TYPE_DEMO, NULL);
+}

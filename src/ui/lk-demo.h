@@ -1,0 +1,43 @@
+/* lk-demo.h: the demo tenant, a simulator on this computer
+ *
+ * `layer-keys --demo` and the sign-in page's demo button sign in to a
+ * simulated tenant that runs inside the app, on 127.0.0.1.  This is the
+ * one file of src/ui that knows the simulator: an LkDemo starts one (the
+ * first time it is asked to), hands the session its platform and admin
+ * credentials, and stops it when disposed.  Each window has its own.
+ *
+ * Property:
+ *   "simulator"  the running LkSimulator, or NULL before the first start
+ *                (read-only; for whoever looks at the tenant from outside,
+ *                as the tests do)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lk-session.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_DEMO (lk_demo_get_type ())
+G_DECLARE_FINAL_TYPE (LkDemo, lk_demo, LK, DEMO, GObject)
+
+LkDemo   *lk_demo_new             (void);
+/* Starts the tenant, seeded with a few dozen keys; once started, does
+ * nothing. */
+gboolean  lk_demo_start           (LkDemo               *self,
+                                   GError              **error);
+/* Starts the tenant if need be, then signs @session in to it as its
+ * administrator. */
+void      lk_demo_sign_in_async   (LkDemo               *self,
+                                   LkSession            *session,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+gboolean  lk_demo_sign_in_finish  (LkDemo               *self,
+                                   GAsyncResult         *result,
+                                   GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,140 @@
+/* lk-window-actions.c: the window's actions
+ *
+ *   win.new-key          the create dialog      needs "API Keys: Write"
+ *   win.search           the search bar         needs "API Keys: Read"
+ *   win.refresh          lists again            needs "API Keys: Read"
+ *   win.delete-selected  lk-key-delete.c        needs "API Keys: Delete"
+ *   win.sign-out         signs out, forgets the remembered sign-in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-create-dialog.h"
+#include "lk-key-delete.h"
+#include "lk-window-private.h"
+
+void
+_lk_window_actions_update (LkWindow *self)
+{
+  gboolean can_read;
+  guint n_selected;
+
+  g_assert (LK_IS_WINDOW (self));
+
+  can_read = lk_session_get_can_read (self->session);
+  n_selected = lk_keys_view_get_n_selected (self->keys_view);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-key",
+                                 lk_session_get_can_write (self->session));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", can_read);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", can_read);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-selected",
+                                 lk_session_get_can_delete (self->session) && n_selected > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
+                                 lk_session_get_signed_in (self->session));
+}
+
+static void
+on_n_selected_changed (LkWindow *self)
+{
+  _lk_window_actions_update (self);
+}
+
+static void
+new_key_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+  LkCreateDialog *dialog;
+
+  if (!lk_session_get_can_write (self->session))
+    return;
+
+  dialog = lk_create_dialog_new (GTK_WINDOW (self), lk_session_get_client (self->session));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  if (!lk_session_get_can_read (self->session))
+    return;
+
+  _lk_window_show_page (self, "keys");
+  lk_keys_view_set_search_mode (self->keys_view, TRUE);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  lk_keys_view_refresh (self->keys_view);
+}
+
+static void
+on_keys_deleted (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_auto (GStrv) sentences = lk_key_delete_finish (result, NULL);
+
+  /* (NULL when cancelled: then the window may be gone) */
+  for (guint i = 0; sentences != NULL && sentences[i] != NULL; i++)
+    lk_window_show_toast (LK_WINDOW (user_data), sentences[i]);
+}
+
+static void
+delete_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+  g_autoptr (GPtrArray) keys = lk_keys_view_get_selected_keys (self->keys_view);
+
+  if (keys->len == 0 || !lk_session_get_signed_in (self->session))
+    return;
+
+  lk_key_delete_async (self->session, GTK_WINDOW (self), keys, self->cancellable,
+                       on_keys_deleted, self);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  if (!lk_session_get_signed_in (self->session))
+    return;
+
+  lk_session_sign_out (self->session);
+  lk_sign_in_page_clear_secret (self->sign_in_page);
+  lk_sign_in_page_clear_error (self->sign_in_page);
+  _lk_window_show_page (self, "sign-in");
+  lk_window_show_toast (self, _("Signed out"));
+}
+
+void
+_lk_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_callback (widget_class, on_n_selected_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.new-key", NULL, new_key_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-selected", NULL, delete_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+}

@@ -1,0 +1,62 @@
+/* lk-window-private.h: the window's instance, shared by its files
+ *
+ * LkWindow is one class over three files, one job each:
+ *   lk-window.c          the shell: pages, toasts, the header, observing
+ *                        the session, the GObject
+ *   lk-window-sign-in.c  starting sign-ins: the form, the demo, the
+ *                        remembered account at start
+ *   lk-window-actions.c  the win.* actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "lk-demo.h"
+#include "lk-keys-view.h"
+#include "lk-sign-in-page.h"
+#include "lk-window.h"
+
+G_BEGIN_DECLS
+
+struct _LkWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template children */
+  GtkWidget         *loading_spinner;
+  GtkWidget         *account_button;
+  GtkWidget         *search_button;
+  AdwToastOverlay   *toast_overlay;
+  GtkStack          *stack;
+  AdwStatusPage     *signing_in_page;
+  GtkSpinner        *signing_in_spinner;
+  LkSignInPage      *sign_in_page;
+  LkKeysView        *keys_view;
+  LkDemo            *demo;
+
+  /* State */
+  LkSession         *session;
+  GSettings         *settings;
+  GCancellable      *cancellable;          /* the window's lifetime */
+  GCancellable      *sign_in_cancellable;  /* the sign-in under way */
+  GBinding          *spinner_visible_binding;
+  GBinding          *spinner_spinning_binding;
+};
+
+/* lk-window.c */
+/* Shows @name: "signing-in", "sign-in" or "keys", and focuses it. */
+void  _lk_window_show_page            (LkWindow       *self,
+                                       const char     *name);
+
+/* lk-window-sign-in.c */
+void  _lk_window_class_sign_in_init   (GtkWidgetClass *widget_class);
+/* At start: the form as last filled in, and a sign-in with the account
+ * remembered for it, if any. */
+void  _lk_window_sign_in_remembered   (LkWindow       *self);
+
+/* lk-window-actions.c */
+void  _lk_window_class_actions_init   (GtkWidgetClass *widget_class);
+/* Enables the actions the session and the selection allow. */
+void  _lk_window_actions_update       (LkWindow       *self);
+
+G_END_DECLS
