@@ -276,7 +276,7 @@ open_window_and_dialog (GtkWindow **dialog)
   gtk_window_present (GTK_WINDOW (win));
   lk_window_sign_in_demo (win);
   lk_test_ui_wait_for_page (win, "keys");
-  while (lk_client_get_loading (lk_window_get_client (win)))
+  while (lk_client_get_loading (lk_test_ui_get_client (win)))
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.new-key", NULL));
   g_assert_true (lk_test_wait_until (create_dialog_shown, win, LK_TEST_UI_WAIT_MS));
@@ -358,7 +358,7 @@ test_window_and_create_dialog (void)
   /* The keys of the demo tenant. */
   lk_window_sign_in_demo (win);
   lk_test_ui_wait_for_page (win, "keys");
-  while (lk_client_get_loading (lk_window_get_client (win)))
+  while (lk_client_get_loading (lk_test_ui_get_client (win)))
     g_main_context_iteration (NULL, TRUE);
   lk_test_spin (200);
   assert_german (GTK_WIDGET (win), "the window", 10);
