@@ -20,7 +20,7 @@
 
 #include "lk-cli.h"
 
-#define PLATFORM_API_DOC "https://github.com/layerkeys/layer-keys/blob/main/docs/platform-api.md"
+#define PLATFORM_API_DOC PROJECT_URL "/blob/main/docs/platform-api.md"
 
 /* The endpoint each step needs, as docs/platform-api.md names it (for
  * messages only; the client's wire code has the paths it uses). */

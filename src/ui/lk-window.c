@@ -397,6 +397,11 @@ lk_window_init (LkWindow *self)
   self->session = lk_session_new (store);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+#if LK_DEVEL_PROFILE
+  /* A development build shows the striped header bar, so it is never
+   * mistaken for the installed app. */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
 
   g_signal_connect_object (self->session, "notify::client",
                            G_CALLBACK (on_client_changed), self, G_CONNECT_SWAPPED);
