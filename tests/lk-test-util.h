@@ -9,6 +9,7 @@
 /* The simulator's test-only parts: fault injection and request counters,
  * and the reply builders fake servers use. */
 #include "lk-sim-wire.h"
+#include "lk-memory-store.h"
 #include "lk-simulator-faults.h"
 
 G_BEGIN_DECLS

@@ -190,13 +190,4 @@ LkCredentialStore *lk_secret_store_new       (void);
  * keyring is LK_STORE_ERROR_LOCKED. */
 LkCredentialStore *lk_secret_store_new_quiet (void);
 
-#define LK_TYPE_MEMORY_STORE (lk_memory_store_get_type ())
-G_DECLARE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK, MEMORY_STORE, LkCredentialStore)
-LkCredentialStore *lk_memory_store_new          (void);
-/* For tests: make every following operation fail with @error_code
- * (-1 to stop failing). */
-void               lk_memory_store_set_failure  (LkMemoryStore *self,
-                                                 int            error_code);
-guint              lk_memory_store_get_n_items  (LkMemoryStore *self);
-
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* lk-memory-store.c: a credential store that lives in memory
  *
- * For tests of code that is not about the keyring: it behaves like the
+ * Test-only (tests/ links it, the product never does), for tests of
+ * code that is not about the keyring: it behaves like the
  * keyring (API-key searches match any item with the attributes, account
  * searches only account items; storing replaces an item with the same
  * attributes) and can be told to fail.  Every operation completes from the
@@ -13,6 +14,7 @@
 #include "config.h"
 
 #include "lk-keyring-private.h"
+#include "lk-memory-store.h"
 
 typedef struct {
   LkSchemaKind  schema;

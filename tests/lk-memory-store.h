@@ -1,0 +1,23 @@
+/* lk-memory-store.h: a credential store in memory, for tests
+ *
+ * A test-only LkCredentialStore (tests/ and bench/ link it; the product
+ * never does): it behaves like the keyring and can be told to fail.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "lk-credential-store.h"
+
+G_BEGIN_DECLS
+
+#define LK_TYPE_MEMORY_STORE (lk_memory_store_get_type ())
+G_DECLARE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK, MEMORY_STORE, LkCredentialStore)
+LkCredentialStore *lk_memory_store_new          (void);
+/* Makes every following operation fail with @error_code
+ * (-1 to stop failing). */
+void               lk_memory_store_set_failure  (LkMemoryStore *self,
+                                                 int            error_code);
+guint              lk_memory_store_get_n_items  (LkMemoryStore *self);
+
+G_END_DECLS
