@@ -820,7 +820,7 @@ lk_create_dialog_class_init (LkCreateDialogClass *klass)
   g_type_ensure (LK_TYPE_SECRET_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/lk-create-dialog.ui");
+                                               RESOURCE_PREFIX "/create/lk-create-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, cancel_button);

@@ -927,7 +927,7 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
 
   g_type_ensure (LK_TYPE_KEY_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/layerkeys/LayerKeys/lk-keys-view.ui");
+                                               RESOURCE_PREFIX "/keys/lk-keys-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, state_stack);

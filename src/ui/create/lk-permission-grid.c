@@ -269,7 +269,7 @@ lk_permission_grid_class_init (LkPermissionGridClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/lk-permission-grid.ui");
+                                               RESOURCE_PREFIX "/create/lk-permission-grid.ui");
   gtk_widget_class_bind_template_child (widget_class, LkPermissionGrid, list);
 }
 

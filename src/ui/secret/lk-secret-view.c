@@ -647,7 +647,7 @@ lk_secret_view_class_init (LkSecretViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/lk-secret-view.ui");
+                                               RESOURCE_PREFIX "/secret/lk-secret-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LkSecretView, id_label);
   gtk_widget_class_bind_template_child (widget_class, LkSecretView, secret_label);
   gtk_widget_class_bind_template_child (widget_class, LkSecretView, reveal_button);
