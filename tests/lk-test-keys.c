@@ -1,0 +1,173 @@
+/* lk-test-keys.c: how the tests reach the key table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-test-keys"
+
+#include "config.h"
+
+#include "lk-key-cells.h"
+#include "lk-test-keys.h"
+
+/* The first widget under @widget (itself included, depth first) for
+ * which @match returns TRUE, or NULL. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             gboolean  (*match) (GtkWidget *widget,
+                                 gpointer   data),
+             gpointer    data)
+{
+  if (match (widget, data))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* ---- The key table ---- */
+
+GtkListView *
+lk_test_key_table_get_list_view (LkKeyTable *table)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (table)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return GTK_LIST_VIEW (child);
+
+  g_error ("the key table has no list");
+  return NULL;
+}
+
+static gboolean
+is_label_with_text (GtkWidget *widget,
+                    gpointer   text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+GtkWidget *
+lk_test_key_table_get_header_button (LkKeyTable  *table,
+                                     LkKeyColumn  column)
+{
+  const char *title = lk_key_column_get_title (column);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (table)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child) && find_widget (child, is_label_with_text, (gpointer) title) != NULL)
+      return child;
+
+  g_error ("the key table has no header button “%s”", title);
+  return NULL;
+}
+
+gboolean
+lk_test_key_table_get_column_shown (LkKeyTable  *table,
+                                    LkKeyColumn  column)
+{
+  GtkWidget *button = lk_test_key_table_get_header_button (table, column);
+
+  return gtk_widget_get_child_visible (button) && gtk_widget_get_width (button) > 0;
+}
+
+LkKeyColumn
+lk_test_key_table_get_sort_column (LkKeyTable *table)
+{
+  for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
+    if (gtk_widget_has_css_class (lk_test_key_table_get_header_button (table, c), "sorted"))
+      return c;
+
+  g_error ("the key table's header shows no sorted column");
+  return LK_N_KEY_COLUMNS;
+}
+
+static gboolean
+is_image (GtkWidget *widget,
+          gpointer   data)
+{
+  return GTK_IS_IMAGE (widget);
+}
+
+GtkSortType
+lk_test_key_table_get_sort_order (LkKeyTable *table)
+{
+  GtkWidget *button = lk_test_key_table_get_header_button (table, lk_test_key_table_get_sort_column (table));
+  GtkWidget *arrow = find_widget (button, is_image, NULL);
+  const char *icon = arrow ? gtk_image_get_icon_name (GTK_IMAGE (arrow)) : NULL;
+
+  if (g_strcmp0 (icon, "pan-up-symbolic") == 0)
+    return GTK_SORT_ASCENDING;
+  if (g_strcmp0 (icon, "pan-down-symbolic") == 0)
+    return GTK_SORT_DESCENDING;
+
+  g_error ("the sorted column's arrow is “%s”", icon ? icon : "(none)");
+  return GTK_SORT_ASCENDING;
+}
+
+/* ---- A row of the table ---- */
+
+static LkApiKey *
+row_key (LkKeyRowWidget *row)
+{
+  LkKeyRow *key_row = lk_key_row_widget_get_row (row);
+
+  return key_row ? lk_key_row_get_key (key_row) : NULL;
+}
+
+char *
+lk_test_key_row_dup_text (LkKeyRowWidget *row,
+                          LkKeyColumn     column)
+{
+  LkApiKey *key = row_key (row);
+
+  if (key == NULL)
+    return NULL;
+
+  switch (column)
+    {
+    case LK_KEY_COLUMN_NAME:
+      return g_strdup (lk_api_key_get_name (key));
+    case LK_KEY_COLUMN_CLIENT_ID:
+      return g_strdup (lk_api_key_get_client_id (key));
+    case LK_KEY_COLUMN_CREATED:
+      return g_strdup (lk_key_cells_get_created (key));
+    case LK_KEY_COLUMN_EXPIRES:
+      return lk_key_cells_dup_expires (key);
+    case LK_KEY_COLUMN_PERMISSIONS:
+      return g_strdup (lk_key_cells_get_permissions (key));
+    case LK_KEY_COLUMN_KEYRING:
+      return lk_api_key_get_has_local_secret (key) ? g_strdup (lk_key_cells_get_keyring ()) : NULL;
+    case LK_N_KEY_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+const char *
+lk_test_key_row_get_expiry_level (LkKeyRowWidget *row)
+{
+  LkApiKey *key = row_key (row);
+  GtkWidget *table = gtk_widget_get_ancestor (GTK_WIDGET (row), LK_TYPE_KEY_TABLE);
+
+  g_assert_nonnull (table);
+  if (key == NULL)
+    return NULL;
+
+  return lk_key_cells_get_expiry_level (key, lk_key_table_get_expiry_warning_days (LK_KEY_TABLE (table)));
+}
+
+char *
+lk_test_key_row_dup_tooltip (LkKeyRowWidget *row,
+                             LkKeyColumn     column)
+{
+  LkApiKey *key = row_key (row);
+
+  return key ? lk_key_cells_dup_tooltip (key, column) : NULL;
+}

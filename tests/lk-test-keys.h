@@ -1,0 +1,41 @@
+/* lk-test-keys.h: how the tests reach the key table
+ *
+ * Through what a person sees (the header's buttons and arrows, the
+ * visible page of a stack, a check button's label) or through the
+ * widgets' template children (gtk_widget_get_template_child ()), never
+ * through functions of src/ that exist for tests.  Each fails the test
+ * when what it looks for is missing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lk-key-row-widget.h"
+#include "lk-key-table.h"
+
+G_BEGIN_DECLS
+
+/* The table's list of rows. */
+GtkListView       *lk_test_key_table_get_list_view        (LkKeyTable     *table);
+/* The header's button of @column (the one titled so). */
+GtkWidget         *lk_test_key_table_get_header_button    (LkKeyTable     *table,
+                                                           LkKeyColumn     column);
+/* Whether the header shows @column at the table's current width. */
+gboolean           lk_test_key_table_get_column_shown     (LkKeyTable     *table,
+                                                           LkKeyColumn     column);
+/* The column the header shows as sorted, and which way its arrow points. */
+LkKeyColumn        lk_test_key_table_get_sort_column      (LkKeyTable     *table);
+GtkSortType        lk_test_key_table_get_sort_order       (LkKeyTable     *table);
+
+/* What a row widget shows: the text of @column (NULL for none; the
+ * keyring column gives the icon's meaning when shown), the expiry's
+ * highlight ("warning", "error" or NULL) and a column's tooltip. */
+char              *lk_test_key_row_dup_text               (LkKeyRowWidget *row,
+                                                           LkKeyColumn     column);
+const char        *lk_test_key_row_get_expiry_level       (LkKeyRowWidget *row);
+char              *lk_test_key_row_dup_tooltip            (LkKeyRowWidget *row,
+                                                           LkKeyColumn     column);
+
+G_END_DECLS
