@@ -1,4 +1,4 @@
-/* lk-test-keys.c: how the tests reach the key table
+/* lk-test-keys.c: how the tests reach the keys view and the key table
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +8,18 @@
 
 #include "lk-key-cells.h"
 #include "lk-test-keys.h"
+
+static gpointer
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  if (object == NULL)
+    g_error ("%s has no template child “%s”", G_OBJECT_TYPE_NAME (widget), name);
+  return object;
+}
 
 /* The first widget under @widget (itself included, depth first) for
  * which @match returns TRUE, or NULL. */
@@ -30,6 +42,38 @@ find_widget (GtkWidget  *widget,
     }
 
   return NULL;
+}
+
+/* ---- The keys view ---- */
+
+GListModel *
+lk_test_keys_view_get_shown_keys (LkKeysView *view)
+{
+  return G_LIST_MODEL (template_child (view, LK_TYPE_KEYS_VIEW, "shown"));
+}
+
+GtkSelectionModel *
+lk_test_keys_view_get_selection (LkKeysView *view)
+{
+  return GTK_SELECTION_MODEL (template_child (view, LK_TYPE_KEYS_VIEW, "selection"));
+}
+
+LkKeyTable *
+lk_test_keys_view_get_table (LkKeysView *view)
+{
+  return LK_KEY_TABLE (template_child (view, LK_TYPE_KEYS_VIEW, "table"));
+}
+
+const char *
+lk_test_keys_view_get_state (LkKeysView *view)
+{
+  return gtk_stack_get_visible_child_name (template_child (view, LK_TYPE_KEYS_VIEW, "state_stack"));
+}
+
+gboolean
+lk_test_keys_view_get_search_mode (LkKeysView *view)
+{
+  return gtk_search_bar_get_search_mode (template_child (view, LK_TYPE_KEYS_VIEW, "search_bar"));
 }
 
 /* ---- The key table ---- */

@@ -1,4 +1,4 @@
-/* lk-test-keys.h: how the tests reach the key table
+/* lk-test-keys.h: how the tests reach the keys view and the key table
  *
  * Through what a person sees (the header's buttons and arrows, the
  * visible page of a stack, a check button's label) or through the
@@ -14,8 +14,21 @@
 
 #include "lk-key-row-widget.h"
 #include "lk-key-table.h"
+#include "lk-keys-view.h"
 
 G_BEGIN_DECLS
+
+/* The keys view's template objects: the keys shown, in display order
+ * ("shown"); the selection over their positions ("selection"); the
+ * table ("table"). */
+GListModel        *lk_test_keys_view_get_shown_keys       (LkKeysView     *view);
+GtkSelectionModel *lk_test_keys_view_get_selection        (LkKeysView     *view);
+LkKeyTable        *lk_test_keys_view_get_table            (LkKeysView     *view);
+/* The state the view shows: the name of its stack's visible page
+ * ("list", "loading", "empty", "no-results", "error", "no-permission"). */
+const char        *lk_test_keys_view_get_state            (LkKeysView     *view);
+/* Whether the search bar is shown. */
+gboolean           lk_test_keys_view_get_search_mode      (LkKeysView     *view);
 
 /* The table's list of rows. */
 GtkListView       *lk_test_key_table_get_list_view        (LkKeyTable     *table);

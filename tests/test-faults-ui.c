@@ -23,6 +23,7 @@
 #include "lk-secret-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
@@ -119,7 +120,7 @@ list_settled (gpointer data)
 
   return client != NULL &&
          !lk_client_get_loading (client) &&
-         g_strcmp0 (lk_keys_view_get_state (keys_view_of (win)), "loading") != 0;
+         g_strcmp0 (lk_test_keys_view_get_state (keys_view_of (win)), "loading") != 0;
 }
 
 static gboolean
@@ -136,7 +137,7 @@ static void
 wait_for_list (LkWindow *win)
 {
   if (!lk_test_wait_until (list_complete, win, WAIT_MS))
-    g_error ("the list did not complete: state %s", lk_keys_view_get_state (keys_view_of (win)));
+    g_error ("the list did not complete: state %s", lk_test_keys_view_get_state (keys_view_of (win)));
 }
 
 typedef struct {
@@ -162,7 +163,7 @@ wait_for_refresh (LkWindow *win,
 
   if (!lk_test_wait_until (refreshed_since, &wait, WAIT_MS))
     g_error ("no list completed: state %s, last toast “%s”",
-             lk_keys_view_get_state (keys_view_of (win)), lk_window_get_last_toast (win));
+             lk_test_keys_view_get_state (keys_view_of (win)), lk_window_get_last_toast (win));
 }
 
 
@@ -275,7 +276,7 @@ assert_usable (LkWindow *win)
   g_assert_cmpstr (lk_window_get_page_name (win), ==, "keys");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
   wait_for_refresh (win, before);
-  g_assert_cmpstr (lk_keys_view_get_state (keys_view_of (win)), ==, "list");
+  g_assert_cmpstr (lk_test_keys_view_get_state (keys_view_of (win)), ==, "list");
   assert_no_spinner (win);
 }
 
@@ -325,7 +326,7 @@ run_list (const FaultCase *fault)
       g_assert_cmpuint (strlen (lk_window_get_last_toast (win)), >, strlen ("Could not refresh the list: "));
       g_assert_true (list_settled (win));
       g_assert_cmpint (lk_keys_view_get_last_refresh (view), ==, before);
-      g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+      g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
       assert_no_spinner (win);
       clear_fault (fault);
       break;
@@ -582,8 +583,8 @@ select_key (LkWindow   *win,
             const char *key_id)
 {
   LkKeysView *view = keys_view_of (win);
-  GListModel *sorted = lk_keys_view_get_sort_model (view);
-  GtkSelectionModel *selection = lk_keys_view_get_selection (view);
+  GListModel *sorted = lk_test_keys_view_get_shown_keys (view);
+  GtkSelectionModel *selection = lk_test_keys_view_get_selection (view);
 
   gtk_selection_model_unselect_all (selection);
   for (guint i = 0; i < g_list_model_get_n_items (sorted); i++)

@@ -26,6 +26,7 @@
 #include "lk-secret-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
@@ -272,8 +273,8 @@ full_run (const char *secrets_path)
   g_object_set_data_full (G_OBJECT (win), "lk-test-key-id", g_strdup (key_id), g_free);
   {
     LkKeysView *keys_view = LK_KEYS_VIEW (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"));
-    GListModel *sorted = lk_keys_view_get_sort_model (keys_view);
-    GtkSelectionModel *selection = lk_keys_view_get_selection (keys_view);
+    GListModel *sorted = lk_test_keys_view_get_shown_keys (keys_view);
+    GtkSelectionModel *selection = lk_test_keys_view_get_selection (keys_view);
     g_autoptr(GList) toplevels = NULL;
     gboolean found = FALSE;
 

@@ -339,8 +339,8 @@ screen_open (Screen *screen)
   while (lk_keys_view_get_last_refresh (screen->view) == 0)
     g_main_context_iteration (NULL, TRUE);
   lk_test_spin (100);
-  screen->table = lk_keys_view_get_table (screen->view);
-  g_assert_cmpstr (lk_keys_view_get_state (screen->view), ==, "list");
+  screen->table = lk_test_keys_view_get_table (screen->view);
+  g_assert_cmpstr (lk_test_keys_view_get_state (screen->view), ==, "list");
 }
 
 static void
@@ -377,7 +377,7 @@ row_widgets (LkKeyTable *table)
 static guint
 check_rows (Screen *screen)
 {
-  GListModel *shown = lk_keys_view_get_filter_model (screen->view);
+  GListModel *shown = lk_test_keys_view_get_shown_keys (screen->view);
   g_autoptr (GPtrArray) widgets = row_widgets (screen->table);
   guint warnings = 0;
 
@@ -433,7 +433,7 @@ test_table_rows_and_header (void)
   guint n;
 
   screen_open (&screen);
-  shown = lk_keys_view_get_filter_model (screen.view);
+  shown = lk_test_keys_view_get_shown_keys (screen.view);
   n = g_list_model_get_n_items (shown);
   g_assert_cmpuint (n, ==, lk_simulator_get_n_keys (screen.sim));
 

@@ -2,6 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-key-search"
+
+#include "config.h"
+
 #include "lk-key-search.h"
 
 #include <string.h>

@@ -33,8 +33,8 @@ GtkWidget         *lk_key_table_new                      (void);
 void               lk_key_table_set_model                (LkKeyTable        *self,
                                                           GtkSelectionModel *model);
 GtkSelectionModel *lk_key_table_get_model                (LkKeyTable        *self);
-/* Still used to focus the list; gtk_widget_grab_focus () on the table
- * does the same.  Goes once nothing uses it. */
+/* Still used by lk-window.c to focus the list; gtk_widget_grab_focus ()
+ * on the keys view (or the table) does the same.  Goes once it uses that. */
 GtkListView       *lk_key_table_get_list_view            (LkKeyTable        *self);
 void               lk_key_table_set_expiry_warning_days  (LkKeyTable        *self,
                                                           guint              days);
