@@ -1,4 +1,5 @@
-/* lk-test-keys.c: how the tests reach the keys view and the key table
+/* lk-test-keys.c: how the tests reach the keys view, the key table, the
+ * create dialog and the secret view
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -214,4 +215,79 @@ lk_test_key_row_dup_tooltip (LkKeyRowWidget *row,
   LkApiKey *key = row_key (row);
 
   return key ? lk_key_cells_dup_tooltip (key, column) : NULL;
+}
+
+/* ---- The create dialog ---- */
+
+typedef struct {
+  const char *page;
+  const char *action;
+  const char *current_page;   /* the heading last passed */
+} TaskSearch;
+
+static gboolean
+is_task_row (GtkWidget *widget,
+             gpointer   data)
+{
+  TaskSearch *search = data;
+
+  /* A page's heading: a plain row with a label. */
+  if (GTK_IS_LIST_BOX_ROW (widget) && !ADW_IS_PREFERENCES_ROW (widget))
+    {
+      GtkWidget *child = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (widget));
+
+      if (child != NULL && GTK_IS_LABEL (child))
+        search->current_page = gtk_label_get_text (GTK_LABEL (child));
+      return FALSE;
+    }
+
+  return ADW_IS_ACTION_ROW (widget) &&
+         g_strcmp0 (search->current_page, search->page) == 0 &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), search->action) == 0;
+}
+
+GtkCheckButton *
+lk_test_create_dialog_get_task_check (LkCreateDialog *dialog,
+                                      const char     *page,
+                                      const char     *action)
+{
+  TaskSearch search = { page, action, NULL };
+  GtkWidget *row = find_widget (template_child (dialog, LK_TYPE_CREATE_DIALOG, "task_row"),
+                                is_task_row, &search);
+
+  if (row == NULL)
+    return NULL;
+
+  return GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)));
+}
+
+LkCreatedKey *
+lk_test_create_dialog_get_created (LkCreateDialog *dialog)
+{
+  return lk_secret_view_get_created (template_child (dialog, LK_TYPE_CREATE_DIALOG, "secret_view"));
+}
+
+/* ---- The permission grid ---- */
+
+static gboolean
+is_check_with_label (GtkWidget *widget,
+                     gpointer   label)
+{
+  return GTK_IS_CHECK_BUTTON (widget) &&
+         g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), label) == 0;
+}
+
+GtkCheckButton *
+lk_test_permission_grid_get_toggle (LkPermissionGrid *grid,
+                                    LkCategory        category,
+                                    LkAccess          access)
+{
+  GtkListBox *list = template_child (grid, LK_TYPE_PERMISSION_GRID, "list");
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, (int) category);
+  GtkWidget *toggle;
+
+  g_assert_nonnull (row);
+  toggle = find_widget (GTK_WIDGET (row), is_check_with_label, (gpointer) lk_access_get_name (access));
+  g_assert_nonnull (toggle);
+  return GTK_CHECK_BUTTON (toggle);
 }

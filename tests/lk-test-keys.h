@@ -1,4 +1,5 @@
-/* lk-test-keys.h: how the tests reach the keys view and the key table
+/* lk-test-keys.h: how the tests reach the keys view, the key table, the
+ * create dialog and the secret view
  *
  * Through what a person sees (the header's buttons and arrows, the
  * visible page of a stack, a check button's label) or through the
@@ -12,9 +13,12 @@
 
 #include <adwaita.h>
 
+#include "lk-create-dialog.h"
 #include "lk-key-row-widget.h"
 #include "lk-key-table.h"
 #include "lk-keys-view.h"
+#include "lk-permission-grid.h"
+#include "lk-secret-view.h"
 
 G_BEGIN_DECLS
 
@@ -50,5 +54,19 @@ char              *lk_test_key_row_dup_text               (LkKeyRowWidget *row,
 const char        *lk_test_key_row_get_expiry_level       (LkKeyRowWidget *row);
 char              *lk_test_key_row_dup_tooltip            (LkKeyRowWidget *row,
                                                            LkKeyColumn     column);
+
+/* The check button of the task picker for @page and @action, as the seed
+ * names them (untranslated: "Model Inventory", "Upload"). */
+GtkCheckButton    *lk_test_create_dialog_get_task_check   (LkCreateDialog *dialog,
+                                                           const char     *page,
+                                                           const char     *action);
+/* The created key the dialog's secret page shows, else NULL. */
+LkCreatedKey      *lk_test_create_dialog_get_created      (LkCreateDialog *dialog);
+
+/* The toggle of @category for a single access bit, or its All toggle for
+ * LK_ACCESS_ALL. */
+GtkCheckButton    *lk_test_permission_grid_get_toggle     (LkPermissionGrid *grid,
+                                                           LkCategory        category,
+                                                           LkAccess          access);
 
 G_END_DECLS

@@ -17,7 +17,7 @@
 #include <adwaita.h>
 
 #include "lk-application.h"
-#include "lk-create-dialog-private.h"
+#include "lk-create-dialog.h"
 #include "lk-credential-store.h"
 #include "lk-keys-view.h"
 #include "lk-secret-view.h"
@@ -461,7 +461,7 @@ check_no_lost_secret (LkCreateDialog *dialog,
   if (on_platform == NULL)
     return TRUE;
 
-  shown = lk_create_dialog_get_created (dialog);
+  shown = lk_test_create_dialog_get_created (dialog);
   if (shown != NULL && g_strcmp0 (lk_api_key_get_id (shown->key), lk_api_key_get_id (on_platform)) == 0)
     {
       g_assert_cmpstr (dialog_page (dialog), ==, "secret");
@@ -481,7 +481,7 @@ check_no_lost_secret (LkCreateDialog *dialog,
 static void
 close_secret_page (LkCreateDialog *dialog)
 {
-  LkCreatedKey *created = lk_create_dialog_get_created (dialog);
+  LkCreatedKey *created = lk_test_create_dialog_get_created (dialog);
   g_autoptr(LkSecretString) stored = NULL;
 
   g_assert_nonnull (created);
@@ -753,7 +753,7 @@ test_keyring_gone (void)
   g_assert_cmpstr (dialog_page (dialog), ==, "secret");
   view = LK_SECRET_VIEW (DIALOG_CHILD (dialog, "secret_view"));
 
-  created = lk_create_dialog_get_created (dialog);
+  created = lk_test_create_dialog_get_created (dialog);
   g_assert_nonnull (created);
   g_assert_false (created->stored);
   g_assert_error (created->store_error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE);
@@ -776,7 +776,7 @@ test_keyring_gone (void)
   gtk_window_close (GTK_WINDOW (dialog));
   lk_test_spin (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_true (lk_create_dialog_get_created (dialog) == created);
+  g_assert_true (lk_test_create_dialog_get_created (dialog) == created);
 
   /* Retry while the keyring is still gone: still on screen. */
   g_signal_emit_by_name (SECRET_CHILD (view, "retry_button"), "clicked");
@@ -795,7 +795,7 @@ test_keyring_gone (void)
   gtk_window_close (GTK_WINDOW (dialog));
   lk_test_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_null (lk_create_dialog_get_created (dialog));
+  g_assert_null (lk_test_create_dialog_get_created (dialog));
   g_object_unref (dialog);
 
   assert_usable (win);

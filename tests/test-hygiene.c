@@ -20,7 +20,7 @@
 
 #include "lk-application.h"
 #include "lk-clipboard.h"
-#include "lk-create-dialog-private.h"
+#include "lk-create-dialog.h"
 #include "lk-credential-store.h"
 #include "lk-keys-view.h"
 #include "lk-secret-view.h"
@@ -235,7 +235,7 @@ full_run (const char *secrets_path)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
   g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
-  created = lk_create_dialog_get_created (dialog);
+  created = lk_test_create_dialog_get_created (dialog);
   g_assert_nonnull (created);
   g_assert_true (created->stored);
   key_id = g_strdup (lk_api_key_get_id (created->key));
@@ -265,7 +265,7 @@ full_run (const char *secrets_path)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.done", NULL);
   lk_test_spin (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_null (lk_create_dialog_get_created (dialog));
+  g_assert_null (lk_test_create_dialog_get_created (dialog));
   g_object_unref (dialog);
 
   /* Delete it through the list. */

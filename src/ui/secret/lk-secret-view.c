@@ -7,6 +7,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-secret-view"
+
 #include "config.h"
 
 #include <string.h>
@@ -710,6 +712,14 @@ lk_secret_view_set_created (LkSecretView *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_secret_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reveal_button), TRUE);
   update_status (self);
+}
+
+LkCreatedKey *
+lk_secret_view_get_created (LkSecretView *self)
+{
+  g_return_val_if_fail (LK_IS_SECRET_VIEW (self), NULL);
+
+  return self->created;
 }
 
 gboolean

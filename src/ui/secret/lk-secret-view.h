@@ -27,6 +27,9 @@ GtkWidget *lk_secret_view_new             (void);
 void       lk_secret_view_set_created     (LkSecretView *self,
                                            LkClient     *client,
                                            LkCreatedKey *created);
+/* The created key shown (the one reference the dialog has to it), or
+ * NULL before one is set and once cleared. */
+LkCreatedKey *lk_secret_view_get_created  (LkSecretView *self);
 gboolean   lk_secret_view_get_secret_safe (LkSecretView *self);
 /* Says why the window stays open (after a refused close). */
 void       lk_secret_view_show_keep_open  (LkSecretView *self);
