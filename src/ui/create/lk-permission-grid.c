@@ -307,23 +307,3 @@ lk_permission_grid_set_permissions (LkPermissionGrid    *self,
 
   set_permissions_internal (self, permissions);
 }
-
-GtkCheckButton *
-lk_permission_grid_get_toggle (LkPermissionGrid *self,
-                               LkCategory        category,
-                               LkAccess          access)
-{
-  g_return_val_if_fail (LK_IS_PERMISSION_GRID (self), NULL);
-  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, NULL);
-
-  if (access == LK_ACCESS_ALL)
-    return self->all_toggles[category];
-
-  for (guint b = 0; b < N_BITS; b++)
-    {
-      if (access_bits[b] == access)
-        return self->toggles[category][b];
-    }
-
-  g_return_val_if_reached (NULL);
-}

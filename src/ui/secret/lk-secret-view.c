@@ -342,6 +342,8 @@ on_save_mode_checked (GObject      *source,
   g_autoptr(GFileInfo) info = NULL;
   GError *error = NULL;
 
+  g_assert (G_IS_TASK (task));
+
   info = g_file_query_info_finish (G_FILE (source), result, &error);
   if (info == NULL)
     {
@@ -376,6 +378,8 @@ on_save_mode_set (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
+  g_assert (G_IS_TASK (task));
+
   if (!g_file_set_attributes_finish (G_FILE (source), result, NULL, &error))
     {
       g_task_return_error (task, error);
@@ -397,6 +401,8 @@ on_save_closed (GObject      *source,
   SaveData *data = g_task_get_task_data (task);
   g_autoptr(GFileInfo) info = NULL;
   GError *error = NULL;
+
+  g_assert (G_IS_TASK (task));
 
   if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
     {
@@ -421,6 +427,8 @@ on_save_written (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
+  g_assert (G_IS_TASK (task));
+
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
       g_task_return_error (task, error);
@@ -441,6 +449,8 @@ on_save_replaced (GObject      *source,
   SaveData *data = g_task_get_task_data (task);
   GFileOutputStream *stream;
   GError *error = NULL;
+
+  g_assert (G_IS_TASK (task));
 
   stream = g_file_replace_finish (G_FILE (source), result, &error);
   if (stream == NULL)
