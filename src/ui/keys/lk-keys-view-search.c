@@ -32,7 +32,7 @@ static void
 on_stop_search (LkKeysView *self)
 {
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->table));
+  lk_key_table_focus_list (self->table);
 }
 
 static void
@@ -42,7 +42,7 @@ on_search_activate (LkKeysView *self)
   if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
     {
       gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 0, TRUE);
-      gtk_widget_grab_focus (GTK_WIDGET (self->table));
+      lk_key_table_focus_list (self->table);
     }
 }
 

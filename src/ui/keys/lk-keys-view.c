@@ -329,6 +329,14 @@ lk_keys_view_get_last_refresh (LkKeysView *self)
   return self->last_refresh;
 }
 
+void
+lk_keys_view_focus_list (LkKeysView *self)
+{
+  g_return_if_fail (LK_IS_KEYS_VIEW (self));
+
+  lk_key_table_focus_list (self->table);
+}
+
 /* ---- For lk-window.c, until it no longer needs them ---- */
 
 GListModel *
@@ -348,15 +356,6 @@ lk_keys_view_get_table (LkKeysView *self)
 }
 
 /* ---- GObject ---- */
-
-/* Focusing the view focuses its list. */
-static gboolean
-lk_keys_view_grab_focus (GtkWidget *widget)
-{
-  LkKeysView *self = LK_KEYS_VIEW (widget);
-
-  return gtk_widget_grab_focus (GTK_WIDGET (self->table));
-}
 
 static void
 lk_keys_view_size_allocate (GtkWidget *widget,
@@ -500,7 +499,6 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   object_class->dispose = lk_keys_view_dispose;
   object_class->finalize = lk_keys_view_finalize;
   widget_class->size_allocate = lk_keys_view_size_allocate;
-  widget_class->grab_focus = lk_keys_view_grab_focus;
 
   lk_keys_view_properties[LK_KEYS_VIEW_PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,

@@ -4,7 +4,7 @@
  * through rows that keep their place while the keys behind them change
  * (LkKeyRows), with its states (loading, empty, no results, error, no
  * permission) as AdwStatusPages in a stack whose visible child is named
- * after the state.  Focusing the view focuses its list.  Signals:
+ * after the state.  Signals:
  *   "session-ended" (GError *)  the platform no longer accepts the key
  *
  * The template's objects: "shown" (the keys shown, in display order),
@@ -49,6 +49,9 @@ void            lk_keys_view_refresh             (LkKeysView *self);
 /* Monotonic time (µs) of the last list that finished well, 0 if none. */
 gint64          lk_keys_view_get_last_refresh    (LkKeysView *self);
 
+/* Moves the keyboard focus to the list of keys. */
+void            lk_keys_view_focus_list          (LkKeysView *self);
+
 void            lk_keys_view_set_search_mode     (LkKeysView *self,
                                                   gboolean    search_mode);
 void            lk_keys_view_set_search_text     (LkKeysView *self,
@@ -59,8 +62,8 @@ GPtrArray      *lk_keys_view_get_selected_keys   (LkKeysView *self);
 guint           lk_keys_view_get_n_selected      (LkKeysView *self);
 
 /* Still used by lk-window.c (its benchmark probe, and focusing the list,
- * which gtk_widget_grab_focus () on the view does now); they go once the
- * window no longer needs them.  The keys shown, in display order. */
+ * which lk_keys_view_focus_list () does now); they go once the window no
+ * longer needs them.  The keys shown, in display order. */
 GListModel     *lk_keys_view_get_filter_model    (LkKeysView *self);
 LkKeyTable     *lk_keys_view_get_table           (LkKeysView *self);
 

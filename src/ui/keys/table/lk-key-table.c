@@ -252,15 +252,6 @@ lk_key_table_css_changed (GtkWidget         *widget,
   gtk_widget_queue_resize (widget);
 }
 
-/* Focusing the table focuses its list (the header is for the pointer). */
-static gboolean
-lk_key_table_grab_focus (GtkWidget *widget)
-{
-  LkKeyTable *self = LK_KEY_TABLE (widget);
-
-  return gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-}
-
 /* ---- Rows ---- */
 
 static void
@@ -359,6 +350,14 @@ lk_key_table_get_model (LkKeyTable *self)
   g_return_val_if_fail (LK_IS_KEY_TABLE (self), NULL);
 
   return gtk_list_view_get_model (self->list_view);
+}
+
+gboolean
+lk_key_table_focus_list (LkKeyTable *self)
+{
+  g_return_val_if_fail (LK_IS_KEY_TABLE (self), FALSE);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 GtkListView *
@@ -552,7 +551,6 @@ lk_key_table_class_init (LkKeyTableClass *klass)
   widget_class->measure = lk_key_table_measure;
   widget_class->size_allocate = lk_key_table_size_allocate;
   widget_class->css_changed = lk_key_table_css_changed;
-  widget_class->grab_focus = lk_key_table_grab_focus;
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL,

@@ -8,7 +8,7 @@
  * times faster and takes half the memory.  Both the header and the rows
  * place the columns with the same LkKeyLayout (lk-key-layout.h), which
  * drops the least needed columns when the window is narrow instead of
- * scrolling sideways.  Focusing the table focuses its list.
+ * scrolling sideways.
  *
  * The model's items are LkKeyRow objects (lk-key-rows.h).
  *
@@ -33,8 +33,10 @@ GtkWidget         *lk_key_table_new                      (void);
 void               lk_key_table_set_model                (LkKeyTable        *self,
                                                           GtkSelectionModel *model);
 GtkSelectionModel *lk_key_table_get_model                (LkKeyTable        *self);
-/* Still used by lk-window.c to focus the list; gtk_widget_grab_focus ()
- * on the keys view (or the table) does the same.  Goes once it uses that. */
+/* Moves the keyboard focus to the list of rows. */
+gboolean           lk_key_table_focus_list               (LkKeyTable        *self);
+/* Still used by lk-window.c to focus the list, which
+ * lk_keys_view_focus_list () does now; goes once it uses that. */
 GtkListView       *lk_key_table_get_list_view            (LkKeyTable        *self);
 void               lk_key_table_set_expiry_warning_days  (LkKeyTable        *self,
                                                           guint              days);
