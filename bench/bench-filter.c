@@ -84,6 +84,31 @@ bare_set_text (BareFilter *bare,
   gtk_filter_changed (GTK_FILTER (bare->filter), change);
 }
 
+/* ---- The view's parts ---- */
+
+/* A part of the view by its name in the view's template ("shown": the
+ * keys shown, "table", "state_stack"): the benchmark's way in, as the
+ * tests'; the view has no function for it. */
+static gpointer
+view_part (LkKeysView *view,
+           const char *name)
+{
+  GObject *part = gtk_widget_get_template_child (GTK_WIDGET (view), LK_TYPE_KEYS_VIEW, name);
+
+  if (part == NULL)
+    {
+      g_printerr ("bench-filter: the keys view has no “%s”\n", name);
+      exit (1);
+    }
+  return part;
+}
+
+static const char *
+view_state (LkKeysView *view)
+{
+  return gtk_stack_get_visible_child_name (view_part (view, "state_stack"));
+}
+
 /* ---- Frames ---- */
 
 static gboolean painted;
@@ -209,10 +234,10 @@ main (int   argc,
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
                     G_CALLBACK (on_after_paint), NULL);
   wait_for_frame (window);
-  if (g_strcmp0 (lk_keys_view_get_state (view), "list") != 0)
+  if (g_strcmp0 (view_state (view), "list") != 0)
     {
       g_printerr ("bench-filter: the view shows “%s”, not the list\n",
-                  lk_keys_view_get_state (view));
+                  view_state (view));
       return 1;
     }
 
@@ -232,7 +257,7 @@ main (int   argc,
         frame_ms = t2 - t0;
         if (g_getenv ("LK_BENCH_VERBOSE") != NULL)
           g_printerr ("“%s”: %.3f ms, frame %.3f ms, %u shown\n", text, model_ms, frame_ms,
-                      g_list_model_get_n_items (lk_keys_view_get_filter_model (view)));
+                      g_list_model_get_n_items (view_part (view, "shown")));
 
         if (r == 0 && i == 0)
           cold_ms = model_ms;
@@ -259,7 +284,7 @@ main (int   argc,
   g_clear_pointer (&bare.needle, g_free);
   gtk_filter_changed (GTK_FILTER (bare.filter), GTK_FILTER_CHANGE_LESS_STRICT);
   sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (bare.model)),
-                                    g_object_ref (lk_key_table_get_sorter (lk_keys_view_get_table (view))));
+                                    g_object_ref (lk_key_table_get_sorter (view_part (view, "table"))));
   /* and the view's kind of selection model on top, still without widgets */
   selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (sorted)));
   for (guint r = 0; r < repeats; r++)

@@ -17,12 +17,13 @@
 #include <adwaita.h>
 
 #include "lk-application.h"
-#include "lk-create-dialog-private.h"
+#include "lk-create-dialog.h"
 #include "lk-credential-store.h"
 #include "lk-keys-view.h"
 #include "lk-secret-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
@@ -119,7 +120,7 @@ list_settled (gpointer data)
 
   return client != NULL &&
          !lk_client_get_loading (client) &&
-         g_strcmp0 (lk_keys_view_get_state (keys_view_of (win)), "loading") != 0;
+         g_strcmp0 (lk_test_keys_view_get_state (keys_view_of (win)), "loading") != 0;
 }
 
 static gboolean
@@ -136,7 +137,7 @@ static void
 wait_for_list (LkWindow *win)
 {
   if (!lk_test_wait_until (list_complete, win, WAIT_MS))
-    g_error ("the list did not complete: state %s", lk_keys_view_get_state (keys_view_of (win)));
+    g_error ("the list did not complete: state %s", lk_test_keys_view_get_state (keys_view_of (win)));
 }
 
 typedef struct {
@@ -162,7 +163,7 @@ wait_for_refresh (LkWindow *win,
 
   if (!lk_test_wait_until (refreshed_since, &wait, WAIT_MS))
     g_error ("no list completed: state %s, last toast “%s”",
-             lk_keys_view_get_state (keys_view_of (win)), lk_test_ui_get_toast (win));
+             lk_test_keys_view_get_state (keys_view_of (win)), lk_test_ui_get_toast (win));
 }
 
 
@@ -275,7 +276,7 @@ assert_usable (LkWindow *win)
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "keys");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL));
   wait_for_refresh (win, before);
-  g_assert_cmpstr (lk_keys_view_get_state (keys_view_of (win)), ==, "list");
+  g_assert_cmpstr (lk_test_keys_view_get_state (keys_view_of (win)), ==, "list");
   assert_no_spinner (win);
 }
 
@@ -325,7 +326,7 @@ run_list (const FaultCase *fault)
       g_assert_cmpuint (strlen (lk_test_ui_get_toast (win)), >, strlen ("Could not refresh the list: "));
       g_assert_true (list_settled (win));
       g_assert_cmpint (lk_keys_view_get_last_refresh (view), ==, before);
-      g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+      g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
       assert_no_spinner (win);
       clear_fault (fault);
       break;
@@ -460,7 +461,7 @@ check_no_lost_secret (LkCreateDialog *dialog,
   if (on_platform == NULL)
     return TRUE;
 
-  shown = lk_create_dialog_get_created (dialog);
+  shown = lk_test_create_dialog_get_created (dialog);
   if (shown != NULL && g_strcmp0 (lk_api_key_get_id (shown->key), lk_api_key_get_id (on_platform)) == 0)
     {
       g_assert_cmpstr (dialog_page (dialog), ==, "secret");
@@ -480,7 +481,7 @@ check_no_lost_secret (LkCreateDialog *dialog,
 static void
 close_secret_page (LkCreateDialog *dialog)
 {
-  LkCreatedKey *created = lk_create_dialog_get_created (dialog);
+  LkCreatedKey *created = lk_test_create_dialog_get_created (dialog);
   g_autoptr(LkSecretString) stored = NULL;
 
   g_assert_nonnull (created);
@@ -582,8 +583,8 @@ select_key (LkWindow   *win,
             const char *key_id)
 {
   LkKeysView *view = keys_view_of (win);
-  GListModel *sorted = lk_keys_view_get_sort_model (view);
-  GtkSelectionModel *selection = lk_keys_view_get_selection (view);
+  GListModel *sorted = lk_test_keys_view_get_shown_keys (view);
+  GtkSelectionModel *selection = lk_test_keys_view_get_selection (view);
 
   gtk_selection_model_unselect_all (selection);
   for (guint i = 0; i < g_list_model_get_n_items (sorted); i++)
@@ -755,7 +756,7 @@ test_keyring_gone (void)
   g_assert_cmpstr (dialog_page (dialog), ==, "secret");
   view = LK_SECRET_VIEW (DIALOG_CHILD (dialog, "secret_view"));
 
-  created = lk_create_dialog_get_created (dialog);
+  created = lk_test_create_dialog_get_created (dialog);
   g_assert_nonnull (created);
   g_assert_false (created->stored);
   g_assert_error (created->store_error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE);
@@ -778,7 +779,7 @@ test_keyring_gone (void)
   gtk_window_close (GTK_WINDOW (dialog));
   lk_test_spin (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_true (lk_create_dialog_get_created (dialog) == created);
+  g_assert_true (lk_test_create_dialog_get_created (dialog) == created);
 
   /* Retry while the keyring is still gone: still on screen. */
   g_signal_emit_by_name (SECRET_CHILD (view, "retry_button"), "clicked");
@@ -797,7 +798,7 @@ test_keyring_gone (void)
   gtk_window_close (GTK_WINDOW (dialog));
   lk_test_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_null (lk_create_dialog_get_created (dialog));
+  g_assert_null (lk_test_create_dialog_get_created (dialog));
   g_object_unref (dialog);
 
   assert_usable (win);

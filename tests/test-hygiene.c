@@ -20,12 +20,13 @@
 
 #include "lk-application.h"
 #include "lk-clipboard.h"
-#include "lk-create-dialog-private.h"
+#include "lk-create-dialog.h"
 #include "lk-credential-store.h"
 #include "lk-keys-view.h"
 #include "lk-secret-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
@@ -234,7 +235,7 @@ full_run (const char *secrets_path)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
   g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
-  created = lk_create_dialog_get_created (dialog);
+  created = lk_test_create_dialog_get_created (dialog);
   g_assert_nonnull (created);
   g_assert_true (created->stored);
   key_id = g_strdup (lk_api_key_get_id (created->key));
@@ -264,7 +265,7 @@ full_run (const char *secrets_path)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.done", NULL);
   lk_test_spin (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_null (lk_create_dialog_get_created (dialog));
+  g_assert_null (lk_test_create_dialog_get_created (dialog));
   g_object_unref (dialog);
 
   /* Delete it through the list. */
@@ -272,8 +273,8 @@ full_run (const char *secrets_path)
   g_object_set_data_full (G_OBJECT (win), "lk-test-key-id", g_strdup (key_id), g_free);
   {
     LkKeysView *keys_view = LK_KEYS_VIEW (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"));
-    GListModel *sorted = lk_keys_view_get_sort_model (keys_view);
-    GtkSelectionModel *selection = lk_keys_view_get_selection (keys_view);
+    GListModel *sorted = lk_test_keys_view_get_shown_keys (keys_view);
+    GtkSelectionModel *selection = lk_test_keys_view_get_selection (keys_view);
     g_autoptr(GList) toplevels = NULL;
     gboolean found = FALSE;
 

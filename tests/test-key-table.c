@@ -21,13 +21,14 @@
 #include <adwaita.h>
 
 #include "lk-client.h"
+#include "lk-key-layout.h"
 #include "lk-key-row-widget.h"
 #include "lk-key-rows.h"
 #include "lk-key-search.h"
-#include "lk-key-table-private.h"
 #include "lk-keys-view.h"
 #include "lk-shown-keys.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
 
@@ -338,8 +339,8 @@ screen_open (Screen *screen)
   while (lk_keys_view_get_last_refresh (screen->view) == 0)
     g_main_context_iteration (NULL, TRUE);
   lk_test_spin (100);
-  screen->table = lk_keys_view_get_table (screen->view);
-  g_assert_cmpstr (lk_keys_view_get_state (screen->view), ==, "list");
+  screen->table = lk_test_keys_view_get_table (screen->view);
+  g_assert_cmpstr (lk_test_keys_view_get_state (screen->view), ==, "list");
 }
 
 static void
@@ -357,7 +358,7 @@ static GPtrArray *
 row_widgets (LkKeyTable *table)
 {
   GPtrArray *widgets = g_ptr_array_new ();
-  GtkWidget *list = GTK_WIDGET (lk_key_table_get_list_view (table));
+  GtkWidget *list = GTK_WIDGET (lk_test_key_table_get_list_view (table));
 
   for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL;
        item = gtk_widget_get_next_sibling (item))
@@ -376,7 +377,7 @@ row_widgets (LkKeyTable *table)
 static guint
 check_rows (Screen *screen)
 {
-  GListModel *shown = lk_keys_view_get_filter_model (screen->view);
+  GListModel *shown = lk_test_keys_view_get_shown_keys (screen->view);
   g_autoptr (GPtrArray) widgets = row_widgets (screen->table);
   guint warnings = 0;
 
@@ -386,12 +387,12 @@ check_rows (Screen *screen)
       LkKeyRowWidget *row = g_ptr_array_index (widgets, i);
       guint position = lk_key_row_get_position (lk_key_row_widget_get_row (row));
       g_autoptr (LkApiKey) key = g_list_model_get_item (shown, position);
-      g_autofree char *name = lk_key_row_widget_dup_text (row, LK_KEY_COLUMN_NAME);
-      g_autofree char *client_id = lk_key_row_widget_dup_text (row, LK_KEY_COLUMN_CLIENT_ID);
-      g_autofree char *expires = lk_key_row_widget_dup_text (row, LK_KEY_COLUMN_EXPIRES);
-      g_autofree char *permissions = lk_key_row_widget_dup_text (row, LK_KEY_COLUMN_PERMISSIONS);
-      g_autofree char *keyring = lk_key_row_widget_dup_text (row, LK_KEY_COLUMN_KEYRING);
-      const char *level = lk_key_row_widget_get_expiry_level (row);
+      g_autofree char *name = lk_test_key_row_dup_text (row, LK_KEY_COLUMN_NAME);
+      g_autofree char *client_id = lk_test_key_row_dup_text (row, LK_KEY_COLUMN_CLIENT_ID);
+      g_autofree char *expires = lk_test_key_row_dup_text (row, LK_KEY_COLUMN_EXPIRES);
+      g_autofree char *permissions = lk_test_key_row_dup_text (row, LK_KEY_COLUMN_PERMISSIONS);
+      g_autofree char *keyring = lk_test_key_row_dup_text (row, LK_KEY_COLUMN_KEYRING);
+      const char *level = lk_test_key_row_get_expiry_level (row);
       int days = lk_api_key_get_days_until_expiry (key);
 
       g_assert_nonnull (key);
@@ -432,7 +433,7 @@ test_table_rows_and_header (void)
   guint n;
 
   screen_open (&screen);
-  shown = lk_keys_view_get_filter_model (screen.view);
+  shown = lk_test_keys_view_get_shown_keys (screen.view);
   n = g_list_model_get_n_items (shown);
   g_assert_cmpuint (n, ==, lk_simulator_get_n_keys (screen.sim));
 
@@ -441,15 +442,15 @@ test_table_rows_and_header (void)
 
   /* Wide: every column has its header. */
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
-    g_assert_true (lk_key_table_get_column_shown (screen.table, c));
+    g_assert_true (lk_test_key_table_get_column_shown (screen.table, c));
 
   /* Clicking a header sorts by its column; again, the other way. */
-  expires_button = lk_key_table_get_header_button (screen.table, LK_KEY_COLUMN_EXPIRES);
+  expires_button = lk_test_key_table_get_header_button (screen.table, LK_KEY_COLUMN_EXPIRES);
   /* (a button activated from the keyboard clicks a moment later) */
   gtk_widget_activate (expires_button);
   lk_test_spin (400);
-  g_assert_cmpint (lk_key_table_get_sort_column (screen.table), ==, LK_KEY_COLUMN_EXPIRES);
-  g_assert_cmpint (lk_key_table_get_sort_order (screen.table), ==, GTK_SORT_ASCENDING);
+  g_assert_cmpint (lk_test_key_table_get_sort_column (screen.table), ==, LK_KEY_COLUMN_EXPIRES);
+  g_assert_cmpint (lk_test_key_table_get_sort_order (screen.table), ==, GTK_SORT_ASCENDING);
   for (guint i = 1; i < n; i++)
     {
       g_autoptr (LkApiKey) a = g_list_model_get_item (shown, i - 1);
@@ -464,7 +465,7 @@ test_table_rows_and_header (void)
 
   gtk_widget_activate (expires_button);
   lk_test_spin (400);
-  g_assert_cmpint (lk_key_table_get_sort_order (screen.table), ==, GTK_SORT_DESCENDING);
+  g_assert_cmpint (lk_test_key_table_get_sort_order (screen.table), ==, GTK_SORT_DESCENDING);
   for (guint i = 1; i < n; i++)
     {
       g_autoptr (LkApiKey) a = g_list_model_get_item (shown, i - 1);
@@ -499,7 +500,7 @@ test_table_rows_and_header (void)
     if (lk_key_row_get_position (lk_key_row_widget_get_row (g_ptr_array_index (widgets, i))) == 0)
       row0 = g_ptr_array_index (widgets, i);
   g_assert_nonnull (row0);
-  tooltip = lk_key_row_widget_dup_tooltip (row0, LK_KEY_COLUMN_NAME);
+  tooltip = lk_test_key_row_dup_tooltip (row0, LK_KEY_COLUMN_NAME);
   g_assert_cmpstr (tooltip, ==, lk_api_key_get_name (first));
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (row0), GTK_WIDGET (screen.table), &bounds));
   g_assert_cmpuint (lk_key_table_get_position_at (screen.table, bounds.origin.x + 20,
@@ -514,16 +515,19 @@ static void
 test_table_narrow (void)
 {
   Screen screen = { NULL };
-  LkKeyLayout layout;
+  g_autoptr (LkKeyLayout) columns = NULL;
+  LkKeyPlacement layout;
   int minimum, natural;
 
   screen_open (&screen);
-  lk_key_table_get_row_widths (screen.table, &minimum, &natural);
+  /* The columns as the table places them, with its font. */
+  columns = lk_key_layout_new (GTK_WIDGET (screen.table));
+  lk_key_layout_get_widths (columns, &minimum, &natural);
   g_assert_cmpint (minimum, <=, 360);
   g_assert_cmpint (minimum, <, natural);
 
   /* At phone width the name and the expiry stay, and nothing overlaps. */
-  lk_key_table_compute_layout (screen.table, 360, FALSE, &layout);
+  lk_key_layout_place (columns, 360, FALSE, &layout);
   g_assert_true (layout.shown[LK_KEY_COLUMN_NAME]);
   g_assert_true (layout.shown[LK_KEY_COLUMN_EXPIRES]);
   g_assert_false (layout.shown[LK_KEY_COLUMN_CLIENT_ID]);
@@ -533,7 +537,7 @@ test_table_narrow (void)
   g_assert_cmpint (layout.x[LK_KEY_COLUMN_EXPIRES] + layout.width[LK_KEY_COLUMN_EXPIRES], <=, 360);
 
   /* Right to left: mirrored. */
-  lk_key_table_compute_layout (screen.table, 360, TRUE, &layout);
+  lk_key_layout_place (columns, 360, TRUE, &layout);
   g_assert_cmpint (layout.x[LK_KEY_COLUMN_NAME] + layout.width[LK_KEY_COLUMN_NAME], ==, 360);
 
   /* On screen: the window made narrow drops the header's columns too. */
@@ -542,8 +546,8 @@ test_table_narrow (void)
   lk_test_spin (200);
   if (gtk_widget_get_width (GTK_WIDGET (screen.table)) <= 400)
     {
-      g_assert_false (lk_key_table_get_column_shown (screen.table, LK_KEY_COLUMN_CLIENT_ID));
-      g_assert_true (lk_key_table_get_column_shown (screen.table, LK_KEY_COLUMN_NAME));
+      g_assert_false (lk_test_key_table_get_column_shown (screen.table, LK_KEY_COLUMN_CLIENT_ID));
+      g_assert_true (lk_test_key_table_get_column_shown (screen.table, LK_KEY_COLUMN_NAME));
       check_rows (&screen);
     }
   else

@@ -14,11 +14,12 @@
 #include <adwaita.h>
 
 #include "lk-clipboard.h"
-#include "lk-create-dialog-private.h"
+#include "lk-create-dialog.h"
 #include "lk-credential-store.h"
 #include "lk-permission-grid.h"
 #include "lk-secret-view-private.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-util.h"
 #include "lk-ui-resources.h"
 
@@ -158,7 +159,7 @@ close_dialog (LkCreateDialog *dialog)
   gtk_window_close (GTK_WINDOW (dialog));
   lk_test_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_null (lk_create_dialog_get_created (dialog));
+  g_assert_null (lk_test_create_dialog_get_created (dialog));
   /* Nothing keeps the dialog (and what it showed) alive. */
   g_assert_finalize_object (dialog);
 }
@@ -358,8 +359,8 @@ test_create_with_preset (void)
   lk_preset_apply (LK_PRESET_MODEL_SCANNER_HYBRID, &expected);
   g_assert_true (lk_permissions_equal (lk_permission_grid_get_permissions (grid_of (dialog)), &expected));
   /* The toggles show it: Model Scanner Write on, its Read off. */
-  g_assert_true (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_WRITE)));
-  g_assert_false (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_READ)));
+  g_assert_true (gtk_check_button_get_active (lk_test_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_WRITE)));
+  g_assert_false (gtk_check_button_get_active (lk_test_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_READ)));
   g_assert_false (gtk_widget_get_visible (DIALOG_CHILD (dialog, "empty_box")));
   /* The applied preset is marked, the other is not. */
   g_assert_cmpstr (gtk_image_get_icon_name (DIALOG_CHILD (dialog, "preset_scanner_icon")), ==, "object-select-symbolic");
@@ -394,7 +395,7 @@ test_create_with_preset (void)
 
   /* The secret page: hidden until revealed, then the very secret the
    * keyring holds. */
-  created = lk_create_dialog_get_created (dialog);
+  created = lk_test_create_dialog_get_created (dialog);
   g_assert_nonnull (created);
   g_assert_true (created->stored);
   stored_secret = keyring_lookup (lk_api_key_get_id (created->key));
@@ -440,9 +441,9 @@ test_create_with_tasks (void)
   g_autoptr(LkCredentialStore) store = lk_secret_store_new ();
   g_autoptr(LkClient) client = new_signed_in_client (store);
   LkCreateDialog *dialog = open_dialog (client);
-  GtkCheckButton *upload = lk_create_dialog_get_task_check (dialog, "Model Inventory", "Upload");
-  GtkCheckButton *close_detection = lk_create_dialog_get_task_check (dialog, "Detections", "Close Detection");
-  GtkCheckButton *view_detections = lk_create_dialog_get_task_check (dialog, "Detections", "List");
+  GtkCheckButton *upload = lk_test_create_dialog_get_task_check (dialog, "Model Inventory", "Upload");
+  GtkCheckButton *close_detection = lk_test_create_dialog_get_task_check (dialog, "Detections", "Close Detection");
+  GtkCheckButton *view_detections = lk_test_create_dialog_get_task_check (dialog, "Detections", "List");
   LkPermissions expected = { { 0 } };
 
   g_assert_nonnull (upload);
@@ -496,7 +497,7 @@ test_empty_needs_confirmation (void)
   g_assert_true (next_sensitive (dialog));
 
   /* Choosing something drops the confirmation; clearing asks again. */
-  gtk_check_button_set_active (lk_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_USERS, LK_ACCESS_READ), TRUE);
+  gtk_check_button_set_active (lk_test_permission_grid_get_toggle (grid_of (dialog), LK_CATEGORY_USERS, LK_ACCESS_READ), TRUE);
   g_assert_false (gtk_widget_get_visible (empty_box));
   g_assert_true (next_sensitive (dialog));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.clear", NULL);
@@ -508,13 +509,13 @@ test_empty_needs_confirmation (void)
   {
     LkPermissionGrid *grid = grid_of (dialog);
 
-    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), TRUE);
+    gtk_check_button_set_active (lk_test_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), TRUE);
     g_assert_cmpint (lk_permissions_get (lk_permission_grid_get_permissions (grid), LK_CATEGORY_API_KEYS), ==, LK_ACCESS_ALL);
-    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), FALSE);
-    g_assert_false (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
-    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), TRUE);
-    g_assert_true (gtk_check_button_get_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
-    gtk_check_button_set_active (lk_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), FALSE);
+    gtk_check_button_set_active (lk_test_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), FALSE);
+    g_assert_false (gtk_check_button_get_active (lk_test_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
+    gtk_check_button_set_active (lk_test_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_WRITE), TRUE);
+    g_assert_true (gtk_check_button_get_active (lk_test_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL)));
+    gtk_check_button_set_active (lk_test_permission_grid_get_toggle (grid, LK_CATEGORY_API_KEYS, LK_ACCESS_ALL), FALSE);
     g_assert_true (lk_permissions_is_empty (lk_permission_grid_get_permissions (grid)));
   }
 
@@ -602,7 +603,7 @@ test_create_cancel (void)
   /* The late reply of the cancelled create changes nothing. */
   lk_test_spin (2500);
   g_assert_cmpstr (page_of (dialog), ==, "summary");
-  g_assert_null (lk_create_dialog_get_created (dialog));
+  g_assert_null (lk_test_create_dialog_get_created (dialog));
   lk_simulator_clear_faults (sim);
 
   close_dialog (dialog);
@@ -638,7 +639,7 @@ test_keyring_failure (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
   create_through_dialog (dialog);
 
-  created = lk_create_dialog_get_created (dialog);
+  created = lk_test_create_dialog_get_created (dialog);
   g_assert_nonnull (created);
   g_assert_false (created->stored);
   g_assert_nonnull (created->store_error);
@@ -659,7 +660,7 @@ test_keyring_failure (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.done", NULL);
   lk_test_spin (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_nonnull (lk_create_dialog_get_created (dialog));
+  g_assert_nonnull (lk_test_create_dialog_get_created (dialog));
 
   /* Retry while still failing: still refused. */
   g_signal_emit_by_name (VIEW_CHILD (view, "retry_button"), "clicked");
@@ -725,7 +726,7 @@ test_save_to_file (void)
   set_name (dialog, "Saved to a file");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
   create_through_dialog (dialog);
-  created = lk_create_dialog_get_created (dialog);
+  created = lk_test_create_dialog_get_created (dialog);
   g_assert_false (lk_secret_view_get_secret_safe (view));
 
   /* An existing, world-readable file is replaced by a private one. */

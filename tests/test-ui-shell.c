@@ -15,6 +15,7 @@
 #include "lk-keys-view.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
@@ -94,7 +95,7 @@ list_complete (gpointer data)
 
   return client != NULL &&
          !lk_client_get_loading (client) &&
-         g_strcmp0 (lk_keys_view_get_state (view), "loading") != 0 &&
+         g_strcmp0 (lk_test_keys_view_get_state (view), "loading") != 0 &&
          g_list_model_get_n_items (lk_client_get_keys (client)) == lk_simulator_get_n_keys (sim);
 }
 
@@ -106,7 +107,7 @@ wait_for_list (LkWindow *win)
              lk_test_ui_get_client (win) ?
                g_list_model_get_n_items (lk_client_get_keys (lk_test_ui_get_client (win))) : 0,
              lk_simulator_get_n_keys (sim),
-             lk_keys_view_get_state (get_keys_view (win)));
+             lk_test_keys_view_get_state (get_keys_view (win)));
 }
 
 static void
@@ -170,7 +171,7 @@ select_positions (LkWindow    *win,
                   const guint *positions,
                   guint        n)
 {
-  GtkSelectionModel *selection = lk_keys_view_get_selection (get_keys_view (win));
+  GtkSelectionModel *selection = lk_test_keys_view_get_selection (get_keys_view (win));
 
   gtk_selection_model_unselect_all (selection);
   for (guint i = 0; i < n; i++)
@@ -296,7 +297,7 @@ test_sign_in_remembered (void)
       lk_test_ui_wait_for_page (win, "keys");
       wait_for_list (win);
       g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
-      g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_filter_model (get_keys_view (win))), ==,
+      g_assert_cmpuint (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (get_keys_view (win))), ==,
                         lk_simulator_get_n_keys (sim));
       g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, tokens + 1);
       g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_WHOAMI), ==, whoamis + 1);
@@ -380,9 +381,9 @@ test_list_sort_filter (void)
   LkWindow *win = admin_window ();
   LkKeysView *view = get_keys_view (win);
   LkClient *client = lk_test_ui_get_client (win);
-  GListModel *sorted = lk_keys_view_get_sort_model (view);
-  GListModel *filtered = lk_keys_view_get_filter_model (view);
-  LkKeyTable *table = lk_keys_view_get_table (view);
+  GListModel *sorted = lk_test_keys_view_get_shown_keys (view);
+  GListModel *filtered = lk_test_keys_view_get_shown_keys (view);
+  LkKeyTable *table = lk_test_keys_view_get_table (view);
   guint n = g_list_model_get_n_items (sorted);
   g_autoptr (LkApiKey) first = NULL;
   g_autofree char *needle = NULL;
@@ -393,7 +394,7 @@ test_list_sort_filter (void)
   g_assert_cmpuint (n, >, 10);
   g_assert_cmpuint (n, ==, lk_simulator_get_n_keys (sim));
   g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, n);
-  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+  g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
 
   /* Sorted by name (the default), both ways. */
   for (guint i = 1; i < n; i++)
@@ -463,10 +464,10 @@ test_list_sort_filter (void)
   /* Nothing matches: the no-results state. */
   lk_keys_view_set_search_text (view, "no key is called like this");
   g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, 0);
-  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "no-results");
+  g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "no-results");
   lk_keys_view_set_search_text (view, "");
   g_assert_cmpuint (g_list_model_get_n_items (filtered), ==, n);
-  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+  g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
 
   /* Copy Client ID puts it on the clipboard. */
   {
@@ -482,12 +483,12 @@ test_list_sort_filter (void)
     gdk_clipboard_read_text_async (clipboard, NULL, lk_test_store_result, &result);
     text = gdk_clipboard_read_text_finish (clipboard, lk_test_wait_result (&result, WAIT_MS), NULL);
     g_assert_cmpstr (text, ==, lk_api_key_get_client_id (key));
-    gtk_selection_model_unselect_all (lk_keys_view_get_selection (view));
+    gtk_selection_model_unselect_all (lk_test_keys_view_get_selection (view));
   }
 
   /* Ctrl+F's action opens the search bar. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.search", NULL));
-  g_assert_true (lk_keys_view_get_search_mode (view));
+  g_assert_true (lk_test_keys_view_get_search_mode (view));
 
   /* F5's action lists again. */
   list_requests = lk_simulator_count_requests (sim, "GET", "/api/v1/api-keys");
@@ -559,16 +560,16 @@ test_large_tenant (void)
   client = lk_test_ui_get_client (win);
 
   /* The first page shows while the rest still arrives. */
-  while (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)) == 0)
+  while (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (view)) == 0)
     g_main_context_iteration (NULL, TRUE);
   if (lk_client_get_loading (client))
-    g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+    g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
   start = g_get_monotonic_time ();
   while (lk_client_get_loading (client))
     g_main_context_iteration (NULL, TRUE);
   g_test_message ("listed %u keys in %.1f s after the first page", n,
                   (g_get_monotonic_time () - start) / 1e6);
-  g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)), ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (view)), ==, n);
 
   /* Each keystroke of a search narrows or widens to exactly the matching
    * keys (timings are logged for information only). */
@@ -580,19 +581,19 @@ test_large_tenant (void)
       mid = g_get_monotonic_time ();
       g_main_context_iteration (NULL, FALSE);
       g_test_message ("search “%s”: %u rows in %.1f ms (filter %.1f ms)", needles[i],
-                      g_list_model_get_n_items (lk_keys_view_get_sort_model (view)),
+                      g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (view)),
                       (g_get_monotonic_time () - start) / 1e3, (mid - start) / 1e3);
-      g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)), ==,
+      g_assert_cmpuint (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (view)), ==,
                         count_matching (lk_client_get_keys (client), needles[i]));
     }
-  g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (view)), ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (view)), ==, n);
 
   start = g_get_monotonic_time ();
-  lk_key_table_sort_by (lk_keys_view_get_table (view), LK_KEY_COLUMN_EXPIRES, GTK_SORT_ASCENDING);
+  lk_key_table_sort_by (lk_test_keys_view_get_table (view), LK_KEY_COLUMN_EXPIRES, GTK_SORT_ASCENDING);
   g_main_context_iteration (NULL, FALSE);
   g_test_message ("sort by expiry: %.1f ms", (g_get_monotonic_time () - start) / 1e3);
   {
-    GListModel *sorted = G_LIST_MODEL (lk_keys_view_get_sort_model (view));
+    GListModel *sorted = G_LIST_MODEL (lk_test_keys_view_get_shown_keys (view));
 
     g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n);
     for (guint i = 1; i < MIN (n, 500); i++)
@@ -629,15 +630,15 @@ test_destroy_populated_view (void)
   gtk_window_present (GTK_WINDOW (window));
   lk_test_spin (100);
 
-  n = g_list_model_get_n_items (lk_keys_view_get_filter_model (view));
+  n = g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (view));
   g_assert_cmpuint (n, ==, lk_simulator_get_n_keys (sim));
-  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+  g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
 
-  selection = lk_keys_view_get_selection (view);
+  selection = lk_test_keys_view_get_selection (view);
   gtk_selection_model_select_item (selection, 0, FALSE);
   gtk_selection_model_select_item (selection, 2, FALSE);
   g_assert_cmpuint (lk_keys_view_get_n_selected (view), ==, 2);
-  lk_key_table_sort_by (lk_keys_view_get_table (view), LK_KEY_COLUMN_EXPIRES, GTK_SORT_DESCENDING);
+  lk_key_table_sort_by (lk_test_keys_view_get_table (view), LK_KEY_COLUMN_EXPIRES, GTK_SORT_DESCENDING);
   lk_keys_view_set_search_text (view, "e");
   lk_test_spin (50);
 
@@ -649,7 +650,7 @@ test_destroy_populated_view (void)
   g_assert_finalize_object (view);
 
   /* The window's own view is untouched and still shows every key. */
-  g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_filter_model (get_keys_view (win))), ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (get_keys_view (win))), ==, n);
   close_window (win);
 }
 
@@ -681,7 +682,7 @@ test_delete (void)
 {
   LkWindow *win = admin_window ();
   LkKeysView *view = get_keys_view (win);
-  GListModel *sorted = lk_keys_view_get_sort_model (view);
+  GListModel *sorted = lk_test_keys_view_get_shown_keys (view);
   guint n = g_list_model_get_n_items (sorted);
   const guint one[] = { 1 };
   const guint several[] = { 2, 4, 6 };
@@ -776,7 +777,7 @@ test_read_only (void)
   view = get_keys_view (win);
 
   /* It may list: the list is there. */
-  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+  g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
 
   /* It may not create: the button is off and says why. */
   new_button = get_window_child (win, "new_key_button");
@@ -820,7 +821,7 @@ test_no_read (void)
   view = get_keys_view (win);
 
   /* It may not list: the status says which permission, nothing is asked. */
-  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "no-permission");
+  g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "no-permission");
   g_assert_false (gtk_widget_get_sensitive (get_window_child (win, "search_button")));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (get_window_child (win, "search_button")),
                             "API Keys: Read"));
@@ -838,7 +839,7 @@ test_no_read (void)
 static gboolean
 state_is_error (gpointer data)
 {
-  return g_strcmp0 (lk_keys_view_get_state (data), "error") == 0;
+  return g_strcmp0 (lk_test_keys_view_get_state (data), "error") == 0;
 }
 
 static void
@@ -860,7 +861,7 @@ test_error_and_retry (void)
   lk_simulator_clear_faults (sim);
   g_signal_emit_by_name (retry, "clicked");
   wait_for_list (win);
-  g_assert_cmpstr (lk_keys_view_get_state (view), ==, "list");
+  g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
 
   close_window (win);
 }
@@ -1066,7 +1067,7 @@ test_demo (void)
   lk_test_spin (1000);
 
   /* The demo's keys: the seeded tenant plus the new one. */
-  g_assert_cmpuint (g_list_model_get_n_items (lk_keys_view_get_sort_model (get_keys_view (win))), ==,
+  g_assert_cmpuint (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (get_keys_view (win))), ==,
                     lk_simulator_get_n_keys (demo));
   g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (get_window_child (win, "window_title"))),
                             "Demo"));

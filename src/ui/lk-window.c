@@ -47,7 +47,7 @@ _lk_window_show_page (LkWindow   *self,
   if (g_str_equal (name, "sign-in"))
     lk_sign_in_page_focus (self->sign_in_page);
   else if (g_str_equal (name, "keys"))
-    gtk_widget_grab_focus (GTK_WIDGET (lk_key_table_get_list_view (lk_keys_view_get_table (self->keys_view))));
+    lk_keys_view_focus_list (self->keys_view);
 }
 
 void

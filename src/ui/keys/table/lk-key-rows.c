@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-key-rows"
+
 #include "config.h"
 
 #include "lk-key-rows.h"
@@ -34,6 +36,14 @@ static void lk_key_rows_list_model_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE (LkKeyRow, lk_key_row, G_TYPE_OBJECT)
 G_DEFINE_FINAL_TYPE_WITH_CODE (LkKeyRows, lk_key_rows, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, lk_key_rows_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_KEYS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_KEY_CHANGED,
@@ -221,10 +231,69 @@ lk_key_rows_finalize (GObject *object)
 }
 
 static void
+lk_key_rows_constructed (GObject *object)
+{
+  LkKeyRows *self = LK_KEY_ROWS (object);
+
+  G_OBJECT_CLASS (lk_key_rows_parent_class)->constructed (object);
+
+  if (self->keys != NULL)
+    lk_key_rows_follow (self, 0, 0, g_list_model_get_n_items (self->keys));
+}
+
+static void
+lk_key_rows_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  LkKeyRows *self = LK_KEY_ROWS (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEYS:
+      g_value_set_object (value, self->keys);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_key_rows_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  LkKeyRows *self = LK_KEY_ROWS (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEYS:
+      g_assert (self->keys == NULL);
+      self->keys = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lk_key_rows_class_init (LkKeyRowsClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = lk_key_rows_dispose;
-  G_OBJECT_CLASS (klass)->finalize = lk_key_rows_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = lk_key_rows_constructed;
+  object_class->get_property = lk_key_rows_get_property;
+  object_class->set_property = lk_key_rows_set_property;
+  object_class->dispose = lk_key_rows_dispose;
+  object_class->finalize = lk_key_rows_finalize;
+
+  properties[PROP_KEYS] =
+    g_param_spec_object ("keys", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -237,14 +306,9 @@ lk_key_rows_init (LkKeyRows *self)
 LkKeyRows *
 lk_key_rows_new (GListModel *keys)
 {
-  LkKeyRows *self;
-
   g_return_val_if_fail (G_IS_LIST_MODEL (keys), NULL);
 
-  self = g_object_new (LK_TYPE_KEY_ROWS, NULL);
-  self->keys = g_object_ref (keys);
-  lk_key_rows_follow (self, 0, 0, g_list_model_get_n_items (keys));
-  return self;
+  return g_object_new (LK_TYPE_KEY_ROWS, "keys", keys, NULL);
 }
 
 void

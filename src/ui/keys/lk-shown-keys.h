@@ -24,10 +24,15 @@ G_BEGIN_DECLS
 #define LK_TYPE_SHOWN_KEYS (lk_shown_keys_get_type ())
 G_DECLARE_FINAL_TYPE (LkShownKeys, lk_shown_keys, LK, SHOWN_KEYS, GObject)
 
-/* A GListModel of LkApiKey: the items of the source (a GListModel of
- * LkApiKey) that match the needle, in @sorter's order; it sorts again
- * when @sorter changes. */
+/* Properties:
+ *   "sorter"  GtkSorter (nullable): the order of the keys; they are sorted
+ *             again when it changes.  Without one, the source's order.
+ *
+ * A GListModel of LkApiKey: the items of the source (a GListModel of
+ * LkApiKey) that match the needle, in the sorter's order. */
 LkShownKeys *lk_shown_keys_new          (GtkSorter   *sorter);
+void         lk_shown_keys_set_sorter   (LkShownKeys *self,
+                                         GtkSorter   *sorter);
 void         lk_shown_keys_set_source   (LkShownKeys *self,
                                          GListModel  *source);
 /* @needle: as lk_key_search_needle() makes it; NULL shows every key. */

@@ -22,16 +22,19 @@ G_DECLARE_FINAL_TYPE (LkSecretView, lk_secret_view, LK, SECRET_VIEW, AdwBin)
  *                  somewhere besides this view (stored in the keyring,
  *                  saved to a file, or the user confirmed it is saved
  *                  elsewhere), or when there is no secret. */
-GtkWidget *lk_secret_view_new             (void);
+GtkWidget    *lk_secret_view_new             (void);
 /* Shows @created; @client is used to retry storing it. */
-void       lk_secret_view_set_created     (LkSecretView *self,
-                                           LkClient     *client,
-                                           LkCreatedKey *created);
-gboolean   lk_secret_view_get_secret_safe (LkSecretView *self);
+void          lk_secret_view_set_created     (LkSecretView *self,
+                                              LkClient     *client,
+                                              LkCreatedKey *created);
+/* The created key shown (the only reference the dialog keeps to it), or
+ * NULL before one is set and once cleared. */
+LkCreatedKey *lk_secret_view_get_created     (LkSecretView *self);
+gboolean      lk_secret_view_get_secret_safe (LkSecretView *self);
 /* Says why the window stays open (after a refused close). */
-void       lk_secret_view_show_keep_open  (LkSecretView *self);
+void          lk_secret_view_show_keep_open  (LkSecretView *self);
 /* Empties every widget that showed the secret and drops the created key
  * (which wipes it). */
-void       lk_secret_view_clear           (LkSecretView *self);
+void          lk_secret_view_clear           (LkSecretView *self);
 
 G_END_DECLS

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-key-sort"
+
 #include "config.h"
 
 #include <string.h>
@@ -82,10 +84,12 @@ count_permissions (const LkPermissions *permissions)
 }
 
 int
-lk_key_sort_compare (LkKeyColumn column,
-                LkApiKey   *a,
-                LkApiKey   *b)
+lk_key_sort_compare (LkKeyColumn  column,
+                     LkApiKey    *a,
+                     LkApiKey    *b)
 {
+  g_return_val_if_fail (LK_IS_API_KEY (a) && LK_IS_API_KEY (b), GTK_ORDERING_EQUAL);
+
   switch (column)
     {
     case LK_KEY_COLUMN_NAME:

@@ -7,7 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "lk-api-key.h"
-#include "lk-key-table.h"
+#include "lk-key-layout.h"
 
 G_BEGIN_DECLS
 

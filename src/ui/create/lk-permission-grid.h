@@ -20,10 +20,5 @@ GtkWidget           *lk_permission_grid_new             (void);
 const LkPermissions *lk_permission_grid_get_permissions (LkPermissionGrid    *self);
 void                 lk_permission_grid_set_permissions (LkPermissionGrid    *self,
                                                          const LkPermissions *permissions);
-/* The toggle of @category for a single access bit, or the All toggle for
- * LK_ACCESS_ALL (for tests and keyboard focus). */
-GtkCheckButton      *lk_permission_grid_get_toggle      (LkPermissionGrid    *self,
-                                                         LkCategory           category,
-                                                         LkAccess             access);
 
 G_END_DECLS

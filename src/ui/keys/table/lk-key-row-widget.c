@@ -2,14 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-key-row-widget"
+
 #include "config.h"
 
-#include <glib/gi18n.h>
-
+#include "lk-key-cells.h"
 #include "lk-key-row-widget.h"
-#include "lk-key-table-private.h"
-#include "lk-permissions.h"
-#include "lk-time.h"
 
 /* Space above and below the text of a row. */
 #define ROW_PADDING 7
@@ -19,7 +17,7 @@ struct _LkKeyRowWidget
 {
   GtkWidget             parent_instance;
 
-  LkKeyTable           *table;        /* not a reference: it owns the row */
+  LkKeyLayout          *layout;       /* the table's */
   LkKeyRow             *row;
   gulong                row_handler;
   LkApiKey             *key;          /* the key whose changes we follow */
@@ -32,175 +30,6 @@ struct _LkKeyRowWidget
 };
 
 G_DEFINE_FINAL_TYPE (LkKeyRowWidget, lk_key_row_widget, GTK_TYPE_WIDGET)
-
-/* What a cell shows is cached on the key where it does not change with
- * time (keys are immutable but for "has-local-secret"), so moving a row
- * to another key formats nothing twice. */
-static GQuark created_text_quark;
-static GQuark permissions_text_quark;
-
-/* ---- What the cells show ---- */
-
-static char *
-format_date (gint64 unix_time)
-{
-  g_autoptr (GDateTime) date = NULL;
-
-  if (unix_time == 0)
-    return NULL;
-
-  date = g_date_time_new_from_unix_local (unix_time);
-  if (date == NULL)
-    return NULL;
-
-  /* Translators: a date in the list of keys, in g_date_time_format() syntax */
-  return g_date_time_format (date, _("%b %-d, %Y"));
-}
-
-static const char *
-created_text (LkApiKey *key)
-{
-  const char *text = g_object_get_qdata (G_OBJECT (key), created_text_quark);
-
-  if (text == NULL)
-    {
-      char *made = format_date (lk_api_key_get_created_at (key));
-
-      if (made == NULL)
-        made = g_strdup ("—");
-      g_object_set_qdata_full (G_OBJECT (key), created_text_quark, made, g_free);
-      text = made;
-    }
-
-  return text;
-}
-
-static const char *
-permissions_text (LkApiKey *key)
-{
-  const char *text = g_object_get_qdata (G_OBJECT (key), permissions_text_quark);
-
-  if (text == NULL)
-    {
-      char *made = lk_permissions_to_summary (lk_api_key_get_permissions (key));
-
-      g_object_set_qdata_full (G_OBJECT (key), permissions_text_quark, made, g_free);
-      text = made;
-    }
-
-  return text;
-}
-
-static char *
-expires_text (LkApiKey *key)
-{
-  gint64 expires_at = lk_api_key_get_expires_at (key);
-
-  if (expires_at == 0)
-    return g_strdup (C_("expiry", "Never"));
-
-  return lk_time_describe_expiry (lk_time_now (), expires_at);
-}
-
-static const char *
-keyring_text (void)
-{
-  return _("Secret stored in this computer’s keyring");
-}
-
-static char *
-cell_text (LkApiKey    *key,
-           LkKeyColumn  column)
-{
-  switch (column)
-    {
-    case LK_KEY_COLUMN_NAME:
-      return g_strdup (lk_api_key_get_name (key));
-    case LK_KEY_COLUMN_CLIENT_ID:
-      return g_strdup (lk_api_key_get_client_id (key));
-    case LK_KEY_COLUMN_CREATED:
-      return g_strdup (created_text (key));
-    case LK_KEY_COLUMN_EXPIRES:
-      return expires_text (key);
-    case LK_KEY_COLUMN_PERMISSIONS:
-      return g_strdup (permissions_text (key));
-    case LK_KEY_COLUMN_KEYRING:
-      return lk_api_key_get_has_local_secret (key) ? g_strdup (keyring_text ()) : NULL;
-    case LK_N_KEY_COLUMNS:
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-static const char *
-expiry_level (LkKeyRowWidget *self,
-              LkApiKey       *key)
-{
-  int days;
-
-  if (lk_api_key_get_expires_at (key) == 0)
-    return NULL;
-
-  days = lk_api_key_get_days_until_expiry (key);
-  if (days <= 0)
-    return "error";
-  if (days <= (int) MIN (lk_key_table_get_expiry_warning_days (self->table), (guint) G_MAXINT))
-    return "warning";
-  return NULL;
-}
-
-static char *
-cell_tooltip (LkApiKey    *key,
-              LkKeyColumn  column)
-{
-  g_autofree char *date = NULL;
-
-  switch (column)
-    {
-    case LK_KEY_COLUMN_NAME:
-      return g_strdup (lk_api_key_get_name (key));
-    case LK_KEY_COLUMN_CLIENT_ID:
-      return g_strdup (lk_api_key_get_client_id (key));
-    case LK_KEY_COLUMN_CREATED:
-      if (lk_api_key_get_created_by (key) == NULL)
-        return NULL;
-      /* Translators: %s is who created the key (a user or another key) */
-      return g_strdup_printf (_("Created by %s"), lk_api_key_get_created_by (key));
-    case LK_KEY_COLUMN_EXPIRES:
-      date = format_date (lk_api_key_get_expires_at (key));
-      if (date == NULL)
-        return NULL;
-      /* Translators: tooltip of the Expires column; %s is a date */
-      return g_strdup_printf (_("Expires on %s"), date);
-    case LK_KEY_COLUMN_PERMISSIONS:
-      return lk_permissions_to_summary (lk_api_key_get_permissions (key));
-    case LK_KEY_COLUMN_KEYRING:
-      return lk_api_key_get_has_local_secret (key) ? g_strdup (keyring_text ()) : NULL;
-    case LK_N_KEY_COLUMNS:
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-/* The whole row in one sentence, for screen readers: the list item is
- * what has the focus, and this is its only child. */
-static char *
-accessible_text (LkApiKey *key)
-{
-  g_autofree char *expires = expires_text (key);
-  GString *text = g_string_new (lk_api_key_get_name (key));
-
-  /* Translators: read by screen readers for a row of the key list; the
-   * first %s is a column's title ("Client ID"), the second its value */
-  g_string_append_printf (text, _(", %s: %s"), _("Client ID"), lk_api_key_get_client_id (key));
-  g_string_append_printf (text, _(", %s: %s"), _("Created"), created_text (key));
-  g_string_append_printf (text, _(", %s: %s"), _("Expires"), expires);
-  g_string_append_printf (text, _(", %s: %s"), _("Permissions"), permissions_text (key));
-  if (lk_api_key_get_has_local_secret (key))
-    g_string_append_printf (text, ", %s", keyring_text ());
-
-  return g_string_free (text, FALSE);
-}
 
 /* ---- Following the row and its key ---- */
 
@@ -241,7 +70,7 @@ set_pending_labels (gpointer user_data)
       if (gtk_widget_get_parent (GTK_WIDGET (self)) == NULL)
         continue;
       if (self->key != NULL)
-        text = accessible_text (self->key);
+        text = lk_key_cells_dup_accessible_text (self->key);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, text ? text : "",
                                       -1);
@@ -310,34 +139,6 @@ lk_key_row_widget_get_row (LkKeyRowWidget *self)
   return self->row;
 }
 
-char *
-lk_key_row_widget_dup_text (LkKeyRowWidget *self,
-                            LkKeyColumn     column)
-{
-  g_return_val_if_fail (LK_IS_KEY_ROW_WIDGET (self), NULL);
-  g_return_val_if_fail (column < LK_N_KEY_COLUMNS, NULL);
-
-  return self->key ? cell_text (self->key, column) : NULL;
-}
-
-const char *
-lk_key_row_widget_get_expiry_level (LkKeyRowWidget *self)
-{
-  g_return_val_if_fail (LK_IS_KEY_ROW_WIDGET (self), NULL);
-
-  return self->key ? expiry_level (self, self->key) : NULL;
-}
-
-char *
-lk_key_row_widget_dup_tooltip (LkKeyRowWidget *self,
-                               LkKeyColumn     column)
-{
-  g_return_val_if_fail (LK_IS_KEY_ROW_WIDGET (self), NULL);
-  g_return_val_if_fail (column < LK_N_KEY_COLUMNS, NULL);
-
-  return self->key ? cell_tooltip (self->key, column) : NULL;
-}
-
 /* ---- Drawing ---- */
 
 static void
@@ -353,7 +154,7 @@ lk_key_row_widget_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      lk_key_table_get_row_widths (self->table, minimum, natural);
+      lk_key_layout_get_widths (self->layout, minimum, natural);
       return;
     }
 
@@ -466,7 +267,7 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
   /* foreground, error, warning, success: as symbolic icons take them */
   GdkRGBA colors[4];
   GdkRGBA dim, expiry_color;
-  LkKeyLayout layout;
+  LkKeyPlacement layout;
 
   if (self->key == NULL)
     return;
@@ -481,11 +282,11 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
 
   dim = colors[0];
   dim.alpha *= 0.55;   /* as .dim-label */
-  level = expiry_level (self, self->key);
+  level = lk_key_cells_get_expiry_level (self->key, lk_key_layout_get_expiry_warning_days (self->layout));
   expiry_color = g_strcmp0 (level, "error") == 0 ? colors[1]
                : g_strcmp0 (level, "warning") == 0 ? colors[2] : colors[0];
 
-  lk_key_table_compute_layout (self->table, gtk_widget_get_width (widget), rtl, &layout);
+  lk_key_layout_place (self->layout, gtk_widget_get_width (widget), rtl, &layout);
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
     {
       g_autofree char *expires = NULL;
@@ -506,15 +307,15 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
                      layout.x[c], layout.width[c]);
           break;
         case LK_KEY_COLUMN_CREATED:
-          draw_text (self, snapshot, created_text (self->key), NULL, &colors[0],
+          draw_text (self, snapshot, lk_key_cells_get_created (self->key), NULL, &colors[0],
                      layout.x[c], layout.width[c]);
           break;
         case LK_KEY_COLUMN_EXPIRES:
-          expires = expires_text (self->key);
+          expires = lk_key_cells_dup_expires (self->key);
           draw_text (self, snapshot, expires, NULL, &expiry_color, layout.x[c], layout.width[c]);
           break;
         case LK_KEY_COLUMN_PERMISSIONS:
-          draw_text (self, snapshot, permissions_text (self->key), NULL, &colors[0],
+          draw_text (self, snapshot, lk_key_cells_get_permissions (self->key), NULL, &colors[0],
                      layout.x[c], layout.width[c]);
           break;
         case LK_KEY_COLUMN_KEYRING:
@@ -545,11 +346,11 @@ lk_key_row_widget_query_tooltip (GtkWidget  *widget,
 
   /* From the keyboard, the row's name says which key has the focus. */
   column = keyboard ? LK_KEY_COLUMN_NAME
-                    : lk_key_table_column_at (self->table, gtk_widget_get_width (widget), rtl, x);
+                    : lk_key_layout_column_at (self->layout, gtk_widget_get_width (widget), rtl, x);
   if (column == LK_N_KEY_COLUMNS)
     return FALSE;
 
-  text = cell_tooltip (self->key, column);
+  text = lk_key_cells_dup_tooltip (self->key, column);
   if (text == NULL)
     return FALSE;
 
@@ -589,6 +390,7 @@ lk_key_row_widget_finalize (GObject *object)
   LkKeyRowWidget *self = LK_KEY_ROW_WIDGET (object);
 
   lk_font_metrics_clear (&self->metrics);
+  g_clear_object (&self->layout);
 
   G_OBJECT_CLASS (lk_key_row_widget_parent_class)->finalize (object);
 }
@@ -606,9 +408,6 @@ lk_key_row_widget_class_init (LkKeyRowWidgetClass *klass)
   widget_class->query_tooltip = lk_key_row_widget_query_tooltip;
   widget_class->css_changed = lk_key_row_widget_css_changed;
 
-  created_text_quark = g_quark_from_static_string ("lk-key-row-created-text");
-  permissions_text_quark = g_quark_from_static_string ("lk-key-row-permissions-text");
-
   gtk_widget_class_set_css_name (widget_class, "keyrow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
 }
@@ -620,13 +419,13 @@ lk_key_row_widget_init (LkKeyRowWidget *self)
 }
 
 GtkWidget *
-lk_key_row_widget_new (LkKeyTable *table)
+lk_key_row_widget_new (LkKeyLayout *layout)
 {
   LkKeyRowWidget *self;
 
-  g_return_val_if_fail (LK_IS_KEY_TABLE (table), NULL);
+  g_return_val_if_fail (LK_IS_KEY_LAYOUT (layout), NULL);
 
   self = g_object_new (LK_TYPE_KEY_ROW_WIDGET, NULL);
-  self->table = table;
+  self->layout = g_object_ref (layout);
   return GTK_WIDGET (self);
 }

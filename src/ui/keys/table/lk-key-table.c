@@ -2,39 +2,19 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-key-table"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
 #include "lk-api-key.h"
+#include "lk-key-layout.h"
 #include "lk-key-rows.h"
 #include "lk-key-sort.h"
 #include "lk-key-row-widget.h"
-#include "lk-key-table-private.h"
-
-/* ---- Columns ---- */
-
-typedef struct {
-  const char *title;
-  int         chars;        /* natural width, in characters */
-  int         min_chars;    /* expanding columns: narrowest */
-  int         expand;       /* its share of the room left; 0: fixed */
-  int         drop_order;   /* 0: always shown; 1 is dropped first */
-} ColumnSpec;
-
-/* A narrow window keeps the name and the expiry, and the name gets room
- * enough to be read before the permissions come back. */
-static const ColumnSpec columns[LK_N_KEY_COLUMNS] = {
-  [LK_KEY_COLUMN_NAME] = { N_("Name"), 20, 18, 2, 0 },
-  [LK_KEY_COLUMN_CLIENT_ID] = { N_("Client ID"), 14, 12, 1, 1 },
-  [LK_KEY_COLUMN_CREATED] = { N_("Created"), 13, 13, 0, 2 },
-  [LK_KEY_COLUMN_EXPIRES] = { N_("Expires"), 12, 12, 0, 0 },
-  [LK_KEY_COLUMN_PERMISSIONS] = { N_("Permissions"), 20, 14, 2, 4 },
-  /* Translators: column header: whether the key's secret is in this
-   * computer's keyring */
-  [LK_KEY_COLUMN_KEYRING] = { N_("Keyring"), 11, 11, 0, 3 },
-};
+#include "lk-key-table.h"
 
 struct _LkKeyTable
 {
@@ -53,10 +33,9 @@ struct _LkKeyTable
   GtkSorter            *sorter;
   LkKeyColumn           sort_column;
   GtkSortType           sort_order;
-  guint                 expiry_warning_days;
 
-  /* The table's font, for the column widths */
-  LkFontMetrics         metrics;
+  /* The columns' places, for the header and the rows */
+  LkKeyLayout          *layout;
   int                   header_height;
 };
 
@@ -79,8 +58,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The GtkListItem a row widget shows. */
-static GQuark list_item_quark;
 static int
 compare_keys (gconstpointer a,
               gconstpointer b,
@@ -147,22 +124,6 @@ lk_key_table_sort_by (LkKeyTable  *self,
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
 
-LkKeyColumn
-lk_key_table_get_sort_column (LkKeyTable *self)
-{
-  g_return_val_if_fail (LK_IS_KEY_TABLE (self), LK_KEY_COLUMN_NAME);
-
-  return self->sort_column;
-}
-
-GtkSortType
-lk_key_table_get_sort_order (LkKeyTable *self)
-{
-  g_return_val_if_fail (LK_IS_KEY_TABLE (self), GTK_SORT_ASCENDING);
-
-  return self->sort_order;
-}
-
 GtkSorter *
 lk_key_table_get_sorter (LkKeyTable *self)
 {
@@ -186,161 +147,6 @@ on_header_clicked (GtkButton  *button,
 
 /* ---- Layout ---- */
 
-void
-lk_font_metrics_update (LkFontMetrics *metrics,
-                        GtkWidget     *widget)
-{
-  PangoContext *context = gtk_widget_get_pango_context (widget);
-  const PangoFontDescription *font = pango_context_get_font_description (context);
-  PangoFontMetrics *pango_metrics;
-
-  if (metrics->font != NULL && font != NULL && pango_font_description_equal (metrics->font, font))
-    return;
-
-  lk_font_metrics_clear (metrics);
-  metrics->font = font ? pango_font_description_copy (font) : NULL;
-  pango_metrics = pango_context_get_metrics (context, font, NULL);
-  metrics->char_width = PANGO_PIXELS_CEIL (MAX (pango_font_metrics_get_approximate_char_width (pango_metrics),
-                                                pango_font_metrics_get_approximate_digit_width (pango_metrics)));
-  metrics->char_width = MAX (metrics->char_width, 1);
-  metrics->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (pango_metrics));
-  if (metrics->line_height <= 0)
-    metrics->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (pango_metrics) +
-                                              pango_font_metrics_get_descent (pango_metrics));
-  pango_font_metrics_unref (pango_metrics);
-}
-
-void
-lk_font_metrics_clear (LkFontMetrics *metrics)
-{
-  g_clear_pointer (&metrics->font, pango_font_description_free);
-}
-
-static int
-column_width (LkKeyTable  *self,
-              LkKeyColumn  column,
-              gboolean     minimum)
-{
-  int chars = minimum ? columns[column].min_chars : columns[column].chars;
-
-  return chars * self->metrics.char_width + 2 * LK_KEY_CELL_PADDING;
-}
-
-void
-lk_key_table_compute_layout (LkKeyTable  *self,
-                             int          width,
-                             gboolean     rtl,
-                             LkKeyLayout *layout)
-{
-  int needed = 0, spare, shares = 0, x = 0;
-
-  g_return_if_fail (LK_IS_KEY_TABLE (self));
-
-  lk_font_metrics_update (&self->metrics, GTK_WIDGET (self));
-  for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
-    {
-      layout->shown[c] = TRUE;
-      needed += column_width (self, c, columns[c].expand > 0);
-    }
-
-  /* Too narrow: drop columns, least needed first. */
-  for (int drop = 1; needed > width && drop <= LK_N_KEY_COLUMNS; drop++)
-    for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
-      if (columns[c].drop_order == drop && layout->shown[c])
-        {
-          layout->shown[c] = FALSE;
-          needed -= column_width (self, c, columns[c].expand > 0);
-        }
-
-  for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
-    if (layout->shown[c])
-      shares += columns[c].expand;
-
-  /* The room left goes to the expanding columns, by their shares. */
-  spare = MAX (width - needed, 0);
-  for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
-    {
-      int w = 0;
-
-      if (layout->shown[c])
-        {
-          w = column_width (self, c, columns[c].expand > 0);
-          if (columns[c].expand > 0 && shares > 0)
-            {
-              int share = spare * columns[c].expand / shares;
-
-              w += share;
-              spare -= share;
-              shares -= columns[c].expand;
-            }
-        }
-
-      layout->width[c] = w;
-      layout->x[c] = rtl ? width - x - w : x;
-      x += w;
-    }
-}
-
-void
-lk_key_table_get_row_widths (LkKeyTable *self,
-                             int        *minimum,
-                             int        *natural)
-{
-  int min = 0, nat = 0;
-
-  g_return_if_fail (LK_IS_KEY_TABLE (self));
-
-  lk_font_metrics_update (&self->metrics, GTK_WIDGET (self));
-  for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
-    {
-      if (columns[c].drop_order == 0)
-        min += column_width (self, c, columns[c].expand > 0);
-      nat += column_width (self, c, FALSE);
-    }
-
-  if (minimum != NULL)
-    *minimum = min;
-  if (natural != NULL)
-    *natural = nat;
-}
-
-LkKeyColumn
-lk_key_table_column_at (LkKeyTable *self,
-                        int         width,
-                        gboolean    rtl,
-                        double      x)
-{
-  LkKeyLayout layout;
-
-  lk_key_table_compute_layout (self, width, rtl, &layout);
-  for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
-    if (layout.shown[c] && x >= layout.x[c] && x < layout.x[c] + layout.width[c])
-      return c;
-
-  return LK_N_KEY_COLUMNS;
-}
-
-gboolean
-lk_key_table_get_column_shown (LkKeyTable  *self,
-                               LkKeyColumn  column)
-{
-  g_return_val_if_fail (LK_IS_KEY_TABLE (self), FALSE);
-  g_return_val_if_fail (column < LK_N_KEY_COLUMNS, FALSE);
-
-  return gtk_widget_get_child_visible (self->header[column]) &&
-         gtk_widget_get_width (self->header[column]) > 0;
-}
-
-GtkWidget *
-lk_key_table_get_header_button (LkKeyTable  *self,
-                                LkKeyColumn  column)
-{
-  g_return_val_if_fail (LK_IS_KEY_TABLE (self), NULL);
-  g_return_val_if_fail (column < LK_N_KEY_COLUMNS, NULL);
-
-  return self->header[column];
-}
-
 static void
 lk_key_table_measure (GtkWidget      *widget,
                       GtkOrientation  orientation,
@@ -360,7 +166,7 @@ lk_key_table_measure (GtkWidget      *widget,
     {
       int row_min, row_nat;
 
-      lk_key_table_get_row_widths (self, &row_min, &row_nat);
+      lk_key_layout_get_widths (self->layout, &row_min, &row_nat);
       *minimum = MAX (list_min, row_min);
       *natural = MAX (list_nat, row_nat);
       return;
@@ -396,7 +202,7 @@ lk_key_table_size_allocate (GtkWidget *widget,
 {
   LkKeyTable *self = LK_KEY_TABLE (widget);
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
-  LkKeyLayout layout;
+  LkKeyPlacement layout;
   int header = 0, separator = 0;
 
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
@@ -409,7 +215,7 @@ lk_key_table_size_allocate (GtkWidget *widget,
   gtk_widget_measure (self->separator, GTK_ORIENTATION_VERTICAL, -1, NULL, &separator, NULL, NULL);
   self->header_height = header + separator;
 
-  lk_key_table_compute_layout (self, width, rtl, &layout);
+  lk_key_layout_place (self->layout, width, rtl, &layout);
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
     {
       gtk_widget_set_child_visible (self->header[c], layout.shown[c]);
@@ -453,10 +259,7 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            LkKeyTable               *self)
 {
-  GtkWidget *widget = lk_key_row_widget_new (self);
-
-  g_object_set_qdata (G_OBJECT (widget), list_item_quark, item);
-  gtk_list_item_set_child (item, widget);
+  gtk_list_item_set_child (item, lk_key_row_widget_new (self->layout));
 }
 
 static void
@@ -506,18 +309,20 @@ lk_key_table_get_position_at (LkKeyTable *self,
   picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
   for (; picked != NULL && picked != GTK_WIDGET (self); picked = gtk_widget_get_parent (picked))
     {
-      GtkListItem *item = g_object_get_qdata (G_OBJECT (picked), list_item_quark);
+      GtkWidget *widget = picked;
 
-      if (item != NULL)
-        return gtk_list_item_get_position (item);
       /* Inside the row: its widget is the row item's only child. */
       if (gtk_widget_get_parent (picked) == GTK_WIDGET (self->list_view))
-        {
-          GtkWidget *row = gtk_widget_get_first_child (picked);
+        widget = gtk_widget_get_first_child (picked);
 
-          item = row ? g_object_get_qdata (G_OBJECT (row), list_item_quark) : NULL;
-          return item ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
+      if (widget != NULL && LK_IS_KEY_ROW_WIDGET (widget))
+        {
+          LkKeyRow *row = lk_key_row_widget_get_row (LK_KEY_ROW_WIDGET (widget));
+
+          return row ? lk_key_row_get_position (row) : GTK_INVALID_LIST_POSITION;
         }
+      if (widget != picked)
+        return GTK_INVALID_LIST_POSITION;
     }
 
   return GTK_INVALID_LIST_POSITION;
@@ -547,12 +352,12 @@ lk_key_table_get_model (LkKeyTable *self)
   return gtk_list_view_get_model (self->list_view);
 }
 
-GtkListView *
-lk_key_table_get_list_view (LkKeyTable *self)
+gboolean
+lk_key_table_focus_list (LkKeyTable *self)
 {
-  g_return_val_if_fail (LK_IS_KEY_TABLE (self), NULL);
+  g_return_val_if_fail (LK_IS_KEY_TABLE (self), FALSE);
 
-  return self->list_view;
+  return gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 void
@@ -561,10 +366,10 @@ lk_key_table_set_expiry_warning_days (LkKeyTable *self,
 {
   g_return_if_fail (LK_IS_KEY_TABLE (self));
 
-  if (self->expiry_warning_days == days)
+  if (lk_key_layout_get_expiry_warning_days (self->layout) == days)
     return;
 
-  self->expiry_warning_days = days;
+  lk_key_layout_set_expiry_warning_days (self->layout, days);
   redraw_rows (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRY_WARNING_DAYS]);
 }
@@ -574,7 +379,7 @@ lk_key_table_get_expiry_warning_days (LkKeyTable *self)
 {
   g_return_val_if_fail (LK_IS_KEY_TABLE (self), 0);
 
-  return self->expiry_warning_days;
+  return lk_key_layout_get_expiry_warning_days (self->layout);
 }
 
 static void
@@ -632,7 +437,7 @@ lk_key_table_get_property (GObject    *object,
       g_value_set_object (value, lk_key_table_get_model (self));
       break;
     case PROP_EXPIRY_WARNING_DAYS:
-      g_value_set_uint (value, self->expiry_warning_days);
+      g_value_set_uint (value, lk_key_table_get_expiry_warning_days (self));
       break;
     case PROP_HADJUSTMENT:
       g_value_set_object (value, self->hadjustment);
@@ -720,7 +525,7 @@ lk_key_table_finalize (GObject *object)
   LkKeyTable *self = LK_KEY_TABLE (object);
 
   g_clear_object (&self->sorter);
-  lk_font_metrics_clear (&self->metrics);
+  g_clear_object (&self->layout);
 
   G_OBJECT_CLASS (lk_key_table_parent_class)->finalize (object);
 }
@@ -738,8 +543,6 @@ lk_key_table_class_init (LkKeyTableClass *klass)
   widget_class->measure = lk_key_table_measure;
   widget_class->size_allocate = lk_key_table_size_allocate;
   widget_class->css_changed = lk_key_table_css_changed;
-
-  list_item_quark = g_quark_from_static_string ("lk-key-table-list-item");
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL,
@@ -764,7 +567,7 @@ lk_key_table_init (LkKeyTable *self)
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
-  self->expiry_warning_days = 7;
+  self->layout = lk_key_layout_new (GTK_WIDGET (self));
   self->sort_column = LK_KEY_COLUMN_NAME;
   self->sort_order = GTK_SORT_ASCENDING;
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_keys, self, NULL));
@@ -772,7 +575,7 @@ lk_key_table_init (LkKeyTable *self)
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
     {
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-      GtkWidget *label = gtk_label_new (_(columns[c].title));
+      GtkWidget *label = gtk_label_new (lk_key_column_get_title (c));
       g_autofree char *tooltip = NULL;
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -787,7 +590,7 @@ lk_key_table_init (LkKeyTable *self)
       gtk_widget_set_focus_on_click (self->header[c], FALSE);
       gtk_widget_add_css_class (self->header[c], "flat");
       /* Translators: tooltip of a column header; %s is the column's title */
-      tooltip = g_strdup_printf (_("Sort by %s"), _(columns[c].title));
+      tooltip = g_strdup_printf (_("Sort by %s"), lk_key_column_get_title (c));
       gtk_widget_set_tooltip_text (self->header[c], tooltip);
       g_object_set_data (G_OBJECT (self->header[c]), "lk-column", GUINT_TO_POINTER (c));
       g_signal_connect (self->header[c], "clicked", G_CALLBACK (on_header_clicked), self);

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-shown-keys"
+
 #include "config.h"
 
 #include <string.h>
@@ -30,6 +32,14 @@ static void lk_shown_keys_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (LkShownKeys, lk_shown_keys, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, lk_shown_keys_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_SORTER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static GType
 lk_shown_keys_get_item_type (GListModel *model)
@@ -69,6 +79,10 @@ compare (gconstpointer a,
          gpointer      user_data)
 {
   LkShownKeys *self = user_data;
+
+  /* No sorter yet: the source's order. */
+  if (G_UNLIKELY (self->sorter == NULL))
+    return GTK_ORDERING_EQUAL;
 
   return gtk_sorter_compare (self->sorter,
                              *(gpointer const *) a,
@@ -196,6 +210,27 @@ on_sorter_changed (LkShownKeys *self)
   g_ptr_array_sort_with_data (self->sorted, compare, self);
   drop_texts (self);
   refilter (self, FALSE);
+}
+
+void
+lk_shown_keys_set_sorter (LkShownKeys *self,
+                          GtkSorter   *sorter)
+{
+  g_return_if_fail (LK_IS_SHOWN_KEYS (self));
+  g_return_if_fail (sorter == NULL || GTK_IS_SORTER (sorter));
+
+  if (self->sorter == sorter)
+    return;
+
+  if (self->sorter != NULL)
+    g_signal_handlers_disconnect_by_func (self->sorter, on_sorter_changed, self);
+  g_set_object (&self->sorter, sorter);
+  if (sorter != NULL)
+    g_signal_connect_swapped (sorter, "changed", G_CALLBACK (on_sorter_changed), self);
+
+  if (self->sorted->len > 0)
+    on_sorter_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORTER]);
 }
 
 /* A list that arrives in order (see LkAccountPrefetch) needs no sort. */
@@ -357,10 +392,56 @@ lk_shown_keys_finalize (GObject *object)
 }
 
 static void
+lk_shown_keys_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  LkShownKeys *self = LK_SHOWN_KEYS (object);
+
+  switch (prop_id)
+    {
+    case PROP_SORTER:
+      g_value_set_object (value, self->sorter);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lk_shown_keys_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  LkShownKeys *self = LK_SHOWN_KEYS (object);
+
+  switch (prop_id)
+    {
+    case PROP_SORTER:
+      lk_shown_keys_set_sorter (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lk_shown_keys_class_init (LkShownKeysClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = lk_shown_keys_dispose;
-  G_OBJECT_CLASS (klass)->finalize = lk_shown_keys_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = lk_shown_keys_get_property;
+  object_class->set_property = lk_shown_keys_set_property;
+  object_class->dispose = lk_shown_keys_dispose;
+  object_class->finalize = lk_shown_keys_finalize;
+
+  properties[PROP_SORTER] =
+    g_param_spec_object ("sorter", NULL, NULL,
+                         GTK_TYPE_SORTER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -376,12 +457,7 @@ lk_shown_keys_init (LkShownKeys *self)
 LkShownKeys *
 lk_shown_keys_new (GtkSorter *sorter)
 {
-  LkShownKeys *self;
+  g_return_val_if_fail (sorter == NULL || GTK_IS_SORTER (sorter), NULL);
 
-  g_return_val_if_fail (GTK_IS_SORTER (sorter), NULL);
-
-  self = g_object_new (LK_TYPE_SHOWN_KEYS, NULL);
-  self->sorter = g_object_ref (sorter);
-  g_signal_connect_swapped (sorter, "changed", G_CALLBACK (on_sorter_changed), self);
-  return self;
+  return g_object_new (LK_TYPE_SHOWN_KEYS, "sorter", sorter, NULL);
 }

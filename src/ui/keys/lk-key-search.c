@@ -2,6 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-key-search"
+
+#include "config.h"
+
 #include "lk-key-search.h"
 
 #include <string.h>
@@ -37,6 +41,8 @@ lk_key_search_haystack (LkApiKey *key)
   static GQuark haystack_quark;
   const char *haystack;
 
+  g_return_val_if_fail (LK_IS_API_KEY (key), "");
+
   if (G_UNLIKELY (haystack_quark == 0))
     haystack_quark = g_quark_from_static_string ("lk-key-search-haystack");
 
@@ -58,6 +64,8 @@ gboolean
 lk_key_search_matches (LkApiKey   *key,
                        const char *needle)
 {
+  g_return_val_if_fail (LK_IS_API_KEY (key), FALSE);
+
   if (needle == NULL)
     return TRUE;
 

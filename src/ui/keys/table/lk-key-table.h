@@ -6,10 +6,11 @@
  * cells, plus their contents) for the ~200 rows GTK 4.8 keeps around the
  * visible ones; one widget per row builds, binds and frees five to ten
  * times faster and takes half the memory.  Both the header and the rows
- * place the columns with the same layout, which drops the least needed
- * columns when the window is narrow instead of scrolling sideways.
+ * place the columns with the same LkKeyLayout (lk-key-layout.h), which
+ * drops the least needed columns when the window is narrow instead of
+ * scrolling sideways.
  *
- * The model's items are LkKeyRow objects (lk-key-row.h).
+ * The model's items are LkKeyRow objects (lk-key-rows.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,19 +18,9 @@
 
 #include <gtk/gtk.h>
 
-#include "lk-api-key.h"
+#include "lk-key-layout.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  LK_KEY_COLUMN_NAME,
-  LK_KEY_COLUMN_CLIENT_ID,
-  LK_KEY_COLUMN_CREATED,
-  LK_KEY_COLUMN_EXPIRES,
-  LK_KEY_COLUMN_PERMISSIONS,
-  LK_KEY_COLUMN_KEYRING,
-  LK_N_KEY_COLUMNS
-} LkKeyColumn;
 
 #define LK_TYPE_KEY_TABLE (lk_key_table_get_type ())
 G_DECLARE_FINAL_TYPE (LkKeyTable, lk_key_table, LK, KEY_TABLE, GtkWidget)
@@ -42,32 +33,25 @@ GtkWidget         *lk_key_table_new                      (void);
 void               lk_key_table_set_model                (LkKeyTable        *self,
                                                           GtkSelectionModel *model);
 GtkSelectionModel *lk_key_table_get_model                (LkKeyTable        *self);
-GtkListView       *lk_key_table_get_list_view            (LkKeyTable        *self);
+/* Moves the keyboard focus to the list of rows. */
+gboolean           lk_key_table_focus_list               (LkKeyTable        *self);
 void               lk_key_table_set_expiry_warning_days  (LkKeyTable        *self,
                                                           guint              days);
 guint              lk_key_table_get_expiry_warning_days  (LkKeyTable        *self);
 
 /* Sorting: the sorter orders LkApiKey objects by the column the header
- * shows as sorted; it emits "changed" when that changes.  Clicking a
- * header button sorts by its column, or reverses the order. */
+ * shows as sorted (its button has the "sorted" style class and an arrow
+ * up or down); it emits "changed" when that changes.  Clicking a header
+ * button sorts by its column, or reverses the order. */
 GtkSorter         *lk_key_table_get_sorter               (LkKeyTable        *self);
 void               lk_key_table_sort_by                  (LkKeyTable        *self,
                                                           LkKeyColumn        column,
                                                           GtkSortType        order);
-LkKeyColumn        lk_key_table_get_sort_column          (LkKeyTable        *self);
-GtkSortType        lk_key_table_get_sort_order           (LkKeyTable        *self);
 
 /* The model position of the row at (@x, @y) in the table's coordinates,
  * or GTK_INVALID_LIST_POSITION. */
 guint              lk_key_table_get_position_at          (LkKeyTable        *self,
                                                           double             x,
                                                           double             y);
-
-/* For tests: the header button of @column, and whether the layout of the
- * current width shows @column. */
-GtkWidget         *lk_key_table_get_header_button        (LkKeyTable        *self,
-                                                          LkKeyColumn        column);
-gboolean           lk_key_table_get_column_shown         (LkKeyTable        *self,
-                                                          LkKeyColumn        column);
 
 G_END_DECLS

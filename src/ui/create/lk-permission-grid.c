@@ -7,6 +7,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-permission-grid"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -269,7 +271,7 @@ lk_permission_grid_class_init (LkPermissionGridClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/lk-permission-grid.ui");
+                                               RESOURCE_PREFIX "/create/lk-permission-grid.ui");
   gtk_widget_class_bind_template_child (widget_class, LkPermissionGrid, list);
 }
 
@@ -304,24 +306,4 @@ lk_permission_grid_set_permissions (LkPermissionGrid    *self,
   g_return_if_fail (permissions != NULL);
 
   set_permissions_internal (self, permissions);
-}
-
-GtkCheckButton *
-lk_permission_grid_get_toggle (LkPermissionGrid *self,
-                               LkCategory        category,
-                               LkAccess          access)
-{
-  g_return_val_if_fail (LK_IS_PERMISSION_GRID (self), NULL);
-  g_return_val_if_fail ((guint) category < LK_N_CATEGORIES, NULL);
-
-  if (access == LK_ACCESS_ALL)
-    return self->all_toggles[category];
-
-  for (guint b = 0; b < N_BITS; b++)
-    {
-      if (access_bits[b] == access)
-        return self->toggles[category][b];
-    }
-
-  g_return_val_if_reached (NULL);
 }

@@ -1,10 +1,15 @@
 /* lk-keys-view.h: the tenant's keys as a sortable, searchable table
  *
- * An LkKeyTable over GtkFilterListModel (GtkSortListModel (the client's
- * keys)), through rows that keep their place while the keys behind them
- * change, with its states (loading, empty, no results, error, no
- * permission) as AdwStatusPages.  Signals:
+ * An LkKeyTable over the client's keys, sorted and searched (LkShownKeys),
+ * through rows that keep their place while the keys behind them change
+ * (LkKeyRows), with its states (loading, empty, no results, error, no
+ * permission) as AdwStatusPages in a stack whose visible child is named
+ * after the state.  Signals:
  *   "session-ended" (GError *)  the platform no longer accepts the key
+ *
+ * The template's objects: "shown" (the keys shown, in display order),
+ * "rows", "selection" (positions of "shown"; its items are the table's
+ * rows), "table", "scrolled_window", "state_stack", "search_bar".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,27 +48,17 @@ void            lk_keys_view_set_can_delete      (LkKeysView *self,
 void            lk_keys_view_refresh             (LkKeysView *self);
 /* Monotonic time (µs) of the last list that finished well, 0 if none. */
 gint64          lk_keys_view_get_last_refresh    (LkKeysView *self);
-const char     *lk_keys_view_get_state           (LkKeysView *self);
+
+/* Moves the keyboard focus to the list of keys. */
+void            lk_keys_view_focus_list          (LkKeysView *self);
 
 void            lk_keys_view_set_search_mode     (LkKeysView *self,
                                                   gboolean    search_mode);
-gboolean        lk_keys_view_get_search_mode     (LkKeysView *self);
 void            lk_keys_view_set_search_text     (LkKeysView *self,
                                                   const char *text);
 
 /* The selected keys, in display order (a GPtrArray of LkApiKey refs). */
 GPtrArray      *lk_keys_view_get_selected_keys   (LkKeysView *self);
 guint           lk_keys_view_get_n_selected      (LkKeysView *self);
-
-/* The models, for tests and the benchmark probe.  The filter model holds
- * the keys shown, in display order; the sort model returns the same model
- * (sorting comes first, so the keys in display order are the filtered
- * ones).  The selection's positions are those of the filter model; its
- * items are the table's rows, not keys: use
- * lk_keys_view_get_selected_keys() for the keys. */
-GListModel     *lk_keys_view_get_filter_model    (LkKeysView *self);
-GListModel     *lk_keys_view_get_sort_model      (LkKeysView *self);
-GtkSelectionModel *lk_keys_view_get_selection    (LkKeysView *self);
-LkKeyTable     *lk_keys_view_get_table           (LkKeysView *self);
 
 G_END_DECLS

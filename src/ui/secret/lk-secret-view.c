@@ -7,9 +7,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-secret-view"
+
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lk-clipboard.h"
@@ -19,37 +20,6 @@
  * secret's. */
 #define HIDDEN_SECRET "●●●●●●●●●●●●●●●●●●●●●●●●"
 #define DEFAULT_CLEAR_SECONDS 30
-
-struct _LkSecretView
-{
-  AdwBin parent_instance;
-
-  /* Template children */
-  GtkLabel        *id_label;
-  GtkLabel        *secret_label;
-  GtkToggleButton *reveal_button;
-  GtkButton       *copy_id_button;
-  GtkButton       *copy_secret_button;
-  GtkImage        *status_icon;
-  GtkLabel        *status_label;
-  GtkLabel        *status_detail;
-  GtkWidget       *failure_box;
-  GtkButton       *retry_button;
-  GtkSpinner      *retry_spinner;
-  GtkButton       *save_button;
-  GtkCheckButton  *saved_check;
-  GtkRevealer     *keep_open_revealer;
-
-  /* State */
-  LkClient             *client;
-  LkCreatedKey         *created;
-  GCancellable         *cancellable;
-  GtkFileChooserNative *chooser;
-  char                 *saved_path;   /* display name of the file we wrote */
-  gboolean              secret_safe;
-  gboolean              retrying;
-  guint                 clear_seconds;  /* 0 = the setting */
-};
 
 G_DEFINE_FINAL_TYPE (LkSecretView, lk_secret_view, ADW_TYPE_BIN)
 
@@ -61,9 +31,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-toast (LkSecretView *self,
-       const char   *title)
+void
+lk_secret_view_toast (LkSecretView *self,
+                      const char   *title)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   AdwToast *t;
@@ -115,8 +85,8 @@ set_status_style (LkSecretView *self,
 }
 
 /* Shows where the secret is kept. */
-static void
-update_status (LkSecretView *self)
+void
+lk_secret_view_update_status (LkSecretView *self)
 {
   LkCreatedKey *created = self->created;
 
@@ -250,7 +220,7 @@ on_copy_id_clicked (LkSecretView *self)
     return;
 
   lk_clipboard_copy (GTK_WIDGET (self), lk_api_key_get_client_id (self->created->key), FALSE, 0);
-  toast (self, _("Client ID copied"));
+  lk_secret_view_toast (self, _("Client ID copied"));
 }
 
 static void
@@ -269,7 +239,7 @@ on_copy_secret_clicked (LkSecretView *self)
                                     "Client secret copied; the clipboard will be cleared in %u seconds",
                                     seconds),
                           seconds);
-  toast (self, text);
+  lk_secret_view_toast (self, text);
 }
 
 static void
@@ -295,10 +265,10 @@ on_retry_done (GObject      *source,
 
   self = LK_SECRET_VIEW (user_data);
   self->retrying = FALSE;
-  update_status (self);
+  lk_secret_view_update_status (self);
 
   if (ok)
-    toast (self, _("Secret saved in your keyring"));
+    lk_secret_view_toast (self, _("Secret saved in your keyring"));
 }
 
 static void
@@ -308,272 +278,9 @@ on_retry_clicked (LkSecretView *self)
     return;
 
   self->retrying = TRUE;
-  update_status (self);
+  lk_secret_view_update_status (self);
   lk_client_store_secret_async (self->client, self->created, self->cancellable,
                                 on_retry_done, self);
-}
-
-/* ---- Save to file ---- */
-
-typedef struct {
-  GFile         *file;
-  GOutputStream *stream;
-  char          *contents;   /* holds the secret: wiped */
-  gsize          length;
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_object (&data->file);
-  g_clear_object (&data->stream);
-  lk_secret_free (data->contents);
-  g_free (data);
-}
-
-static void
-on_save_mode_checked (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GFileInfo) info = NULL;
-  GError *error = NULL;
-
-  info = g_file_query_info_finish (G_FILE (source), result, &error);
-  if (info == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if ((g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_MODE) & 0777) != 0600)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                               _("The file could not be made readable by you alone."));
-      return;
-    }
-
-  /* Now the secret exists somewhere else. */
-  if (!g_task_return_error_if_cancelled (task))
-    {
-      LkSecretView *self = g_task_get_source_object (task);
-
-      g_free (self->saved_path);
-      self->saved_path = g_file_get_parse_name (G_FILE (source));
-      update_status (self);
-      g_task_return_boolean (task, TRUE);
-    }
-}
-
-static void
-on_save_mode_set (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!g_file_set_attributes_finish (G_FILE (source), result, NULL, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_file_query_info_async (G_FILE (source), G_FILE_ATTRIBUTE_UNIX_MODE,
-                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task),
-                           on_save_mode_checked, g_object_ref (task));
-}
-
-static void
-on_save_closed (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SaveData *data = g_task_get_task_data (task);
-  g_autoptr(GFileInfo) info = NULL;
-  GError *error = NULL;
-
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* G_FILE_CREATE_PRIVATE made a new file 0600; make sure of it when an
-   * existing file was replaced too. */
-  info = g_file_info_new ();
-  g_file_info_set_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_MODE, 0600);
-  g_file_set_attributes_async (data->file, info, G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
-                               g_task_get_cancellable (task),
-                               on_save_mode_set, g_object_ref (task));
-}
-
-static void
-on_save_written (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_output_stream_close_async (G_OUTPUT_STREAM (source), G_PRIORITY_DEFAULT,
-                               g_task_get_cancellable (task),
-                               on_save_closed, g_object_ref (task));
-}
-
-static void
-on_save_replaced (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SaveData *data = g_task_get_task_data (task);
-  GFileOutputStream *stream;
-  GError *error = NULL;
-
-  stream = g_file_replace_finish (G_FILE (source), result, &error);
-  if (stream == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  data->stream = G_OUTPUT_STREAM (stream);
-  g_output_stream_write_all_async (data->stream, data->contents, data->length,
-                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                   on_save_written, g_object_ref (task));
-}
-
-void
-lk_secret_view_save_to_file_async (LkSecretView        *self,
-                                   GFile               *file,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  SaveData *data;
-
-  g_return_if_fail (LK_IS_SECRET_VIEW (self));
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_secret_view_save_to_file_async);
-
-  if (self->created == NULL || self->created->client_secret == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("There is no secret to save."));
-      return;
-    }
-
-  data = g_new0 (SaveData, 1);
-  data->file = g_object_ref (file);
-  /* The variable names HiddenLayer's SDKs read. */
-  data->contents = g_strdup_printf ("HIDDENLAYER_CLIENT_ID=%s\nHIDDENLAYER_CLIENT_SECRET=%s\n",
-                                    lk_api_key_get_client_id (self->created->key),
-                                    self->created->client_secret);
-  data->length = strlen (data->contents);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-
-  g_file_replace_async (file, NULL, FALSE,
-                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                        G_PRIORITY_DEFAULT, cancellable,
-                        on_save_replaced, g_object_ref (task));
-}
-
-gboolean
-lk_secret_view_save_to_file_finish (LkSecretView  *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  g_return_val_if_fail (LK_IS_SECRET_VIEW (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_secret_view_save_to_file_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_file_saved (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  LkSecretView *self = LK_SECRET_VIEW (source);
-  g_autoptr(GError) error = NULL;
-
-  if (!lk_secret_view_save_to_file_finish (self, result, &error))
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      /* Translators: %s says why, e.g. "Permission denied" */
-      text = g_strdup_printf (_("Could not save the file: %s"), error->message);
-      toast (self, text);
-      return;
-    }
-
-  toast (self, _("Saved to file"));
-}
-
-static void
-save_to_file (LkSecretView *self,
-              GFile        *file)
-{
-  /* The GTask keeps self alive until the write is done. */
-  lk_secret_view_save_to_file_async (self, file, self->cancellable,
-                                     on_file_saved, NULL);
-}
-
-static void
-on_chooser_response (GtkNativeDialog *chooser,
-                     int              response,
-                     LkSecretView    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        save_to_file (self, file);
-    }
-
-  g_clear_object (&self->chooser);
-}
-
-static void
-on_save_clicked (LkSecretView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *name = NULL;
-
-  if (self->created == NULL || self->chooser != NULL)
-    return;
-
-  self->chooser = gtk_file_chooser_native_new (_("Save Key to File"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-
-  name = g_strdup_printf ("%s.env", lk_api_key_get_name (self->created->key));
-  g_strdelimit (name, "/\\", '-');
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 /* ---- GObject ---- */
@@ -647,7 +354,7 @@ lk_secret_view_class_init (LkSecretViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/lk-secret-view.ui");
+                                               RESOURCE_PREFIX "/secret/lk-secret-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LkSecretView, id_label);
   gtk_widget_class_bind_template_child (widget_class, LkSecretView, secret_label);
   gtk_widget_class_bind_template_child (widget_class, LkSecretView, reveal_button);
@@ -666,8 +373,8 @@ lk_secret_view_class_init (LkSecretViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_copy_id_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_secret_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_saved_check_toggled);
+  lk_secret_view_save_class_init (widget_class);
 }
 
 static void
@@ -709,7 +416,15 @@ lk_secret_view_set_created (LkSecretView *self,
   gtk_revealer_set_reveal_child (self->keep_open_revealer, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_secret_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reveal_button), TRUE);
-  update_status (self);
+  lk_secret_view_update_status (self);
+}
+
+LkCreatedKey *
+lk_secret_view_get_created (LkSecretView *self)
+{
+  g_return_val_if_fail (LK_IS_SECRET_VIEW (self), NULL);
+
+  return self->created;
 }
 
 gboolean
@@ -750,7 +465,7 @@ lk_secret_view_clear (LkSecretView *self)
   gtk_label_set_text (self->id_label, "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_secret_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reveal_button), FALSE);
-  update_status (self);
+  lk_secret_view_update_status (self);
 }
 
 void

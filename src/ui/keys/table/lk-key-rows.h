@@ -34,7 +34,8 @@ void        lk_key_row_watch        (LkKeyRow   *self);
 void        lk_key_row_unwatch      (LkKeyRow   *self);
 
 /* A GListModel of LkKeyRow, one per item of @keys (a GListModel of
- * LkApiKey).  Call lk_key_rows_follow() from @keys' "items-changed". */
+ * LkApiKey; the construct-only property "keys").  Call
+ * lk_key_rows_follow() from @keys' "items-changed". */
 LkKeyRows  *lk_key_rows_new         (GListModel *keys);
 void        lk_key_rows_follow        (LkKeyRows  *self,
                                      guint       position,

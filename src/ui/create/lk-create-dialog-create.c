@@ -1,0 +1,208 @@
+/* lk-create-dialog-create.c: the summary, and creating the key
+ *
+ * The summary says what the platform will create (an empty choice means
+ * every permission); Create sends it through lk_client_create_key_async,
+ * which stores the secret in the keyring before the dialog shows it.  An
+ * error goes back to the form or the summary with its message; nothing
+ * typed is lost.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-create-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-create-dialog-private.h"
+#include "lk-time.h"
+
+static void
+toast (LkCreateDialog *self,
+       const char     *title)
+{
+  AdwToast *t = adw_toast_new (title);
+
+  adw_toast_set_timeout (t, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+/* ---- The summary ---- */
+
+static void
+build_summary_rows (LkCreateDialog *self)
+{
+  for (guint c = 0; c < LK_N_CATEGORIES; c++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), lk_category_get_name (c));
+      adw_preferences_group_add (self->summary_detail_group, row);
+      self->detail_rows[c] = ADW_ACTION_ROW (row);
+    }
+}
+
+/* "Read, Write" (g_free) */
+static char *
+describe_access (LkAccess access)
+{
+  static const LkAccess bits[] = { LK_ACCESS_READ, LK_ACCESS_WRITE, LK_ACCESS_DELETE };
+  GString *text = g_string_new (NULL);
+
+  for (guint b = 0; b < G_N_ELEMENTS (bits); b++)
+    {
+      if ((access & bits[b]) == 0)
+        continue;
+      if (text->len > 0)
+        /* Translators: separates access names: "Read, Write" */
+        g_string_append (text, _(", "));
+      g_string_append (text, lk_access_get_name (bits[b]));
+    }
+
+  if (text->len == 0)
+    /* Translators: a category the key gets no access to */
+    g_string_append (text, C_("access", "None"));
+
+  return g_string_free (text, FALSE);
+}
+
+void
+lk_create_dialog_fill_summary (LkCreateDialog *self)
+{
+  const LkPermissions *permissions = lk_permission_grid_get_permissions (self->grid);
+  gboolean empty = lk_permissions_is_empty (permissions);
+  gint64 now = lk_time_now ();
+  g_autoptr(GDateTime) expiry = lk_create_dialog_get_expiry (self, now);
+  g_autofree char *name = lk_create_dialog_get_name (self);
+  g_autofree char *expires = lk_create_dialog_format_expiry (now, g_date_time_to_unix (expiry));
+  g_autofree char *summary = NULL;
+  LkPermissions effective = *permissions;
+
+  /* What the platform will grant: nothing selected means everything. */
+  if (empty)
+    {
+      lk_permissions_set_all (&effective);
+      summary = g_strdup (_("All permissions (none selected)"));
+    }
+  else
+    summary = lk_permissions_to_summary (permissions);
+
+  adw_action_row_set_subtitle (self->summary_name_row, name);
+  adw_action_row_set_subtitle (self->summary_expiry_row, expires);
+  adw_action_row_set_subtitle (self->summary_permissions_row, summary);
+
+  for (guint c = 0; c < LK_N_CATEGORIES; c++)
+    {
+      g_autofree char *detail = describe_access (lk_permissions_get (&effective, c));
+
+      adw_action_row_set_subtitle (self->detail_rows[c], detail);
+    }
+}
+
+/* ---- Creating ---- */
+
+static void
+on_secret_safe_changed (LkCreateDialog *self)
+{
+  gboolean safe = lk_secret_view_get_secret_safe (self->secret_view);
+
+  lk_create_dialog_set_css_class (self->done_button, "suggested-action", safe);
+}
+
+static void
+show_create_error (LkCreateDialog *self,
+                   const GError   *error)
+{
+  toast (self, error->message);
+
+  if (g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_CONFLICT))
+    {
+      /* The name is taken: show it where the name is typed. */
+      lk_create_dialog_show_label (self->name_error, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+      lk_create_dialog_set_page (self, "form");
+    }
+  else if (g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT))
+    {
+      lk_create_dialog_show_label (self->form_error, error->message);
+      lk_create_dialog_set_page (self, "form");
+    }
+  else
+    {
+      lk_create_dialog_show_label (self->summary_error, error->message);
+      lk_create_dialog_set_page (self, "summary");
+    }
+}
+
+static void
+on_create_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(LkCreateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LkCreatedKey) created = NULL;
+
+  created = lk_client_create_key_finish (LK_CLIENT (source), result, &error);
+
+  if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->cancellable);
+  lk_create_dialog_update_validity (self);
+
+  if (created == NULL)
+    {
+      show_create_error (self, error);
+      return;
+    }
+
+  /* The secret view holds the created key from now on. */
+  lk_secret_view_set_created (self->secret_view, self->client, created);
+  on_secret_safe_changed (self);
+  lk_create_dialog_set_page (self, "secret");
+}
+
+static void
+create_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  LkCreateDialog *self = LK_CREATE_DIALOG (widget);
+  g_autofree char *name = NULL;
+  g_autoptr(GDateTime) expiry = NULL;
+
+  if (!lk_create_dialog_form_is_valid (self) || self->cancellable != NULL || self->client == NULL)
+    return;
+
+  name = lk_create_dialog_get_name (self);
+  expiry = lk_create_dialog_get_expiry (self, lk_time_now ());
+  lk_create_dialog_show_label (self->summary_error, NULL);
+  lk_create_dialog_show_label (self->form_error, NULL);
+
+  self->cancellable = g_cancellable_new ();
+  lk_create_dialog_update_validity (self);
+  lk_create_dialog_set_page (self, "working");
+
+  lk_client_create_key_async (self->client, name, g_date_time_to_unix (expiry),
+                              lk_permission_grid_get_permissions (self->grid),
+                              self->cancellable, on_create_done, g_object_ref (self));
+}
+
+/* ---- Setting up ---- */
+
+void
+lk_create_dialog_create_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_callback (widget_class, on_secret_safe_changed);
+
+  gtk_widget_class_install_action (widget_class, "create.create", NULL, create_activated);
+}
+
+void
+lk_create_dialog_create_init (LkCreateDialog *self)
+{
+  g_assert (LK_IS_CREATE_DIALOG (self));
+
+  build_summary_rows (self);
+}

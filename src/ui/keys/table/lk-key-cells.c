@@ -1,0 +1,194 @@
+/* lk-key-cells.c: what the key table's cells say about a key
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lk-key-cells"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lk-key-cells.h"
+#include "lk-permissions.h"
+#include "lk-time.h"
+
+/* The texts kept on each key: made once, in whichever thread first asks
+ * for the quarks. */
+static GQuark
+created_text_quark (void)
+{
+  static gsize quark;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("lk-key-row-created-text"));
+
+  return (GQuark) quark;
+}
+
+static GQuark
+permissions_text_quark (void)
+{
+  static gsize quark;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("lk-key-row-permissions-text"));
+
+  return (GQuark) quark;
+}
+
+static char *
+format_date (gint64 unix_time)
+{
+  g_autoptr (GDateTime) date = NULL;
+
+  if (unix_time == 0)
+    return NULL;
+
+  date = g_date_time_new_from_unix_local (unix_time);
+  if (date == NULL)
+    return NULL;
+
+  /* Translators: a date in the list of keys, in g_date_time_format() syntax */
+  return g_date_time_format (date, _("%b %-d, %Y"));
+}
+
+const char *
+lk_key_cells_get_created (LkApiKey *key)
+{
+  const char *text;
+
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  text = g_object_get_qdata (G_OBJECT (key), created_text_quark ());
+  if (text == NULL)
+    {
+      char *made = format_date (lk_api_key_get_created_at (key));
+
+      if (made == NULL)
+        made = g_strdup ("—");
+      g_object_set_qdata_full (G_OBJECT (key), created_text_quark (), made, g_free);
+      text = made;
+    }
+
+  return text;
+}
+
+const char *
+lk_key_cells_get_permissions (LkApiKey *key)
+{
+  const char *text;
+
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  text = g_object_get_qdata (G_OBJECT (key), permissions_text_quark ());
+  if (text == NULL)
+    {
+      char *made = lk_permissions_to_summary (lk_api_key_get_permissions (key));
+
+      g_object_set_qdata_full (G_OBJECT (key), permissions_text_quark (), made, g_free);
+      text = made;
+    }
+
+  return text;
+}
+
+char *
+lk_key_cells_dup_expires (LkApiKey *key)
+{
+  gint64 expires_at;
+
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  expires_at = lk_api_key_get_expires_at (key);
+  if (expires_at == 0)
+    return g_strdup (C_("expiry", "Never"));
+
+  return lk_time_describe_expiry (lk_time_now (), expires_at);
+}
+
+const char *
+lk_key_cells_get_keyring (void)
+{
+  return _("Secret stored in this computer’s keyring");
+}
+
+const char *
+lk_key_cells_get_expiry_level (LkApiKey *key,
+                               guint     warning_days)
+{
+  int days;
+
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  if (lk_api_key_get_expires_at (key) == 0)
+    return NULL;
+
+  days = lk_api_key_get_days_until_expiry (key);
+  if (days <= 0)
+    return "error";
+  if (days <= (int) MIN (warning_days, (guint) G_MAXINT))
+    return "warning";
+  return NULL;
+}
+
+char *
+lk_key_cells_dup_tooltip (LkApiKey    *key,
+                          LkKeyColumn  column)
+{
+  g_autofree char *date = NULL;
+
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  switch (column)
+    {
+    case LK_KEY_COLUMN_NAME:
+      return g_strdup (lk_api_key_get_name (key));
+    case LK_KEY_COLUMN_CLIENT_ID:
+      return g_strdup (lk_api_key_get_client_id (key));
+    case LK_KEY_COLUMN_CREATED:
+      if (lk_api_key_get_created_by (key) == NULL)
+        return NULL;
+      /* Translators: %s is who created the key (a user or another key) */
+      return g_strdup_printf (_("Created by %s"), lk_api_key_get_created_by (key));
+    case LK_KEY_COLUMN_EXPIRES:
+      date = format_date (lk_api_key_get_expires_at (key));
+      if (date == NULL)
+        return NULL;
+      /* Translators: tooltip of the Expires column; %s is a date */
+      return g_strdup_printf (_("Expires on %s"), date);
+    case LK_KEY_COLUMN_PERMISSIONS:
+      return lk_permissions_to_summary (lk_api_key_get_permissions (key));
+    case LK_KEY_COLUMN_KEYRING:
+      return lk_api_key_get_has_local_secret (key) ? g_strdup (lk_key_cells_get_keyring ()) : NULL;
+    case LK_N_KEY_COLUMNS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+char *
+lk_key_cells_dup_accessible_text (LkApiKey *key)
+{
+  g_autofree char *expires = NULL;
+  GString *text;
+
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  expires = lk_key_cells_dup_expires (key);
+  text = g_string_new (lk_api_key_get_name (key));
+
+  /* Translators: read by screen readers for a row of the key list; the
+   * first %s is a column's title ("Client ID"), the second its value */
+  g_string_append_printf (text, _(", %s: %s"), lk_key_column_get_title (LK_KEY_COLUMN_CLIENT_ID),
+                          lk_api_key_get_client_id (key));
+  g_string_append_printf (text, _(", %s: %s"), lk_key_column_get_title (LK_KEY_COLUMN_CREATED),
+                          lk_key_cells_get_created (key));
+  g_string_append_printf (text, _(", %s: %s"), lk_key_column_get_title (LK_KEY_COLUMN_EXPIRES),
+                          expires);
+  g_string_append_printf (text, _(", %s: %s"), lk_key_column_get_title (LK_KEY_COLUMN_PERMISSIONS),
+                          lk_key_cells_get_permissions (key));
+  if (lk_api_key_get_has_local_secret (key))
+    g_string_append_printf (text, ", %s", lk_key_cells_get_keyring ());
+
+  return g_string_free (text, FALSE);
+}

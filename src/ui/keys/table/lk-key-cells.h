@@ -1,0 +1,38 @@
+/* lk-key-cells.h: what the key table's cells say about a key
+ *
+ * The texts a row of the table draws, reads to screen readers and shows
+ * as tooltips, in one place.  Those that do not change with time are made
+ * once per key and kept on it (keys are immutable but for
+ * "has-local-secret"), so moving a row to another key formats nothing
+ * twice.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lk-api-key.h"
+#include "lk-key-layout.h"
+
+G_BEGIN_DECLS
+
+/* The creation date ("Mar 4, 2025", "—" if unknown), kept on the key. */
+const char *lk_key_cells_get_created           (LkApiKey    *key);
+/* The permissions in short, kept on the key. */
+const char *lk_key_cells_get_permissions       (LkApiKey    *key);
+/* "Never", or how far the expiry is from now ("in 3 days"). */
+char       *lk_key_cells_dup_expires           (LkApiKey    *key);
+/* What the keyring column's icon means. */
+const char *lk_key_cells_get_keyring           (void);
+/* How the expiry is highlighted: "error" (expired), "warning" (within
+ * @warning_days) or NULL. */
+const char *lk_key_cells_get_expiry_level      (LkApiKey    *key,
+                                                guint        warning_days);
+/* The tooltip of @column, or NULL for none. */
+char       *lk_key_cells_dup_tooltip           (LkApiKey    *key,
+                                                LkKeyColumn  column);
+/* The whole row in one sentence, for screen readers. */
+char       *lk_key_cells_dup_accessible_text   (LkApiKey    *key);
+
+G_END_DECLS
