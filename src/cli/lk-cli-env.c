@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "lk-cli.h"
+#include "lk-secret.h"
 
 extern char **environ;
 
@@ -239,7 +240,7 @@ static void
 wipe_environment (char **envp)
 {
   for (guint i = 0; envp != NULL && envp[i] != NULL; i++)
-    memset (envp[i], 0, strlen (envp[i]));
+    lk_secret_wipe (envp[i], strlen (envp[i]));
   g_strfreev (envp);
 }
 

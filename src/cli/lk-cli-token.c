@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "lk-cli.h"
+#include "lk-secret.h"
 
 #define TOKEN_TIMEOUT_SECONDS 30
 /* How much of the platform's own words an error repeats. */
@@ -34,22 +35,6 @@ lk_cli_token_clear (LkCliToken *token)
   g_clear_pointer (&token->access_token, lk_secret_free);
   g_clear_pointer (&token->token_type, g_free);
   token->expires_in = 0;
-}
-
-/* Frees @bytes, overwriting its data first when nobody else holds it. */
-static void
-wipe_bytes (GBytes *bytes)
-{
-  gsize length = 0;
-  guint8 *data;
-
-  if (bytes == NULL)
-    return;
-
-  data = g_bytes_unref_to_data (bytes, &length);
-  if (data != NULL)
-    memset (data, 0, length);
-  g_free (data);
 }
 
 /* "401, invalid_client: The client ID or secret is wrong." from a
@@ -276,12 +261,12 @@ lk_cli_fetch_token (LkPlatform   *platform,
   if (status != SOUP_STATUS_OK)
     {
       g_propagate_error (error, status_error (url, status, body, client_id, client_secret));
-      wipe_bytes (body);
+      lk_secret_bytes_unref (body);
       return FALSE;
     }
 
   ok = parse_token (body, out_token, error);
-  wipe_bytes (body);
+  lk_secret_bytes_unref (body);
   return ok;
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lk-cli.h"
+#include "lk-secret.h"
 
 /* Longest secret read from standard input. */
 #define SECRET_LINE_MAX 4096
@@ -71,7 +72,7 @@ lk_cli_take_env_secret (void)
 
   /* The environment block is ours to write; what stays there would reach
    * every child and /proc/PID/environ. */
-  memset (value, 0, strlen (value));
+  lk_secret_wipe (value, strlen (value));
   g_unsetenv (LK_CLI_SECRET_ENV);
 
   return copy;
@@ -142,7 +143,7 @@ lk_cli_read_secret_line (const char  *prompt,
 
   if (!ended && length == SECRET_LINE_MAX)
     {
-      memset (buffer, 0, SECRET_LINE_MAX);
+      lk_secret_wipe (buffer, SECRET_LINE_MAX);
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
                    _("The secret on standard input is longer than %d bytes."), SECRET_LINE_MAX);
       return NULL;
@@ -157,14 +158,14 @@ lk_cli_read_secret_line (const char  *prompt,
 
   if (!g_utf8_validate (buffer, (gssize) length, NULL))
     {
-      memset (buffer, 0, length);
+      lk_secret_wipe (buffer, length);
       g_set_error_literal (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
                            _("The secret on standard input is not valid text."));
       return NULL;
     }
 
   secret = g_strndup (buffer, length);
-  memset (buffer, 0, length);
+  lk_secret_wipe (buffer, length);
   return secret;
 }
 
@@ -180,7 +181,7 @@ static void
 wipe_string (GString *text)
 {
   if (text->str != NULL)
-    memset (text->str, 0, text->allocated_len);
+    lk_secret_wipe (text->str, text->allocated_len);
   g_string_free (text, TRUE);
 }
 

@@ -373,13 +373,3 @@ lk_created_key_unref (LkCreatedKey *self)
   g_atomic_rc_box_release_full (self, lk_created_key_clear);
 }
 
-void
-lk_secret_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  /* explicit_bzero is not optimised away, unlike a memset before free. */
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}

@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 #include "lk-permissions.h"
+#include "lk-secret.h"
 
 G_BEGIN_DECLS
 
@@ -60,11 +61,5 @@ LkCreatedKey *lk_created_key_new      (LkApiKey           *key,
 LkCreatedKey *lk_created_key_ref      (LkCreatedKey       *self);
 void          lk_created_key_unref    (LkCreatedKey       *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkCreatedKey, lk_created_key_unref)
-
-/* A secret string: use g_autoptr (LkSecretString) so it is wiped. */
-typedef char LkSecretString;
-/* Overwrites and frees a secret string (NULL is fine). */
-void          lk_secret_free          (char *secret);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSecretString, lk_secret_free)
 
 G_END_DECLS

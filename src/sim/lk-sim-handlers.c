@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "lk-secret.h"
 #include "lk-error.h"
 #include "lk-key-rules.h"
 #include "lk-sim-handlers.h"
@@ -51,11 +52,11 @@ parse_basic (const char  *header,
     return FALSE;
 
   text = g_strndup ((const char *) decoded, length);
-  explicit_bzero (decoded, length);
+  lk_secret_wipe (decoded, length);
   colon = strchr (text, ':');
   if (colon == NULL || strlen (text) != length)
     {
-      lk_sim_wipe_free (text, length);
+      lk_secret_free_sized (text, length);
       return FALSE;
     }
 
@@ -67,7 +68,7 @@ parse_basic (const char  *header,
     *out_id = g_strdup (text);
   if (*out_secret == NULL)
     *out_secret = g_strdup (colon + 1);
-  lk_sim_wipe_free (text, length);
+  lk_secret_free_sized (text, length);
 
   return TRUE;
 }
@@ -353,7 +354,7 @@ wipe_secret_copies (JsonNode   *node,
       if (lk_wire_node_is_type (member, G_TYPE_STRING) &&
           (text = json_node_get_string (member)) != NULL &&
           strcmp (text, secret) == 0)
-        explicit_bzero ((char *) text, strlen (text));
+        lk_secret_wipe ((char *) text, strlen (text));
     }
   g_list_free (members);
 }

@@ -8,19 +8,10 @@
 
 #include <string.h>
 
+#include "lk-secret.h"
 #include "lk-sim-reply.h"
 #include "lk-sim-wire.h"
 #include "lk-wire.h"
-
-void
-lk_sim_wipe_free (char  *data,
-                  gsize  length)
-{
-  if (data == NULL)
-    return;
-  explicit_bzero (data, length);
-  g_free (data);
-}
 
 const char *
 lk_sim_status_title (guint status)
@@ -35,7 +26,7 @@ lk_sim_reply_clear (LkSimReply *reply)
 {
   g_assert (reply != NULL);
 
-  lk_sim_wipe_free (reply->body, reply->length);
+  lk_secret_free_sized (reply->body, reply->length);
   g_free (reply->location);
   memset (reply, 0, sizeof *reply);
 }
@@ -101,7 +92,7 @@ sim_wipe_free (gpointer data)
 {
   SimWipe *wipe = data;
 
-  lk_sim_wipe_free (wipe->data, wipe->length);
+  lk_secret_free_sized (wipe->data, wipe->length);
   g_free (wipe);
 }
 

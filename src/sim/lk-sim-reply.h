@@ -28,10 +28,6 @@ typedef struct {
   char        *location;
 } LkSimReply;
 
-/* Wipes @length bytes of @data, then frees it.  NULL is ignored. */
-void        lk_sim_wipe_free            (char        *data,
-                                         gsize        length);
-
 /* "Too Many Requests" for 429, libsoup's phrase otherwise. */
 const char *lk_sim_status_title         (guint        status);
 

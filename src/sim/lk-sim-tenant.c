@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "lk-secret.h"
 #include "lk-sim-reply.h"
 #include "lk-sim-tenant-private.h"
 #include "lk-time.h"
@@ -42,7 +43,7 @@ sim_idempotent_free (gpointer data)
 {
   LkSimIdempotent *record = data;
 
-  lk_sim_wipe_free (record->body, record->length);
+  lk_secret_free_sized (record->body, record->length);
   g_free (record->location);
   g_free (record);
 }
@@ -111,7 +112,7 @@ random_hex (LkSimTenant *self,
       out[i * 2 + 1] = digits[bytes[i] & 0xf];
     }
   out[n_bytes * 2] = '\0';
-  explicit_bzero (bytes, n_bytes);
+  lk_secret_wipe (bytes, n_bytes);
 
   return out;
 }
@@ -153,7 +154,7 @@ lk_sim_tenant_new_secret (LkSimTenant *self)
           out[n++] = alphabet[bytes[i] % 62];
     }
   out[48] = '\0';
-  explicit_bzero (bytes, sizeof bytes);
+  lk_secret_wipe (bytes, sizeof bytes);
 
   return out;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "lk-secret.h"
 #include "lk-error.h"
 #include "lk-time.h"
 #include "lk-wire.h"
@@ -311,7 +312,7 @@ lk_wire_wipe_string_member (JsonObject *object,
 
   text = (char *) json_node_get_string (node);
   if (text != NULL)
-    explicit_bzero (text, strlen (text));
+    lk_secret_wipe (text, strlen (text));
 }
 
 /* Writing */

@@ -16,6 +16,7 @@
 
 #include <libsoup/soup.h>
 
+#include "lk-secret.h"
 #include "lk-sim-reply.h"
 #include "lk-simulator-faults.h"
 #include "lk-simulator-hook.h"
@@ -195,7 +196,7 @@ on_raw_written (GObject      *source,
   g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
   g_io_stream_close_async (write->stream, G_PRIORITY_DEFAULT, NULL, on_stream_closed, NULL);
   g_object_unref (write->stream);
-  lk_sim_wipe_free (write->data, write->length);
+  lk_secret_free_sized (write->data, write->length);
   g_free (write);
 }
 
@@ -260,7 +261,7 @@ cut_connection (SoupServerMessage *msg,
     {
       gsize length = text->len;
 
-      lk_sim_wipe_free (g_string_free (text, FALSE), length);
+      lk_secret_free_sized (g_string_free (text, FALSE), length);
       return;
     }
 

@@ -109,12 +109,6 @@ find_entry (GdkClipboard *clipboard)
   return NULL;
 }
 
-static void
-wipe_bytes (gpointer data)
-{
-  lk_secret_free (data);
-}
-
 /* A provider over bytes that are overwritten when the provider is freed,
  * offered as UTF-8 text and as plain text. */
 static GdkContentProvider *
@@ -122,7 +116,7 @@ secret_provider_new (const char *text)
 {
   gsize length = strlen (text);
   char *copy = g_strndup (text, length);
-  g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (copy, length, wipe_bytes, copy);
+  g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (copy, length, (GDestroyNotify) lk_secret_free, copy);
   GdkContentProvider *providers[2];
 
   providers[0] = gdk_content_provider_new_for_bytes ("text/plain;charset=utf-8", bytes);

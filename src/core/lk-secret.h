@@ -1,0 +1,36 @@
+/* lk-secret.h: wiping secrets, in one place
+ *
+ * Every buffer that held a client secret, an access token or an
+ * Authorization header is overwritten before its memory goes back to the
+ * allocator.  explicit_bzero() is used because a memset() before free()
+ * may be optimised away.  What cannot be wiped this way (buffers inside
+ * libsoup, GDBus and the keyring daemon) is listed in docs/security.md.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Overwrites @length bytes at @data (NULL is fine). */
+void    lk_secret_wipe               (gpointer    data,
+                                      gsize       length);
+/* Overwrites and frees a NUL-terminated secret (NULL is fine). */
+void    lk_secret_free               (char       *secret);
+/* Overwrites and frees @length bytes at @data (NULL is fine), for
+ * buffers that may hold NUL bytes or are not terminated. */
+void    lk_secret_free_sized         (gpointer    data,
+                                      gsize       length);
+/* Drops a reference to bytes that may hold a secret; the last one
+ * overwrites them before freeing (NULL is fine). */
+void    lk_secret_bytes_unref        (GBytes     *bytes);
+/* Overwrites and frees a byte array (NULL is fine). */
+void    lk_secret_byte_array_unref   (GByteArray *array);
+
+/* A secret string: use g_autoptr (LkSecretString) so it is wiped. */
+typedef char LkSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSecretString, lk_secret_free)
+
+G_END_DECLS
