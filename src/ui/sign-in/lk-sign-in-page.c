@@ -555,6 +555,11 @@ lk_sign_in_page_show_error (LkSignInPage *self,
           fitting_heading = _("The platform could not answer");
           break;
 
+        case LK_CLIENT_ERROR_ENDPOINT_MISSING:
+          /* The credentials may be right: the platform lacks an endpoint. */
+          fitting_heading = _("The platform does not offer what Layer Keys needs");
+          break;
+
         case LK_CLIENT_ERROR_NOT_FOUND:
         case LK_CLIENT_ERROR_CONFLICT:
         case LK_CLIENT_ERROR_INVALID_INPUT:
