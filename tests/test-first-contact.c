@@ -13,11 +13,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "lk-client.h"
+#include "lk-connection-check.h"
 #include "lk-sim-wire.h"
 #include "lk-simulator.h"
+#include "lk-simulator-faults.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
 
@@ -311,6 +314,183 @@ test_token_fallback_both_fail (void)
   surface_free (first);
 }
 
+/* ------------------------------------------------------------------------
+ * Check Connection
+ * ------------------------------------------------------------------------ */
+
+static gboolean
+run_check (LkPlatform  *platform,
+           const char  *client_id,
+           const char  *client_secret,
+           char       **out_report,
+           LkConnectionCheck **out_check)
+{
+  LkConnectionCheck *check = lk_connection_check_new (platform, client_id, client_secret);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean passed;
+
+  lk_connection_check_set_timeout (check, 10);
+  lk_connection_check_run_async (check, NULL, lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  passed = lk_connection_check_run_finish (check, result, &error);
+  g_assert_no_error (error);
+
+  *out_report = lk_connection_check_get_report (check);
+  g_test_message ("%s", *out_report);
+  /* Nothing secret in the report. */
+  g_assert_null (strstr (*out_report, client_secret));
+  g_assert_null (strstr (*out_report, "surface-token"));
+  *out_check = check;
+  return passed;
+}
+
+static void
+assert_outcome (LkConnectionCheck *check,
+                LkCheckStepKind    kind,
+                LkCheckOutcome     outcome)
+{
+  const LkCheckStep *step = lk_connection_check_get_step (check, kind);
+
+  g_assert_cmpint (step->outcome, ==, outcome);
+  g_assert_true ((step->error != NULL) == (outcome == LK_CHECK_FAILED));
+}
+
+static void
+test_check_simulator (void)
+{
+  g_autoptr(LkSimulator) sim = lk_simulator_new ();
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  LkConnectionCheck *check = NULL;
+
+  g_assert_true (lk_simulator_start (sim, 0, NULL, &error));
+  platform = lk_simulator_get_platform (sim);
+
+  g_assert_true (run_check (platform, lk_simulator_get_admin_client_id (sim),
+                            lk_simulator_get_admin_client_secret (sim), &report, &check));
+  for (guint i = 0; i < LK_CHECK_N_STEPS; i++)
+    assert_outcome (check, i, LK_CHECK_PASSED);
+  g_assert_nonnull (strstr (report, lk_simulator_get_admin_client_id (sim)));
+  g_assert_nonnull (strstr (report, " ms)"));
+
+  g_assert_finalize_object (check);
+  lk_simulator_stop (sim);
+}
+
+static void
+test_check_documented_surface (void)
+{
+  Surface *surface = surface_new (TRUE, FALSE);
+  g_autofree char *token_url = surface_token_url (surface);
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  LkConnectionCheck *check = NULL;
+  const LkCheckStep *whoami;
+
+  platform = lk_platform_new_custom (surface->base, token_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (run_check (platform, "surface-client-id", "surface-secret-0123456789",
+                             &report, &check));
+  assert_outcome (check, LK_CHECK_CONNECT, LK_CHECK_PASSED);
+  assert_outcome (check, LK_CHECK_TOKEN, LK_CHECK_PASSED);
+  assert_outcome (check, LK_CHECK_WHOAMI, LK_CHECK_FAILED);
+  assert_outcome (check, LK_CHECK_LIST, LK_CHECK_NOT_RUN);
+  whoami = lk_connection_check_get_step (check, LK_CHECK_WHOAMI);
+  g_assert_error (whoami->error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING);
+  g_assert_nonnull (strstr (report, "GET /api/v1/whoami, which Layer Keys needs"));
+
+  g_assert_finalize_object (check);
+  surface_free (surface);
+}
+
+static void
+test_check_closed_port (void)
+{
+  guint port = free_port ();
+  g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autofree char *token_url = g_strconcat (base, "/oauth2/token", NULL);
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  LkConnectionCheck *check = NULL;
+  const LkCheckStep *connect;
+
+  platform = lk_platform_new_custom (base, token_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (run_check (platform, "id", "closed-port-secret", &report, &check));
+  assert_outcome (check, LK_CHECK_CONNECT, LK_CHECK_FAILED);
+  assert_outcome (check, LK_CHECK_TOKEN, LK_CHECK_NOT_RUN);
+  connect = lk_connection_check_get_step (check, LK_CHECK_CONNECT);
+  g_assert_error (connect->error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NETWORK);
+  g_assert_nonnull (strstr (report, "Could not connect"));
+
+  g_assert_finalize_object (check);
+}
+
+static void
+test_check_unknown_ca (void)
+{
+  g_autoptr(LkSimulator) sim = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *report = NULL;
+  LkConnectionCheck *check = NULL;
+  const LkCheckStep *connect;
+  int status = 0;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("lk-test-check-XXXXXX", &error);
+  g_assert_no_error (error);
+  cert = g_build_filename (dir, "cert.pem", NULL);
+  key = g_build_filename (dir, "key.pem", NULL);
+  {
+    const char *argv[] = {
+      "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", NULL
+    };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                                 G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+  }
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+
+  sim = lk_simulator_new ();
+  g_assert_true (lk_simulator_start (sim, 0, certificate, &error));
+  g_assert_no_error (error);
+  platform = lk_simulator_get_platform (sim);
+
+  g_assert_false (run_check (platform, lk_simulator_get_admin_client_id (sim),
+                             lk_simulator_get_admin_client_secret (sim), &report, &check));
+  assert_outcome (check, LK_CHECK_CONNECT, LK_CHECK_FAILED);
+  assert_outcome (check, LK_CHECK_TOKEN, LK_CHECK_NOT_RUN);
+  connect = lk_connection_check_get_step (check, LK_CHECK_CONNECT);
+  g_assert_error (connect->error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_TLS);
+  g_assert_nonnull (strstr (report, "not trusted"));
+  /* The secret never went out. */
+  g_assert_cmpuint (lk_simulator_count_requests (sim, NULL, NULL), ==, 0);
+
+  g_assert_finalize_object (check);
+  lk_simulator_stop (sim);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -322,6 +502,11 @@ main (int   argc,
   g_test_add_func ("/lk/first-contact/refused-and-deleted", test_refused_and_deleted);
   g_test_add_func ("/lk/first-contact/token-fallback", test_token_fallback);
   g_test_add_func ("/lk/first-contact/token-fallback-both-fail", test_token_fallback_both_fail);
+
+  g_test_add_func ("/lk/first-contact/check/simulator", test_check_simulator);
+  g_test_add_func ("/lk/first-contact/check/documented-surface", test_check_documented_surface);
+  g_test_add_func ("/lk/first-contact/check/closed-port", test_check_closed_port);
+  g_test_add_func ("/lk/first-contact/check/unknown-ca", test_check_unknown_ca);
 
   return g_test_run ();
 }
