@@ -1728,7 +1728,7 @@ test_wire_token_request (void)
 
   /* The whoami fails (404 here); the token request is what matters. */
   g_assert_null (sign_in (client, &error));
-  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NOT_FOUND);
+  g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING);
 
   encoded = g_base64_encode ((const guchar *) "client:id:s3cret+/=", strlen ("client:id:s3cret+/="));
   expected = g_strconcat ("Basic ", encoded, NULL);

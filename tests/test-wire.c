@@ -1343,13 +1343,15 @@ test_platform_regions (void)
 
   g_assert_cmpint (lk_platform_get_region (us), ==, LK_REGION_US);
   g_assert_cmpstr (lk_platform_get_api_base (us), ==, "https://api.hiddenlayer.ai");
-  g_assert_cmpstr (lk_platform_get_token_url (us), ==, "https://auth.hiddenlayer.ai/oauth2/token");
+  g_assert_cmpstr (lk_platform_get_token_url (us), ==, "https://api.hiddenlayer.ai/oauth2/token");
+  g_assert_cmpstr (lk_platform_get_fallback_token_url (us), ==, "https://auth.hiddenlayer.ai/oauth2/token");
   g_assert_cmpstr (lk_platform_get_id (us), ==, "https://api.hiddenlayer.ai");
   g_assert_null (lk_platform_get_ca_file (us));
 
   g_assert_cmpint (lk_platform_get_region (eu), ==, LK_REGION_EU);
   g_assert_cmpstr (lk_platform_get_api_base (eu), ==, "https://api.eu.hiddenlayer.ai");
-  g_assert_cmpstr (lk_platform_get_token_url (eu), ==, "https://auth.eu.hiddenlayer.ai/oauth2/token");
+  g_assert_cmpstr (lk_platform_get_token_url (eu), ==, "https://api.eu.hiddenlayer.ai/oauth2/token");
+  g_assert_cmpstr (lk_platform_get_fallback_token_url (eu), ==, "https://auth.eu.hiddenlayer.ai/oauth2/token");
 
   g_assert_cmpstr (lk_region_get_name (LK_REGION_US), ==, "United States");
   g_assert_cmpstr (lk_region_get_name (LK_REGION_EU), ==, "European Union");

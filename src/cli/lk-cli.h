@@ -152,9 +152,9 @@ typedef enum {
 typedef struct _LkCliSession LkCliSession;
 
 /* Turns an error of LkClient during @step into the CLI's message and
- * exit status: refused credentials, a platform without the endpoint the
- * step needs (asked of the token endpoint to tell them apart), a key that
- * is gone.  Takes @error; returns the error to report. */
+ * exit status: refused credentials (in the token endpoint's words), a
+ * platform without the endpoint the step needs, a key that is gone (as
+ * LkClient tells them apart).  Takes @error; returns the error to report. */
 GError     *lk_cli_explain_client_error (LkCliSession   *session,
                                          LkCliStep       step,
                                          const char     *what,

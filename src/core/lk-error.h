@@ -26,6 +26,10 @@ typedef enum {
   LK_CLIENT_ERROR_MALFORMED_REPLY,       /* reply that is not what the contract says */
   LK_CLIENT_ERROR_INVALID_PLATFORM,      /* bad URL, non-https to a non-loopback host, unreadable CA file */
   LK_CLIENT_ERROR_NOT_SIGNED_IN,         /* no credentials set */
+  LK_CLIENT_ERROR_ENDPOINT_MISSING,      /* credentials accepted (or not yet asked), but the platform
+                                          * does not offer an endpoint Layer Keys needs: 404, 405 or
+                                          * 501 on whoami, list or create, 405/501 on delete, 404 at
+                                          * the token URL; the message names it */
 } LkClientError;
 
 #define LK_CLIENT_ERROR (lk_client_error_quark ())

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "lk-platform"
+
 #include "config.h"
 
 #include <string.h>
@@ -18,29 +20,37 @@ struct _LkPlatform
   LkRegion  region;
   char     *api_base;
   char     *token_url;
+  char     *fallback_token_url;   /* tried when token_url is unreachable or 404s */
   char     *ca_file;
 };
 
 G_DEFINE_BOXED_TYPE (LkPlatform, lk_platform, lk_platform_ref, lk_platform_unref)
 
+/* HiddenLayer's current SDKs ask for tokens at {API URL}/oauth2/token;
+ * older SDKs and the hybrid scanner's documentation at auth.…: the first
+ * is used, the second when the first is unreachable or answers 404. */
 static const struct {
   const char *name;
   const char *api_base;
   const char *token_url;
+  const char *fallback_token_url;
 } regions[] = {
   [LK_REGION_US] = {
     N_("United States"),
     "https://api.hiddenlayer.ai",
+    "https://api.hiddenlayer.ai/oauth2/token",
     "https://auth.hiddenlayer.ai/oauth2/token",
   },
   [LK_REGION_EU] = {
     N_("European Union"),
     "https://api.eu.hiddenlayer.ai",
+    "https://api.eu.hiddenlayer.ai/oauth2/token",
     "https://auth.eu.hiddenlayer.ai/oauth2/token",
   },
   [LK_REGION_CUSTOM] = {
     /* Translators: a platform at an address the user types in */
     N_("Custom"),
+    NULL,
     NULL,
     NULL,
   },
@@ -65,9 +75,13 @@ platform_new (LkRegion    region,
 LkPlatform *
 lk_platform_new_region (LkRegion region)
 {
+  LkPlatform *self;
+
   g_return_val_if_fail (region == LK_REGION_US || region == LK_REGION_EU, NULL);
 
-  return platform_new (region, regions[region].api_base, regions[region].token_url, NULL);
+  self = platform_new (region, regions[region].api_base, regions[region].token_url, NULL);
+  self->fallback_token_url = g_strdup (regions[region].fallback_token_url);
+  return self;
 }
 
 static gboolean
@@ -286,6 +300,24 @@ lk_platform_new_custom (const char  *api_base,
 }
 
 LkPlatform *
+lk_platform_with_fallback_token_url (LkPlatform  *self,
+                                     const char  *fallback_token_url,
+                                     GError     **error)
+{
+  LkPlatform *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (fallback_token_url != NULL && !validate_url (fallback_token_url, URL_TOKEN, error))
+    return NULL;
+
+  copy = platform_new (self->region, self->api_base, self->token_url, self->ca_file);
+  copy->fallback_token_url = g_strdup (fallback_token_url);
+  return copy;
+}
+
+LkPlatform *
 lk_platform_ref (LkPlatform *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
@@ -300,6 +332,7 @@ lk_platform_clear (gpointer data)
 
   g_free (self->api_base);
   g_free (self->token_url);
+  g_free (self->fallback_token_url);
   g_free (self->ca_file);
 }
 
@@ -333,6 +366,14 @@ lk_platform_get_token_url (LkPlatform *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->token_url;
+}
+
+const char *
+lk_platform_get_fallback_token_url (LkPlatform *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->fallback_token_url;
 }
 
 const char *

@@ -29,6 +29,13 @@ LkPlatform  *lk_platform_new_custom     (const char  *api_base,
                                          const char  *token_url,
                                          const char  *ca_file,
                                          GError     **error);
+/* A copy of @self whose token requests go to @fallback_token_url (NULL:
+ * none) when its token URL is unreachable or answers 404.  The regions
+ * have one (auth.hiddenlayer.ai); tests give one to a custom platform.
+ * Validated as the token URL is. */
+LkPlatform  *lk_platform_with_fallback_token_url (LkPlatform  *self,
+                                         const char  *fallback_token_url,
+                                         GError     **error);
 LkPlatform  *lk_platform_ref            (LkPlatform  *self);
 void         lk_platform_unref          (LkPlatform  *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkPlatform, lk_platform_unref)
@@ -37,6 +44,8 @@ LkRegion     lk_platform_get_region     (LkPlatform  *self);
 /* Without a trailing slash: "https://api.hiddenlayer.ai" */
 const char  *lk_platform_get_api_base   (LkPlatform  *self);
 const char  *lk_platform_get_token_url  (LkPlatform  *self);
+/* May be NULL: then the token URL is the only one. */
+const char  *lk_platform_get_fallback_token_url (LkPlatform *self);
 const char  *lk_platform_get_ca_file    (LkPlatform  *self);  /* may be NULL */
 /* The value of the keyring attribute "platform": the API base URL. */
 const char  *lk_platform_get_id         (LkPlatform  *self);

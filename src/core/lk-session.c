@@ -21,6 +21,7 @@ struct _LkSession
   GObject parent_instance;
 
   LkCredentialStore *store;
+  LkCredentialStore *demo_store;         /* the demo's keyring, or NULL: @store */
   LkClient          *client;             /* signed in, or NULL */
   gboolean           demo;
   gboolean           can_read;
@@ -313,6 +314,9 @@ lk_session_sign_in_async (LkSession            *self,
     sign_in->client_secret = g_strdup (client_secret);
 
   client = new_client (self, platform, client_id, client_secret);
+  /* The demo's keys never go to the login keyring (issue 20). */
+  if ((flags & LK_SESSION_SIGN_IN_DEMO) != 0 && self->demo_store != NULL)
+    lk_client_set_store (client, self->demo_store);
   sign_in_client (g_steal_pointer (&task), client);
 }
 
@@ -555,6 +559,7 @@ lk_session_finalize (GObject *object)
   LkSession *self = LK_SESSION (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->demo_store);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lk_session_parent_class)->finalize (object);
@@ -727,6 +732,16 @@ lk_session_get_can_delete (LkSession *self)
   g_return_val_if_fail (LK_IS_SESSION (self), FALSE);
 
   return self->can_delete;
+}
+
+void
+lk_session_set_demo_store (LkSession         *self,
+                           LkCredentialStore *store)
+{
+  g_return_if_fail (LK_IS_SESSION (self));
+  g_return_if_fail (store == NULL || LK_IS_CREDENTIAL_STORE (store));
+
+  g_set_object (&self->demo_store, store);
 }
 
 gboolean

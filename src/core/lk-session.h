@@ -63,6 +63,11 @@ gboolean           lk_session_get_can_write             (LkSession             *
 gboolean           lk_session_get_can_delete            (LkSession             *self);
 gboolean           lk_session_get_demo                  (LkSession             *self);
 
+/* The keyring of demo sign-ins (LK_SESSION_SIGN_IN_DEMO): their keys'
+ * secrets go there, not to the session's store.  NULL: the store. */
+void               lk_session_set_demo_store            (LkSession             *self,
+                                                         LkCredentialStore     *store);
+
 /* Signs in to @platform with @client_id and @client_secret.  A sign-in
  * cancels the one still under way.  A failure leaves the session as it
  * was; the error is LK_CLIENT_ERROR's. */

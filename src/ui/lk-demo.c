@@ -14,6 +14,9 @@ struct _LkDemo
   GObject parent_instance;
 
   LkSimulator *simulator;   /* running, or NULL */
+  /* The Secret Service's session collection: demo keys never reach the
+   * login keyring (issue 20). */
+  LkCredentialStore *store;
 };
 
 G_DEFINE_FINAL_TYPE (LkDemo, lk_demo, G_TYPE_OBJECT)
@@ -89,6 +92,9 @@ lk_demo_sign_in_async (LkDemo              *self,
     }
 
   platform = lk_simulator_get_platform (self->simulator);
+  if (self->store == NULL)
+    self->store = lk_secret_store_new_demo ();
+  lk_session_set_demo_store (session, self->store);
   lk_session_sign_in_async (session, platform,
                             lk_simulator_get_admin_client_id (self->simulator),
                             lk_simulator_get_admin_client_secret (self->simulator),
@@ -115,6 +121,7 @@ lk_demo_dispose (GObject *object)
   if (self->simulator != NULL)
     lk_simulator_stop (self->simulator);
   g_clear_object (&self->simulator);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (lk_demo_parent_class)->dispose (object);
 }

@@ -12,12 +12,14 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lk-client-private.h"
 #include "lk-wire.h"
 
 #define MAX_DETAIL_CHARS 200
+#define PLATFORM_API_DOC PROJECT_URL "/blob/main/docs/platform-api.md"
 
 /* A piece of an error body, made fit for a sentence: one line, bounded. */
 static char *
@@ -138,6 +140,87 @@ lk_client_error_from_status (guint    status,
 
   return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
                       _("The platform gave an unexpected answer (status %u)."), status);
+}
+
+/* The endpoint a request went to, as docs/platform-api.md names it:
+ * "GET /api/v1/whoami", "DELETE /api/v1/api-keys/{id}". */
+char *
+lk_client_endpoint_name (const char *method,
+                         const char *path)
+{
+  g_autofree char *bare = NULL;
+  const char *query;
+
+  g_assert (method != NULL && path != NULL);
+
+  query = strchr (path, '?');
+  bare = query ? g_strndup (path, query - path) : g_strdup (path);
+
+  if (g_str_has_prefix (bare, LK_WIRE_PATH_KEY_PREFIX) &&
+      bare[strlen (LK_WIRE_PATH_KEY_PREFIX)] != '\0')
+    return g_strconcat (method, " " LK_WIRE_PATH_KEY_PREFIX "{id}", NULL);
+
+  return g_strconcat (method, " ", bare, NULL);
+}
+
+GError *
+lk_client_error_endpoint_missing (const char *endpoint,
+                                  guint       status)
+{
+  g_assert (endpoint != NULL);
+
+  return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING,
+                      /* Translators: the first %s is an endpoint such as
+                       * "GET /api/v1/whoami", %u an HTTP status such as 404,
+                       * the last %s a web address */
+                      _("The platform accepted the credentials, but it does not offer %s, which Layer Keys needs (it answered %u). Ask whoever runs the platform whether it offers this endpoint; see %s for what Layer Keys expects."),
+                      endpoint, status, PLATFORM_API_DOC);
+}
+
+GError *
+lk_client_error_no_token_endpoint (const char *token_url,
+                                   guint       status)
+{
+  g_assert (token_url != NULL);
+
+  return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING,
+                      /* Translators: the first %s is a web address, %u an
+                       * HTTP status such as 404, the last %s a web address */
+                      _("There is no token endpoint at %s (it answered %u). Check the token URL; see %s for what Layer Keys expects."),
+                      token_url, status, PLATFORM_API_DOC);
+}
+
+/* A reply that is not 2xx, to @method @path (the token URL when
+ * @token_endpoint): tells an endpoint the platform does not offer from a
+ * key that is gone.  A 404 on one key (DELETE) means the key is gone: it
+ * was listed.  Everywhere else 404, 405 and 501 mean the endpoint is not
+ * there. */
+GError *
+lk_client_error_from_reply (const char *method,
+                            const char *path,
+                            guint       status,
+                            GBytes     *body,
+                            gboolean    token_endpoint)
+{
+  g_autofree char *endpoint = NULL;
+  gboolean missing = FALSE;
+
+  if (status == 404 && token_endpoint)
+    return lk_client_error_no_token_endpoint (path, status);
+
+  if (!token_endpoint && method != NULL && path != NULL)
+    {
+      endpoint = lk_client_endpoint_name (method, path);
+      if (status == 405 || status == 501)
+        missing = TRUE;
+      else if (status == 404)
+        missing = !g_str_has_suffix (endpoint, "{id}");
+    }
+
+  if (missing)
+    return lk_client_error_endpoint_missing (endpoint, status);
+
+  return lk_client_error_from_status (status, body, token_endpoint);
 }
 
 /* A request that got no reply: @tls_problem when the secure connection

@@ -58,6 +58,10 @@ struct _LkClient
   gboolean           token_fetching;
   GQueue             token_waiters;      /* of GTask (requests), each a ref */
 
+  /* lk-token-url.c */
+  gboolean           token_fallback;     /* the platform's fallback token URL is in use */
+  GError            *token_first_error;  /* why the first token URL failed */
+
   /* lk-client-list.c */
   GCancellable      *list_cancellable;   /* of the list in progress */
   gboolean           loading;
@@ -184,11 +188,36 @@ void           lk_client_token_drop           (LkClient            *self,
  * not theirs. */
 void           lk_client_token_reset          (LkClient            *self);
 
+/* ---- lk-token-url.c ---- */
+
+/* The token URL to ask now: the platform's, or its fallback once the
+ * first was unreachable or answered 404. */
+const char    *lk_client_token_url            (LkClient            *self);
+/* A token request failed with *@error: TRUE when the fallback token URL
+ * is to be asked now.  When the fallback failed too, *@error becomes one
+ * error naming both URLs, and the next fetch starts again at the first. */
+gboolean       lk_client_token_url_fall_back  (LkClient            *self,
+                                               GError             **error);
+
 /* ---- lk-client-errors.c ---- */
 
 GError        *lk_client_error_from_status    (guint                status,
                                                GBytes              *body,
                                                gboolean             token_endpoint);
+/* lk_client_error_from_status(), but a 404, 405 or 501 of an endpoint
+ * (not of one key) is LK_CLIENT_ERROR_ENDPOINT_MISSING naming it; @path
+ * is the token URL when @token_endpoint. */
+GError        *lk_client_error_from_reply     (const char          *method,
+                                               const char          *path,
+                                               guint                status,
+                                               GBytes              *body,
+                                               gboolean             token_endpoint);
+char          *lk_client_endpoint_name        (const char          *method,
+                                               const char          *path);
+GError        *lk_client_error_endpoint_missing (const char        *endpoint,
+                                               guint                status);
+GError        *lk_client_error_no_token_endpoint (const char       *token_url,
+                                               guint                status);
 GError        *lk_client_error_from_transport (const GError        *error,
                                                gboolean             tls_problem,
                                                GTlsCertificateFlags tls_flags);

@@ -4,24 +4,87 @@
  * endpoint checks the client credentials (lk-token.c), and whoami says
  * which key signed in and what it may do.
  *
+ * A platform that does not offer whoami (LK_CLIENT_ERROR_ENDPOINT_MISSING)
+ * but lists keys is signed in to all the same (issue 20): the first page
+ * of the list, one key long, shows the credentials work.  The signed-in
+ * key is then known by its client ID only, and may do everything as far
+ * as Layer Keys knows: the platform says with a 403 what it may not.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lk-client-sign-in"
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lk-client-private.h"
 #include "lk-wire.h"
 
+/* The list request that stands in for whoami: one key is enough. */
+#define LIST_PROBE_PATH LK_WIRE_PATH_KEYS "?" LK_WIRE_QUERY_OFFSET "=0&" LK_WIRE_QUERY_LIMIT "=1"
+
 typedef struct {
   LkClientChain chain;
+  GError       *whoami_error;   /* whoami is missing: the list stands in */
 } SignInOp;
 
 static void
 sign_in_op_free (SignInOp *op)
 {
   lk_client_chain_clear (&op->chain);
+  g_clear_error (&op->whoami_error);
   g_free (op);
+}
+
+static void
+sign_in_done (GTask    *task,
+              LkApiKey *whoami)
+{
+  LkClient *self = g_task_get_source_object (task);
+
+  if (g_task_return_error_if_cancelled (task) || lk_client_disposed (self))
+    return;
+
+  lk_client_update_whoami (self, whoami);
+
+  g_task_return_pointer (task, g_object_ref (whoami), g_object_unref);
+}
+
+static void
+on_list_probe_reply (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LkClient *self;
+  g_autoptr(LkClientReply) reply = NULL;
+  g_autoptr(LkApiKey) whoami = NULL;
+  g_autoptr(LkPermissions) all = NULL;
+  GError *error = NULL;
+
+  g_assert (G_IS_TASK (task));
+  self = g_task_get_source_object (task);
+
+  reply = lk_client_request_finish (result, &error);
+  if (reply == NULL)
+    {
+      SignInOp *op = g_task_get_task_data (task);
+
+      if (g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING))
+        {
+          g_error_free (error);
+          error = g_steal_pointer (&op->whoami_error);
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_debug ("no whoami, but the list answers: signed in by client ID");
+  all = lk_permissions_new ();
+  lk_permissions_set_all (all);
+  whoami = lk_api_key_new (NULL, NULL, lk_client_get_client_id (self), NULL, 0, 0, all);
+  sign_in_done (task, whoami);
 }
 
 static void
@@ -41,6 +104,17 @@ on_whoami_reply (GObject      *source,
   self = g_task_get_source_object (task);
 
   reply = lk_client_request_finish (result, &error);
+  if (reply == NULL && g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING))
+    {
+      SignInOp *op = g_task_get_task_data (task);
+
+      /* The whoami error stays the answer if the list is missing too. */
+      op->whoami_error = g_steal_pointer (&error);
+      lk_client_request_async (self, SOUP_METHOD_GET, LIST_PROBE_PATH, NULL, NULL, NULL,
+                               op->chain.cancellable, on_list_probe_reply,
+                               g_steal_pointer (&task));
+      return;
+    }
   if (reply == NULL)
     {
       g_task_return_error (task, error);
@@ -55,12 +129,7 @@ on_whoami_reply (GObject      *source,
       return;
     }
 
-  if (g_task_return_error_if_cancelled (task) || lk_client_disposed (self))
-    return;
-
-  lk_client_update_whoami (self, whoami);
-
-  g_task_return_pointer (task, g_steal_pointer (&whoami), g_object_unref);
+  sign_in_done (task, whoami);
 }
 
 void

@@ -399,6 +399,7 @@ lk_client_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->platform, lk_platform_unref);
   g_clear_error (&self->platform_error);
+  g_clear_error (&self->token_first_error);
   g_clear_pointer (&self->unsettled_creates, g_hash_table_unref);
   g_free (self->client_id);
   g_clear_pointer (&self->client_secret, lk_secret_free);

@@ -430,7 +430,9 @@ request_got_reply (GTask *task)
       return;
     }
 
-  request_return_error (task, lk_client_error_from_status (status, body, req->token_endpoint));
+  request_return_error (task, lk_client_error_from_reply (req->method,
+                                                          req->token_endpoint ? req->url : req->log_path,
+                                                          status, body, req->token_endpoint));
 }
 
 static void
@@ -689,7 +691,7 @@ request_start (LkClient            *self,
   req->bearer = !token_endpoint;
   if (token_endpoint)
     {
-      req->url = g_strdup (lk_platform_get_token_url (self->platform));
+      req->url = g_strdup (lk_client_token_url (self));
       req->log_path = g_strdup ("token endpoint");
     }
   else

@@ -106,6 +106,13 @@ on_token_reply (GObject      *source,
       return;
     }
 
+  /* The first token URL is not there: ask the platform's other one. */
+  if (reply == NULL && lk_client_token_url_fall_back (self, &error))
+    {
+      token_fetch_start (self);
+      return;
+    }
+
   if (reply != NULL)
     {
       gsize length;

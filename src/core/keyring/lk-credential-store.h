@@ -189,5 +189,9 @@ LkCredentialStore *lk_secret_store_new       (void);
  * context), and it never asks the desktop to unlock anything: a locked
  * keyring is LK_STORE_ERROR_LOCKED. */
 LkCredentialStore *lk_secret_store_new_quiet (void);
+/* The demo's keyring: the Secret Service's session collection (in memory,
+ * gone at logout), items labelled as demo keys.  Fails with
+ * LK_STORE_ERROR_NOT_FOUND where the service has no session collection. */
+LkCredentialStore *lk_secret_store_new_demo  (void);
 
 G_END_DECLS

@@ -26,6 +26,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "lk-secret-store-private.h"
@@ -543,9 +545,19 @@ lk_secret_store_op_run (GTask         *task,
     {
     case LK_SECRET_STORE_OP_STORE:
       /* By path inside libsecret: no item or collection proxy is made. */
-      secret_service_store (service, op->schema, op->attributes, SECRET_COLLECTION_DEFAULT,
-                            op->label, op->value, op->cancellable,
-                            on_stored, g_object_ref (task));
+      {
+        LkSecretStore *self = g_task_get_source_object (task);
+        g_autofree char *label = NULL;
+
+        if (self->demo)
+          /* Translators: the label of a keyring item the demo made; %s is
+           * the usual label, "HiddenLayer API key “NAME”" */
+          label = g_strdup_printf (_("Layer Keys demo: %s"), op->label);
+        secret_service_store (service, op->schema, op->attributes,
+                              self->alias != NULL ? self->alias : SECRET_COLLECTION_DEFAULT,
+                              label != NULL ? label : op->label, op->value, op->cancellable,
+                              on_stored, g_object_ref (task));
+      }
       break;
 
     case LK_SECRET_STORE_OP_SEARCH:

@@ -36,6 +36,11 @@ struct _LkSecretStore
   GCancellable      *cancellable;   /* cancelled in dispose */
   /* lk_secret_store_new_quiet(): never a prompt */
   gboolean           quiet;
+  /* The collection items are stored in: SECRET_COLLECTION_DEFAULT, or
+   * SECRET_COLLECTION_SESSION for the demo (lk_secret_store_new_demo()),
+   * whose labels then say so. */
+  const char        *alias;
+  gboolean           demo;
 
   /* The default collection, looked up once; NULL until then, or after the
    * service changed its collections or said it does not exist. */

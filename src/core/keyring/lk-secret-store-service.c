@@ -242,7 +242,9 @@ op_check_default (GTask *task)
 {
   LkSecretStoreOp *op = g_task_get_task_data (task);
 
-  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT,
+  LkSecretStore *self = g_task_get_source_object (task);
+
+  secret_collection_for_alias (op->service, self->alias != NULL ? self->alias : SECRET_COLLECTION_DEFAULT,
                                SECRET_COLLECTION_NONE, op->cancellable,
                                on_default_collection, g_object_ref (task));
 }

@@ -200,6 +200,16 @@ lk_secret_store_new (void)
 }
 
 LkCredentialStore *
+lk_secret_store_new_demo (void)
+{
+  LkSecretStore *self = g_object_new (LK_TYPE_SECRET_STORE, NULL);
+
+  self->alias = SECRET_COLLECTION_SESSION;
+  self->demo = TRUE;
+  return LK_CREDENTIAL_STORE (self);
+}
+
+LkCredentialStore *
 lk_secret_store_new_quiet (void)
 {
   LkSecretStore *self = g_object_new (LK_TYPE_SECRET_STORE, NULL);

@@ -11,6 +11,7 @@
 #include "lk-api-key.h"
 #include "lk-error.h"
 #include "lk-sign-in-page.h"
+#include "lk-connection-check-dialog.h"
 
 struct _LkSignInPage
 {
@@ -204,6 +205,27 @@ on_secret_activated (LkSignInPage *self)
   lk_sign_in_page_submit (self);
 }
 
+/* Check Connection: the form's platform and credentials, each step of
+ * signing in, in a dialog (lk-connection-check-dialog.c). */
+static void
+on_check_clicked (LkSignInPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LkPlatform) platform = NULL;
+  g_autoptr (LkSecretString) secret = NULL;
+
+  platform = lk_sign_in_page_get_platform (self, &error);
+  if (platform == NULL)
+    {
+      lk_sign_in_page_show_error (self, NULL, error);
+      return;
+    }
+
+  secret = lk_sign_in_page_dup_secret (self);
+  lk_connection_check_dialog_present (GTK_WIDGET (self), platform,
+                                      lk_sign_in_page_get_client_id (self), secret);
+}
+
 static void
 on_demo_clicked (LkSignInPage *self)
 {
@@ -296,6 +318,7 @@ lk_sign_in_page_class_init (LkSignInPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_ca_choose_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_ca_clear_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_check_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_client_id_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_secret_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_demo_clicked);
@@ -553,6 +576,11 @@ lk_sign_in_page_show_error (LkSignInPage *self,
         case LK_CLIENT_ERROR_SERVER_ERROR:
         case LK_CLIENT_ERROR_MALFORMED_REPLY:
           fitting_heading = _("The platform could not answer");
+          break;
+
+        case LK_CLIENT_ERROR_ENDPOINT_MISSING:
+          /* The credentials may be right: the platform lacks an endpoint. */
+          fitting_heading = _("The platform does not offer what Layer Keys needs");
           break;
 
         case LK_CLIENT_ERROR_NOT_FOUND:
