@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-a11y.h"
 #include "lk-account-popover.h"
 #include "lk-credential-store.h"
 #include "lk-window-private.h"
@@ -57,7 +58,7 @@ lk_window_add_toast (LkWindow *self,
   g_return_if_fail (LK_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  lk_a11y_add_toast (self->toast_overlay, toast);
 }
 
 void
@@ -71,7 +72,7 @@ lk_window_show_toast (LkWindow   *self,
 
   /* Toast titles are markup; our messages are plain text. */
   escaped = g_markup_escape_text (message, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  lk_a11y_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 /* ---- What the header says (closures of lk-window.ui) ---- */

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-a11y.h"
 #include "lk-create-dialog-private.h"
 #include "lk-time.h"
 
@@ -24,7 +25,7 @@ toast (LkCreateDialog *self,
   AdwToast *t = adw_toast_new (title);
 
   adw_toast_set_timeout (t, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  lk_a11y_add_toast (self->toast_overlay, t);
 }
 
 /* ---- The summary ---- */

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-create-dialog-private.h"
+#include "../lk-a11y.h"
 #include "lk-time.h"
 
 /* The expiry choices, in days; the combo's last item is "Custom date…". */
@@ -214,6 +215,14 @@ lk_create_dialog_form_init (LkCreateDialog *self)
   adw_combo_row_set_model (self->expiry_row, G_LIST_MODEL (choices));
   adw_combo_row_set_selected (self->expiry_row, DEFAULT_EXPIRY_INDEX);
   gtk_calendar_select_day (self->calendar, default_day);
+
+  {
+    /* GtkCalendar's arrows, in their order in its header. */
+    const char *arrows[] = {
+      _("Previous Month"), _("Next Month"), _("Previous Year"), _("Next Year"), NULL
+    };
+    lk_a11y_name_icon_buttons (GTK_WIDGET (self->calendar), arrows);
+  }
 }
 
 void

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-a11y.h"
 #include "lk-create-dialog-private.h"
 
 static void
@@ -99,7 +100,7 @@ preset_activated (GtkWidget  *widget,
     AdwToast *t = adw_toast_new (text);
 
     adw_toast_set_timeout (t, 2);
-    adw_toast_overlay_add_toast (self->toast_overlay, t);
+    lk_a11y_add_toast (self->toast_overlay, t);
   }
 }
 

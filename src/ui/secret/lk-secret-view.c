@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-a11y.h"
 #include "lk-clipboard.h"
 #include "lk-secret-view-private.h"
 
@@ -43,7 +44,7 @@ lk_secret_view_toast (LkSecretView *self,
 
   t = adw_toast_new (title);
   adw_toast_set_timeout (t, 4);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), t);
+  lk_a11y_add_toast (ADW_TOAST_OVERLAY (overlay), t);
 }
 
 static void

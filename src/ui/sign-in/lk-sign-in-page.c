@@ -12,6 +12,7 @@
 #include "lk-error.h"
 #include "lk-sign-in-page.h"
 #include "lk-connection-check-dialog.h"
+#include "lk-a11y.h"
 
 struct _LkSignInPage
 {
@@ -327,8 +328,12 @@ lk_sign_in_page_class_init (LkSignInPageClass *klass)
 static void
 lk_sign_in_page_init (LkSignInPage *self)
 {
+  const char *peek[] = { _("Show Secret"), NULL };
+
   gtk_widget_init_template (GTK_WIDGET (self));
   on_region_changed (self);
+  /* The password row's peek button is announced "GtkImage" otherwise. */
+  lk_a11y_name_icon_buttons (GTK_WIDGET (self->secret_row), peek);
 }
 
 GtkWidget *

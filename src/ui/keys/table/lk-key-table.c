@@ -93,8 +93,15 @@ update_header (LkKeyTable *self)
         gtk_widget_remove_css_class (self->header[c], "sorted");
       gtk_widget_set_child_visible (self->arrow[c], sorted);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->header[c]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      lk_key_column_get_title (c),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       description ? description : "",
+                                      GTK_ACCESSIBLE_PROPERTY_SORT,
+                                      !sorted ? GTK_ACCESSIBLE_SORT_NONE
+                                      : self->sort_order == GTK_SORT_ASCENDING
+                                      ? GTK_ACCESSIBLE_SORT_ASCENDING
+                                      : GTK_ACCESSIBLE_SORT_DESCENDING,
                                       -1);
     }
 }
