@@ -74,6 +74,7 @@ struct _LkClient
   guint              max_attempts;
   guint              max_total;
   guint              page_size;
+  guint              max_listed;         /* keys a list reads at most */
 };
 
 /* ---- lk-client.c ---- */
@@ -168,6 +169,9 @@ void           lk_client_request_token_ready  (GTask               *request,
 
 /* ---- lk-token.c ---- */
 
+/* "Basic " + the client's credentials as RFC 6749 §2.3.1 encodes them
+ * (lk_secret_free).  Only when lk_client_has_credentials(). */
+char          *lk_client_token_basic_authorization (LkClient       *self);
 /* The cached token while it is valid, else NULL. */
 const char    *lk_client_token_lookup         (LkClient            *self);
 /* Queues @request (a ref) for the next token, fetching one if none is
@@ -199,6 +203,8 @@ GError        *lk_client_error_bad_url        (void);
 GError        *lk_client_error_cancelled      (void);
 GError        *lk_client_error_not_signed_in  (void);
 GError        *lk_client_error_malformed      (void);
+/* A list that read @max_keys keys and was told there were more. */
+GError        *lk_client_error_list_too_long  (guint                max_keys);
 /* A parser's error as MALFORMED_REPLY, whatever it was (takes @error). */
 GError        *lk_client_error_unreadable     (GError              *error);
 

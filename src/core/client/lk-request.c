@@ -717,19 +717,12 @@ request_start (LkClient            *self,
 
   if (token_endpoint)
     {
-      g_autofree char *joined = NULL;
-      g_autoptr(LkSecretString) encoded = NULL;
-
       if (!lk_client_has_credentials (self))
         {
           request_return_error (task, lk_client_error_not_signed_in ());
           return;
         }
-      joined = g_strconcat (self->client_id, ":", self->client_secret, NULL);
-      encoded = g_base64_encode ((const guchar *) joined, strlen (joined));
-      req->authorization = g_strconcat ("Basic ", encoded, NULL);
-      /* joined holds the secret too */
-      lk_secret_free (g_steal_pointer (&joined));
+      req->authorization = lk_client_token_basic_authorization (self);
       request_attempt (task);
     }
   else
