@@ -337,6 +337,15 @@ lk_client_set_page_size (LkClient *self,
   self->page_size = CLAMP (page_size, 1, LK_WIRE_PAGE_LIMIT_MAX);
 }
 
+void
+lk_client_set_list_limit (LkClient *self,
+                          guint     max_keys)
+{
+  g_return_if_fail (LK_IS_CLIENT (self));
+
+  self->max_listed = MAX (max_keys, 1);
+}
+
 static void
 lk_client_constructed (GObject *object)
 {
@@ -511,4 +520,5 @@ lk_client_init (LkClient *self)
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->max_total = DEFAULT_MAX_TOTAL_SECONDS;
   self->page_size = DEFAULT_PAGE_SIZE;
+  self->max_listed = LK_CLIENT_DEFAULT_MAX_LISTED;
 }

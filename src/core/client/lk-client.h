@@ -56,6 +56,17 @@ void               lk_client_set_retry_policy    (LkClient            *self,
 void               lk_client_set_page_size       (LkClient            *self,
                                                   guint                page_size);
 
+/* The most keys a list reads (default LK_CLIENT_DEFAULT_MAX_LISTED): a
+ * platform that goes on giving pages past it, with a "total" that says
+ * there are more, is not believed.  The list then stops with
+ * LK_CLIENT_ERROR_MALFORMED_REPLY, keeping the keys it read in the "keys"
+ * model.  No real tenant comes near the default (a million keys take a
+ * quarter of a gigabyte here); a caller that knows its platform better
+ * may lower it. */
+#define LK_CLIENT_DEFAULT_MAX_LISTED 1000000
+void               lk_client_set_list_limit      (LkClient            *self,
+                                                  guint                max_keys);
+
 /* Gets a token and calls whoami.  Finish returns the signed-in key (also
  * the "whoami" property). */
 void               lk_client_sign_in_async       (LkClient            *self,
