@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-client.h"
+#include "lk-loopback-resolver.h"
 #include "lk-simulator.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
@@ -237,6 +238,116 @@ test_basic_form_encoded (void)
 }
 
 /* ------------------------------------------------------------------------
+ * No proxy for loopback
+ * ------------------------------------------------------------------------ */
+
+static gboolean
+on_proxy_incoming (GSocketService    *service,
+                   GSocketConnection *connection,
+                   GObject           *source,
+                   gpointer           user_data)
+{
+  guint *n_connections = user_data;
+
+  /* Recorded, then closed without a word: a client that came here fails. */
+  (*n_connections)++;
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+test_loopback_no_proxy (void)
+{
+  g_autoptr(GSocketService) proxy = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(LkSimulator) sim = NULL;
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(LkApiKey) whoami = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *proxy_url = NULL;
+  g_auto(GStrv) elsewhere = NULL;
+  guint n_connections = 0;
+  LkClient *client;
+
+  /* The environment is read once per process: the test runs in one of
+   * its own. */
+  if (!g_test_subprocess ())
+    {
+      if (g_str_equal (G_OBJECT_TYPE_NAME (g_proxy_resolver_get_default ()), "GDummyProxyResolver"))
+        {
+          g_test_skip ("GIO has no proxy resolver here (no glib-networking)");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  proxy = g_socket_service_new ();
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (proxy), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_signal_connect (proxy, "incoming", G_CALLBACK (on_proxy_incoming), &n_connections);
+  g_socket_service_start (proxy);
+
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_setenv ("http_proxy", proxy_url, TRUE);
+  g_setenv ("HTTP_PROXY", proxy_url, TRUE);
+  g_setenv ("https_proxy", proxy_url, TRUE);
+  g_setenv ("all_proxy", proxy_url, TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+
+  /* The system's resolver does send plain http to the proxy, loopback
+   * included: without the client's own choice, the test would see it. */
+  elsewhere = g_proxy_resolver_lookup (g_proxy_resolver_get_default (), "http://127.0.0.1:9/", NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("the system's resolver says %s for loopback", elsewhere[0]);
+  g_assert_cmpstr (elsewhere[0], ==, proxy_url);
+
+  /* The client's resolver: loopback directly, https elsewhere still
+   * through the system's proxy. */
+  {
+    g_autoptr(GProxyResolver) resolver = lk_loopback_resolver_new (g_proxy_resolver_get_default ());
+    g_auto(GStrv) local = g_proxy_resolver_lookup (resolver, "http://127.0.0.1:9/", NULL, &error);
+    g_auto(GStrv) remote = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (local[0], ==, "direct://");
+    remote = g_proxy_resolver_lookup (resolver, "https://auth.hiddenlayer.ai/oauth2/token", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (remote[0], ==, proxy_url);
+  }
+
+  sim = lk_simulator_new ();
+  g_assert_true (lk_simulator_start (sim, 0, NULL, &error));
+  g_assert_no_error (error);
+  platform = lk_simulator_get_platform (sim);
+  client = lk_client_new (platform);
+  lk_client_set_credentials (client, lk_simulator_get_admin_client_id (sim),
+                             lk_simulator_get_admin_client_secret (sim));
+  lk_client_set_timeout (client, 10);
+
+  /* Signed in, directly: the proxy saw nothing, not even the token request. */
+  whoami = sign_in (client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (whoami);
+  g_assert_true (list_keys (client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, 1);
+  g_assert_cmpuint (n_connections, ==, 0);
+
+  g_assert_finalize_object (client);
+  lk_simulator_stop (sim);
+  g_socket_service_stop (proxy);
+}
+
+/* ------------------------------------------------------------------------
  * A lying total
  * ------------------------------------------------------------------------ */
 
@@ -281,6 +392,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/lk/custody/basic-form-encoded", test_basic_form_encoded);
+  g_test_add_func ("/lk/custody/loopback-no-proxy", test_loopback_no_proxy);
   g_test_add_func ("/lk/custody/list-lying-total", test_list_lying_total);
 
   return g_test_run ();

@@ -21,6 +21,9 @@
  *   lk-client-keyring.c  what each operation does to the keyring: marks
  *                        after a list, stores a created key's secret,
  *                        forgets a deleted key's items
+ *   lk-loopback-resolver.c  the session's proxy resolver for a platform
+ *                        on this computer: loopback never goes through a
+ *                        proxy
  *
  * Nothing here is for other parts of the code: they use lk-client.h.
  *

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-client-private.h"
+#include "lk-loopback-resolver.h"
 #include "lk-wire.h"
 
 #define DEFAULT_TIMEOUT_SECONDS     30
@@ -360,6 +361,18 @@ lk_client_constructed (GObject *object)
                                                  "idle-timeout", self->timeout,
                                                  "user-agent", "LayerKeys/" PACKAGE_VERSION " ",
                                                  NULL);
+
+  /* A platform on this computer is reached directly: a proxy from the
+   * environment would get its token request, Basic credentials and all.
+   * Other URLs (an https token endpoint elsewhere) keep the system's
+   * proxy, as corporate networks need. */
+  if (lk_url_is_loopback (lk_platform_get_api_base (self->platform)) ||
+      lk_url_is_loopback (lk_platform_get_token_url (self->platform)))
+    {
+      g_autoptr(GProxyResolver) resolver = lk_loopback_resolver_new (g_proxy_resolver_get_default ());
+
+      soup_session_set_proxy_resolver (self->session, resolver);
+    }
 
   /* Verification is always on; a CA file only says whom to trust. */
   ca_file = lk_platform_get_ca_file (self->platform);
