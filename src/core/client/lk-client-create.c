@@ -30,6 +30,7 @@
 #include "config.h"
 
 #include "lk-client-private.h"
+#include "lk-secret-reply.h"
 #include "lk-time.h"
 #include "lk-wire.h"
 
@@ -238,8 +239,8 @@ on_create_reply (GObject      *source,
   CreateOp *op;
   g_autoptr(LkClientReply) reply = NULL;
   GError *error = NULL;
-  gsize length;
-  const char *data;
+  gsize length = 0;
+  char *data;
 
   g_assert (G_IS_TASK (task));
   self = g_task_get_source_object (task);
@@ -253,8 +254,10 @@ on_create_reply (GObject      *source,
       return;
     }
 
-  data = g_bytes_get_data (reply->body, &length);
-  op->created = lk_wire_parse_created (data, length, &error);
+  /* Read without JSON-GLib's copies of the secret. */
+  data = lk_client_reply_steal_data (reply, &length);
+  op->created = lk_secret_reply_parse_created (data, length, &error);
+  lk_client_wipe_data (data, length);
   if (op->created == NULL)
     {
       error = lk_client_error_unreadable (error);

@@ -31,6 +31,7 @@
  */
 #pragma once
 
+#include <string.h>
 #include <libsoup/soup.h>
 
 #include "lk-client.h"
@@ -138,6 +139,18 @@ typedef struct {
 } LkClientReply;
 
 void           lk_client_reply_free           (LkClientReply       *reply);
+/* Takes the body out of @reply, as a buffer the caller may change, then
+ * wipes and frees (lk_client_wipe_data()). */
+char          *lk_client_reply_steal_data     (LkClientReply       *reply,
+                                               gsize               *length);
+static inline void
+lk_client_wipe_data (char  *data,
+                     gsize  length)
+{
+  if (data != NULL)
+    explicit_bzero (data, length);
+  g_free (data);
+}
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientReply, lk_client_reply_free)
 
 /* A request to the API with the bearer token.  GET and DELETE retry, and

@@ -69,6 +69,17 @@ lk_client_reply_free (LkClientReply *reply)
   g_free (reply);
 }
 
+char *
+lk_client_reply_steal_data (LkClientReply *reply,
+                            gsize         *length)
+{
+  g_assert (reply->body != NULL);
+
+  /* The reply's only reference, and g_free()'s memory: handed over as
+   * it is, not copied. */
+  return g_bytes_unref_to_data (g_steal_pointer (&reply->body), length);
+}
+
 /* ------------------------------------------------------------------------
  * Requests
  * ------------------------------------------------------------------------ */
@@ -102,6 +113,7 @@ typedef struct {
   gboolean      timed_out;
   GInputStream *stream;
   GByteArray   *buffer;
+  gsize         buffer_size;     /* what @buffer holds without growing */
   goffset       expected_length;  /* Content-Length, or 0 when not given */
   GSource      *wait_timer;      /* each holds a reference on the task */
   GSource      *wait_cancel;
@@ -433,6 +445,28 @@ request_got_reply (GTask *task)
   request_return_error (task, lk_client_error_from_status (status, body, req->token_endpoint));
 }
 
+/* Appends to req->buffer; a buffer that must grow is moved by hand, and
+ * the old one wiped: a realloc() would leave a copy of what it held (a
+ * secret, perhaps) in the memory it gives back. */
+static void
+request_buffer_append (Request      *req,
+                       const guint8 *data,
+                       gsize         length)
+{
+  if (req->buffer->len + length > req->buffer_size)
+    {
+      gsize size = MAX (req->buffer_size * 2, req->buffer->len + length);
+      GByteArray *bigger = g_byte_array_sized_new ((guint) size);
+
+      g_byte_array_append (bigger, req->buffer->data, req->buffer->len);
+      wipe_byte_array (g_steal_pointer (&req->buffer));
+      req->buffer = bigger;
+      req->buffer_size = size;
+    }
+
+  g_byte_array_append (req->buffer, data, (guint) length);
+}
+
 static void
 on_body_read (GObject      *source,
               GAsyncResult *result,
@@ -485,7 +519,7 @@ on_body_read (GObject      *source,
       return;
     }
 
-  g_byte_array_append (req->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  request_buffer_append (req, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                    req->attempt_cancellable, on_body_read,
                                    g_steal_pointer (&task));
@@ -525,7 +559,8 @@ on_sent (GObject      *source,
 
   req->expected_length = expected;
   /* Sized up front: growing it would leave copies of a secret behind. */
-  req->buffer = g_byte_array_sized_new ((guint) MAX (expected, 4096));
+  req->buffer_size = (gsize) MAX (expected, 4096);
+  req->buffer = g_byte_array_sized_new ((guint) req->buffer_size);
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                    req->attempt_cancellable, on_body_read,
                                    g_steal_pointer (&task));

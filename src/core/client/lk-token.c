@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-client-private.h"
+#include "lk-secret-reply.h"
 #include "lk-wire.h"
 
 /* The token request's form: RFC 6749 client credentials. */
@@ -191,10 +192,12 @@ on_token_reply (GObject      *source,
 
   if (reply != NULL)
     {
-      gsize length;
-      const char *data = g_bytes_get_data (reply->body, &length);
+      gsize length = 0;
+      char *data = lk_client_reply_steal_data (reply, &length);
 
-      lk_wire_parse_token (data, length, &token, &expires_in, &error);
+      /* Read without JSON-GLib's copies of the token. */
+      lk_secret_reply_parse_token (data, length, &token, &expires_in, &error);
+      lk_client_wipe_data (data, length);
     }
 
   if (token != NULL)
