@@ -2,7 +2,9 @@
  *
  * Signing in is asking whoami: the request needs a token, so the token
  * endpoint checks the client credentials (lk-token.c), and whoami says
- * which key signed in and what it may do.
+ * which key signed in and what it may do.  The client's store is told
+ * which platform the credentials worked on, so that remembering them binds
+ * them to it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -59,6 +61,11 @@ on_whoami_reply (GObject      *source,
     return;
 
   lk_client_update_whoami (self, whoami);
+
+  /* These credentials work on this very platform: a sign-in the store
+   * remembers for it is bound to it (lk-credential-store.h). */
+  if (self->store != NULL)
+    lk_credential_store_note_signed_in (self->store, self->platform);
 
   g_task_return_pointer (task, g_steal_pointer (&whoami), g_object_unref);
 }

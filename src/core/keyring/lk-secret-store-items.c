@@ -9,6 +9,12 @@
  * or vanished match sends the operation back through the full chain once
  * (lk_secret_store_op_fall_back()).
  *
+ * The service finds every item that has the attributes asked for, other
+ * programs' included: a search keeps, and a clear removes, only the items
+ * that are ours (lk_keyring_item_is_ours()).  So a clear never asks the
+ * service to clear by attributes (it would remove them all); it searches,
+ * then deletes our items one by one.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lk-secret-store"
@@ -21,12 +27,29 @@
 
 /* ---- Search ---- */
 
-/* Turns the items of a search into LkStoredItems; @out_locked counts the
- * matches that are still locked (and left out). */
+/* Whether a found item is another program's: known attributes that are
+ * not ours.  (A locked item's attributes may not be known yet: it counts
+ * as locked, and is looked at again once unlocked.) */
+static gboolean
+item_is_foreign (SecretItem   *item,
+                 LkSchemaKind  kind)
+{
+  g_autoptr (GHashTable) attributes = secret_item_get_attributes (item);
+
+  if (attributes == NULL || g_hash_table_size (attributes) == 0)
+    return FALSE;
+
+  return !lk_keyring_item_is_ours (kind, attributes);
+}
+
+/* Turns the items of a search into LkStoredItems, leaving out those that
+ * are not ours; @out_locked counts the matches that are still locked (and
+ * left out). */
 static GPtrArray *
-items_from_search (GList    *found,
-                   gboolean  with_secrets,
-                   guint    *out_locked)
+items_from_search (GList        *found,
+                   LkSchemaKind  kind,
+                   gboolean      with_secrets,
+                   guint        *out_locked)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_stored_item_free);
   guint n_locked = 0;
@@ -36,6 +59,9 @@ items_from_search (GList    *found,
       SecretItem *item = l->data;
       LkStoredItem *stored;
       SecretValue *value = NULL;
+
+      if (item_is_foreign (item, kind))
+        continue;
 
       if (with_secrets)
         value = secret_item_get_secret (item);
@@ -109,7 +135,7 @@ on_searched (GObject      *source,
       return;
     }
 
-  items = items_from_search (found, op->with_secrets, &n_locked);
+  items = items_from_search (found, op->schema_kind, op->with_secrets, &n_locked);
   g_list_free_full (found, g_object_unref);
 
   /* Searched without unlocking, and something is locked after all: the
@@ -157,29 +183,69 @@ on_stored (GObject      *source,
 /* ---- Clear ---- */
 
 static void
-on_cleared (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_item_deleted (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
+  LkSecretStoreOp *op;
   g_autoptr (GError) error = NULL;
 
   g_assert (G_IS_TASK (task));
 
-  /* FALSE without an error means there was nothing (left) to remove. */
-  secret_service_clear_finish (SECRET_SERVICE (source), result, &error);
-  if (error != NULL)
-    lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, FALSE));
+  op = g_task_get_task_data (task);
+  if (secret_item_delete_finish (SECRET_ITEM (source), result, &error))
+    op->n_matching++;
+  else if (op->delete_error == NULL)
+    op->delete_error = g_steal_pointer (&error);
+
+  if (--op->n_deleting > 0 || op->finished)
+    return;
+
+  if (op->delete_error != NULL)
+    lk_secret_store_op_return_error (task, lk_secret_store_map_error (op->delete_error, FALSE));
   else
     lk_secret_store_op_return_boolean (task);
 }
 
-/* A fast clear removed nothing: one search without unlocking tells
- * "nothing there" from "only locked items there". */
+/* The items a clear removes: ours, unlocked, with the query's attributes
+ * (exactly those, when it is exact).  @out_locked counts the matches
+ * that are ours, or may be, and are locked. */
+static GPtrArray *
+items_to_clear (LkSecretStoreOp *op,
+                GList           *found,
+                guint           *out_locked)
+{
+  GPtrArray *doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  *out_locked = 0;
+  for (GList *l = found; l != NULL; l = l->next)
+    {
+      SecretItem *item = l->data;
+      g_autoptr (GHashTable) attributes = NULL;
+
+      if (item_is_foreign (item, op->schema_kind))
+        continue;
+      if (secret_item_get_locked (item))
+        {
+          (*out_locked)++;
+          continue;
+        }
+
+      attributes = secret_item_get_attributes (item);
+      if (op->exact && !lk_keyring_attributes_equal_but_schema (attributes, op->attributes))
+        continue;
+
+      g_ptr_array_add (doomed, g_object_ref (item));
+    }
+
+  return doomed;
+}
+
 static void
-on_fast_clear_checked (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+on_clear_searched (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
   LkSecretStoreOp *op;
@@ -192,123 +258,41 @@ on_fast_clear_checked (GObject      *source,
 
   op = g_task_get_task_data (task);
   found = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
-  for (GList *l = found; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        n_locked++;
-    }
-  g_list_free_full (found, g_object_unref);
-
   if (op->finished)
-    return;
+    {
+      g_list_free_full (found, g_object_unref);
+      return;
+    }
 
   if (error != NULL)
     {
-      if (lk_secret_store_needs_full_chain (error, &gone))
+      if (op->fast && lk_secret_store_needs_full_chain (error, &gone))
         lk_secret_store_op_fall_back (task, gone);
       else
         lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, FALSE));
       return;
     }
 
-  if (n_locked > 0)
+  g_clear_pointer (&op->doomed, g_ptr_array_unref);
+  op->doomed = items_to_clear (op, found, &n_locked);
+  g_list_free_full (found, g_object_unref);
+
+  /* Searched without unlocking, and something is locked after all: the
+   * full chain unlocks it (clear removes only unlocked items). */
+  if (n_locked > 0 && op->fast)
     {
       lk_secret_store_op_fall_back (task, FALSE);
       return;
     }
 
-  op->n_matching = 0;
-  lk_secret_store_op_return_boolean (task);
-}
-
-static void
-on_fast_cleared (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  LkSecretStoreOp *op;
-  g_autoptr (GError) error = NULL;
-  gboolean removed;
-  gboolean gone;
-
-  g_assert (G_IS_TASK (task));
-
-  op = g_task_get_task_data (task);
-  removed = secret_service_clear_finish (SECRET_SERVICE (source), result, &error);
-  if (op->finished)
-    return;
-
-  if (error != NULL)
-    {
-      if (lk_secret_store_needs_full_chain (error, &gone))
-        lk_secret_store_op_fall_back (task, gone);
-      else
-        lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, FALSE));
-      return;
-    }
-
-  if (removed)
-    {
-      /* libsecret does not say how many it removed; the attribute sets
-       * the base class allows match one key's (or account's) items. */
-      op->n_matching = 1;
-      lk_secret_store_op_return_boolean (task);
-      return;
-    }
-
-  if (lk_secret_store_op_stopped (task))
-    return;
-
-  secret_service_search (SECRET_SERVICE (source), op->schema, op->attributes,
-                         SECRET_SEARCH_ALL, op->cancellable,
-                         on_fast_clear_checked, g_object_ref (task));
-}
-
-static void
-on_clear_searched (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  SecretService *service = SECRET_SERVICE (source);
-  LkSecretStoreOp *op;
-  g_autoptr (GError) error = NULL;
-  GList *found;
-  guint n_locked = 0;
-
-  g_assert (G_IS_TASK (task));
-
-  /* The search unlocks what it can (clear removes only unlocked items)
-   * and counts what there is to remove. */
-  op = g_task_get_task_data (task);
-  found = secret_service_search_finish (service, result, &error);
-  op->n_matching = 0;
-  for (GList *l = found; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        n_locked++;
-      else
-        op->n_matching++;
-    }
-  g_list_free_full (found, g_object_unref);
-
-  if (op->finished)
-    return;
-
-  if (error != NULL)
-    {
-      lk_secret_store_op_return_error (task, lk_secret_store_map_error (error, FALSE));
-      return;
-    }
-
-  if (n_locked > 0 && op->n_matching == 0)
+  if (n_locked > 0 && op->doomed->len == 0)
     {
       lk_secret_store_op_return_error (task, lk_keyring_error_new (LK_STORE_ERROR_LOCKED));
       return;
     }
 
-  if (op->n_matching == 0)
+  op->n_matching = 0;
+  if (op->doomed->len == 0)
     {
       lk_secret_store_op_return_boolean (task);
       return;
@@ -317,8 +301,10 @@ on_clear_searched (GObject      *source,
   if (lk_secret_store_op_stopped (task))
     return;
 
-  secret_service_clear (service, op->schema, op->attributes, op->cancellable,
-                        on_cleared, g_object_ref (task));
+  op->n_deleting = op->doomed->len;
+  for (guint i = 0; i < op->doomed->len; i++)
+    secret_item_delete (g_ptr_array_index (op->doomed, i), op->cancellable,
+                        on_item_deleted, g_object_ref (task));
 }
 
 /* ---- The operation ---- */
@@ -354,14 +340,9 @@ lk_secret_store_op_run (GTask         *task,
       break;
 
     case LK_SECRET_STORE_OP_CLEAR:
-      /* Fast: what a direct libsecret program does (search and delete);
-       * full: search, unlocking, to count, then clear. */
-      if (op->fast)
-        secret_service_clear (service, op->schema, op->attributes, op->cancellable,
-                              on_fast_cleared, g_object_ref (task));
-      else
-        secret_service_search (service, op->schema, op->attributes, flags, op->cancellable,
-                               on_clear_searched, g_object_ref (task));
+      /* Search (unlocking, on the full chain), then delete what is ours. */
+      secret_service_search (service, op->schema, op->attributes, flags, op->cancellable,
+                             on_clear_searched, g_object_ref (task));
       break;
 
     default:

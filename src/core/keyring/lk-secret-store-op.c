@@ -27,6 +27,7 @@ lk_secret_store_op_new (LkSecretStoreOpKind  kind,
   g_assert (attributes != NULL);
 
   op->kind = kind;
+  op->schema_kind = schema;
   op->schema = lk_keyring_schema (schema);
   op->attributes = lk_keyring_attributes_copy (attributes);
 
@@ -41,6 +42,8 @@ op_free (LkSecretStoreOp *op)
   g_assert (op->store_handler == 0);
 
   g_clear_pointer (&op->attributes, g_hash_table_unref);
+  g_clear_pointer (&op->doomed, g_ptr_array_unref);
+  g_clear_error (&op->delete_error);
   g_clear_pointer (&op->label, g_free);
   g_clear_pointer (&op->value, secret_value_unref);
   g_clear_object (&op->cancellable);

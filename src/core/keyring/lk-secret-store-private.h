@@ -52,12 +52,17 @@ typedef enum {
 
 typedef struct {
   LkSecretStoreOpKind  kind;
+  LkSchemaKind         schema_kind;
   const SecretSchema  *schema;
   GHashTable          *attributes;
   char                *label;             /* store only */
   SecretValue         *value;             /* store only */
   gboolean             with_secrets;      /* search only */
   guint                n_matching;        /* clear only */
+  gboolean             exact;             /* clear only: exactly @attributes */
+  GPtrArray           *doomed;            /* clear only: SecretItem, being deleted */
+  guint                n_deleting;        /* clear only */
+  GError              *delete_error;      /* clear only: the first */
 
   GCancellable        *cancellable;       /* ours: the timer, the caller and dispose cancel it */
   GCancellable        *caller_cancellable;
