@@ -17,6 +17,9 @@
  *   lk-client-list.c     list, and the keys model it fills
  *   lk-client-create.c   create: the Idempotency-Key, chosen and replayed,
  *                        and the creates whose outcome is unknown
+ *   lk-client-unsettled.c  those creates on disk
+ *   lk-client-recover.c  settling them in a later run
+ *                        (lk_client_recover_creates_async)
  *   lk-client-delete.c   delete
  *   lk-client-keyring.c  what each operation does to the keyring: marks
  *                        after a list, stores a created key's secret,
@@ -35,6 +38,7 @@
 #include <libsoup/soup.h>
 
 #include "lk-client.h"
+#include "lk-state-file.h"
 
 G_BEGIN_DECLS
 
@@ -73,6 +77,8 @@ struct _LkClient
 
   /* lk-client-create.c: creates whose outcome is unknown, by trimmed name */
   GHashTable        *unsettled_creates;  /* char* -> CreateRequest* */
+  /* lk-client-unsettled.c: the same, on disk, for the next process */
+  LkStateFile       *unsettled_file;
 
   guint              timeout;
   guint              max_attempts;
@@ -238,6 +244,50 @@ void           lk_client_list_dispose         (LkClient            *self);
 /* ---- lk-client-create.c ---- */
 
 void           lk_client_create_init          (LkClient            *self);
+
+/* ---- lk-client-unsettled.c ---- */
+
+LkStateFile   *lk_client_unsettled_file_new   (void);
+/* Records a create about to be sent, with this client's platform and
+ * client ID; completes once it is on disk (a failure is logged: the
+ * create goes ahead, remembered in memory only). */
+void           lk_client_unsettled_add_async  (LkClient            *self,
+                                               const char          *idempotency_key,
+                                               const char          *name,
+                                               gint64               expires_at,
+                                               gint64               first_sent,
+                                               GBytes              *body,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+void           lk_client_unsettled_add_finish (GAsyncResult        *result);
+/* Forgets the record of a settled create, in the background. */
+void           lk_client_unsettled_remove     (LkClient            *self,
+                                               const char          *idempotency_key);
+void           lk_client_unsettled_remove_async  (LkClient            *self,
+                                                  const char          *idempotency_key,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean       lk_client_unsettled_remove_finish (GAsyncResult        *result,
+                                                  GError             **error);
+
+/* One record, as the state file holds it. */
+typedef struct {
+  char   *idempotency_key;
+  char   *api_url;
+  char   *token_url;
+  char   *client_id;
+  char   *name;
+  gint64  expires_at;
+  gint64  first_sent;      /* Unix seconds */
+  char   *request;         /* the body, exactly as sent */
+} LkUnsettledRecord;
+
+void           lk_unsettled_record_free       (LkUnsettledRecord   *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkUnsettledRecord, lk_unsettled_record_free)
+/* The records of @document (the state file's) made by a client of this
+ * platform and client ID. */
+GPtrArray     *lk_client_unsettled_records    (LkClient            *self,
+                                               JsonObject          *document);
 
 /* ---- lk-client-keyring.c ---- */
 

@@ -422,6 +422,7 @@ lk_client_finalize (GObject *object)
   g_clear_pointer (&self->platform, lk_platform_unref);
   g_clear_error (&self->platform_error);
   g_clear_pointer (&self->unsettled_creates, g_hash_table_unref);
+  g_clear_pointer (&self->unsettled_file, lk_state_file_unref);
   g_free (self->client_id);
   g_clear_pointer (&self->client_secret, lk_secret_free);
   g_clear_pointer (&self->token, lk_secret_free);
@@ -527,6 +528,7 @@ lk_client_init (LkClient *self)
 {
   self->keys = g_list_store_new (LK_TYPE_API_KEY);
   lk_client_create_init (self);
+  self->unsettled_file = lk_client_unsettled_file_new ();
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->token_waiters);
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
