@@ -10,6 +10,9 @@
  *   lk-request.c         one HTTP exchange: timeouts, retries, Retry-After,
  *                        size limits, TLS problems, cancellation, the
  *                        resend of a create whose reply was lost
+ *   lk-client-reply.c    the buffers that hold a reply, wiped
+ *   lk-secret-reply.c    the token and create replies, read without
+ *                        copies of their secret
  *   lk-token.c           the bearer token: cache, fetch, requests waiting
  *   lk-client-errors.c   HTTP statuses, transport failures and error
  *                        bodies as LK_CLIENT_ERROR codes and messages
@@ -137,7 +140,7 @@ GSource       *lk_client_add_timeout          (guint                ms,
                                                const char          *name);
 void           lk_client_clear_timeout        (GSource            **source);
 
-/* ---- lk-request.c: one HTTP exchange ---- */
+/* ---- lk-client-reply.c: replies, and the buffers that held them ---- */
 
 typedef struct {
   guint   status;
@@ -145,10 +148,17 @@ typedef struct {
 } LkClientReply;
 
 void           lk_client_reply_free           (LkClientReply       *reply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientReply, lk_client_reply_free)
 /* Takes the body out of @reply, as a buffer the caller may change, then
  * wipes and frees (lk_client_wipe_data()). */
 char          *lk_client_reply_steal_data     (LkClientReply       *reply,
                                                gsize               *length);
+
+/* Wipe what they hold, then free it. */
+void           lk_client_wipe_bytes           (GBytes              *bytes);
+void           lk_client_wipe_byte_array      (GByteArray          *array);
+typedef GBytes LkWipedBytes;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkWipedBytes, lk_client_wipe_bytes)
 static inline void
 lk_client_wipe_data (char  *data,
                      gsize  length)
@@ -157,7 +167,8 @@ lk_client_wipe_data (char  *data,
     explicit_bzero (data, length);
   g_free (data);
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientReply, lk_client_reply_free)
+
+/* ---- lk-request.c: one HTTP exchange ---- */
 
 /* A request to the API with the bearer token.  GET and DELETE retry, and
  * so does a request with an @idempotency_key, which is sent with every

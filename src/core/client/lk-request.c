@@ -35,52 +35,6 @@
 #define READ_CHUNK_SIZE             (64 * 1024)
 
 /* ------------------------------------------------------------------------
- * Replies
- * ------------------------------------------------------------------------ */
-
-/* Replies may hold a token or a new key's secret: wipe them all. */
-static void
-wipe_bytes (GBytes *bytes)
-{
-  gsize size = 0;
-  gpointer data = g_bytes_unref_to_data (bytes, &size);
-
-  /* An empty reply comes back as NULL data. */
-  if (data != NULL)
-    explicit_bzero (data, size);
-  g_free (data);
-}
-
-typedef GBytes WipedBytes;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedBytes, wipe_bytes)
-
-static void
-wipe_byte_array (GByteArray *array)
-{
-  if (array->data != NULL)
-    explicit_bzero (array->data, array->len);
-  g_byte_array_unref (array);
-}
-
-void
-lk_client_reply_free (LkClientReply *reply)
-{
-  g_clear_pointer (&reply->body, wipe_bytes);
-  g_free (reply);
-}
-
-char *
-lk_client_reply_steal_data (LkClientReply *reply,
-                            gsize         *length)
-{
-  g_assert (reply->body != NULL);
-
-  /* The reply's only reference, and g_free()'s memory: handed over as
-   * it is, not copied. */
-  return g_bytes_unref_to_data (g_steal_pointer (&reply->body), length);
-}
-
-/* ------------------------------------------------------------------------
  * Requests
  * ------------------------------------------------------------------------ */
 
@@ -132,7 +86,7 @@ request_end_attempt (Request *req)
       g_clear_object (&req->attempt_cancellable);
     }
   g_clear_object (&req->stream);
-  g_clear_pointer (&req->buffer, wipe_byte_array);
+  g_clear_pointer (&req->buffer, lk_client_wipe_byte_array);
 }
 
 static void
@@ -459,7 +413,7 @@ request_buffer_append (Request      *req,
       GByteArray *bigger = g_byte_array_sized_new ((guint) size);
 
       g_byte_array_append (bigger, req->buffer->data, req->buffer->len);
-      wipe_byte_array (g_steal_pointer (&req->buffer));
+      lk_client_wipe_byte_array (g_steal_pointer (&req->buffer));
       req->buffer = bigger;
       req->buffer_size = size;
     }
@@ -475,7 +429,7 @@ on_body_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Request *req;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WipedBytes) chunk = NULL;
+  g_autoptr(LkWipedBytes) chunk = NULL;
 
   g_assert (G_IS_TASK (task));
   req = g_task_get_task_data (task);

@@ -42,8 +42,10 @@ GHashTable         *lk_keyring_attributes_copy     (GHashTable   *attributes);
 
 /* Whether @attributes may be handed to the keyring for @kind: only
  * attributes of its schema, none of them empty; every one of them when
- * @all_required (a store), at least one otherwise (a search or a clear:
- * an empty set would match every item of the keyring). */
+ * @all_required (a store; for an account, "platform" and "client-id"
+ * with both or neither of the two that bind it to the whole platform), at
+ * least one otherwise (a search or a clear: an empty set would match
+ * every item of the keyring). */
 gboolean            lk_keyring_attributes_fit      (LkSchemaKind  kind,
                                                     GHashTable   *attributes,
                                                     gboolean      all_required);
