@@ -152,7 +152,7 @@ typedef struct {
   char          *idempotency_key;
   char          *name;
   gint64         expires_at;
-  LkPermissions  permissions;
+  LkPermissions  permissions;    /* as asked for: empty means all */
   gint64         first_sent;     /* Unix seconds */
   LkApiKey      *key;            /* as the platform lists it */
 } LkLostCreate;
