@@ -2,9 +2,9 @@
  *
  * Test-only (tests/ links it, the product never does), for tests of
  * code that is not about the keyring: it behaves like the
- * keyring (API-key searches match any item with the attributes, account
- * searches only account items; storing replaces an item with the same
- * attributes) and can be told to fail.  Every operation completes from the
+ * keyring store (a search finds the items of its schema that have the
+ * attributes; storing replaces an item with the same attributes; every
+ * item in it is ours) and can be told to fail.  Every operation completes from the
  * main loop, never before the _async call returns.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -183,6 +183,7 @@ static void
 lk_memory_store_clear_async (LkCredentialStore   *store,
                              LkSchemaKind         schema,
                              GHashTable          *attributes,
+                             gboolean             exact,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -202,7 +203,8 @@ lk_memory_store_clear_async (LkCredentialStore   *store,
     {
       MemoryItem *item = g_ptr_array_index (self->items, i - 1);
 
-      if (lk_keyring_item_matches (schema, attributes, item->schema, item->attributes))
+      if (lk_keyring_item_matches (schema, attributes, item->schema, item->attributes) &&
+          (!exact || lk_keyring_attributes_equal (item->attributes, attributes)))
         {
           g_ptr_array_remove_index (self->items, i - 1);
           removed++;

@@ -1730,7 +1730,8 @@ test_wire_token_request (void)
   g_assert_null (sign_in (client, &error));
   g_assert_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING);
 
-  encoded = g_base64_encode ((const guchar *) "client:id:s3cret+/=", strlen ("client:id:s3cret+/="));
+  /* RFC 6749 §2.3.1: each part form-encoded, then joined and Base64'd. */
+  encoded = g_base64_encode ((const guchar *) "client%3Aid:s3cret%2B%2F%3D", strlen ("client%3Aid:s3cret%2B%2F%3D"));
   expected = g_strconcat ("Basic ", encoded, NULL);
   g_assert_cmpstr (fake->authorization, ==, expected);
   g_assert_cmpstr (fake->content_type, ==, "application/x-www-form-urlencoded");

@@ -33,8 +33,9 @@ random_client_id (void)
   return g_strdup_printf ("prefetch-%08x", g_random_int ());
 }
 
+/* Remembered as the window does, bound to the whole platform. */
 static void
-save_account (const char *platform_id,
+save_account (LkPlatform *platform,
               const char *client_id,
               const char *secret)
 {
@@ -42,10 +43,10 @@ save_account (const char *platform_id,
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  lk_credential_store_save_account_async (store, platform_id, client_id, secret, NULL,
-                                          lk_test_store_result, &result);
-  g_assert_true (lk_credential_store_save_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
-                                                          &error));
+  lk_credential_store_remember_account_async (store, platform, client_id, secret, NULL,
+                                              lk_test_store_result, &result);
+  g_assert_true (lk_credential_store_remember_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
+                                                              &error));
   g_assert_no_error (error);
 }
 
@@ -105,7 +106,7 @@ test_signed_in_and_listed (void)
   GListModel *keys;
   guint n;
 
-  save_account (lk_platform_get_id (platform), admin, lk_simulator_get_admin_client_secret (sim));
+  save_account (platform, admin, lk_simulator_get_admin_client_secret (sim));
   tokens = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN);
   lists = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
 
@@ -207,7 +208,7 @@ test_refused (void)
   g_autoptr (GError) error = NULL;
   const char *admin = lk_simulator_get_admin_client_id (sim);
 
-  save_account (lk_platform_get_id (platform), admin, "not-the-secret");
+  save_account (platform, admin, "not-the-secret");
   prefetch = lk_account_prefetch_start (lk_platform_ref (platform), admin, reverse_keys);
   account = wait_prefetch (prefetch, &session, &error);
   g_assert_no_error (error);
@@ -215,6 +216,82 @@ test_refused (void)
   g_assert_cmpstr (account->client_secret, ==, "not-the-secret");
   g_assert_null (session);
 
+  forget_accounts (lk_platform_get_id (platform));
+}
+
+static gboolean
+on_elsewhere_incoming (GSocketService    *service,
+                       GSocketConnection *connection,
+                       GObject           *source,
+                       gpointer           user_data)
+{
+  guint *n_connections = user_data;
+
+  (*n_connections)++;
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+/* The remembered secret goes to its own platform only: with the token URL
+ * pointed elsewhere (three GSettings keys, no keyring access needed), or
+ * for a sign-in remembered before sign-ins were bound, the prefetch says
+ * the platform changed and sends nothing anywhere. */
+static void
+test_bound_to_platform (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkPlatform) elsewhere = NULL;
+  g_autoptr (GSocketService) listener = g_socket_service_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token_url = NULL;
+  const char *admin = lk_simulator_get_admin_client_id (sim);
+  guint tokens = lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN);
+  guint n_connections = 0;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (listener), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (listener, "incoming", G_CALLBACK (on_elsewhere_incoming), &n_connections);
+  g_socket_service_start (listener);
+  token_url = g_strdup_printf ("http://127.0.0.1:%u%s", port, LK_WIRE_PATH_TOKEN);
+  elsewhere = lk_platform_new_custom (lk_platform_get_api_base (platform), token_url, NULL, &error);
+  g_assert_no_error (error);
+
+  save_account (platform, admin, lk_simulator_get_admin_client_secret (sim));
+
+  for (guint old = 0; old < 2; old++)
+    {
+      g_autoptr (LkAccountPrefetch) prefetch = NULL;
+      g_autoptr (LkClientSession) session = NULL;
+      g_autoptr (LkAccount) account = NULL;
+
+      prefetch = lk_account_prefetch_start (lk_platform_ref (old ? platform : elsewhere), admin, NULL);
+      account = wait_prefetch (prefetch, &session, &error);
+      g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_PLATFORM_CHANGED);
+      g_clear_error (&error);
+      g_assert_null (account);
+      g_assert_null (session);
+      lk_test_spin (100);
+      g_assert_cmpuint (n_connections, ==, 0);
+      g_assert_cmpuint (lk_simulator_count_requests (sim, "POST", LK_WIRE_PATH_TOKEN), ==, tokens);
+
+      /* Then a sign-in remembered as it was before they were bound. */
+      if (!old)
+        {
+          g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+          g_autoptr (GAsyncResult) result = NULL;
+
+          forget_accounts (lk_platform_get_id (platform));
+          lk_credential_store_save_account_async (store, lk_platform_get_id (platform), admin,
+                                                  lk_simulator_get_admin_client_secret (sim), NULL,
+                                                  lk_test_store_result, &result);
+          g_assert_true (lk_credential_store_save_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
+                                                                  &error));
+          g_assert_no_error (error);
+        }
+    }
+
+  g_socket_service_stop (listener);
   forget_accounts (lk_platform_get_id (platform));
 }
 
@@ -233,7 +310,7 @@ test_hurried (void)
   const char *admin = lk_simulator_get_admin_client_id (sim);
   guint lists = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
 
-  save_account (lk_platform_get_id (platform), admin, lk_simulator_get_admin_client_secret (sim));
+  save_account (platform, admin, lk_simulator_get_admin_client_secret (sim));
   /* every page a second late: the list cannot end before it is hurried */
   lk_simulator_add_fault (sim, "GET", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_LATENCY, 1000, 0);
 
@@ -316,6 +393,7 @@ main (int   argc,
   g_test_add_func ("/lk/prefetch/signed-in-and-listed", test_signed_in_and_listed);
   g_test_add_func ("/lk/prefetch/not-remembered", test_not_remembered);
   g_test_add_func ("/lk/prefetch/refused", test_refused);
+  g_test_add_func ("/lk/prefetch/bound-to-platform", test_bound_to_platform);
   g_test_add_func ("/lk/prefetch/hurried", test_hurried);
   g_test_add_func ("/lk/prefetch/export-needs-list", test_export_needs_list);
 

@@ -156,10 +156,12 @@ prefetch_thread (GTask        *task,
   /* The store's own timer ends the lookup within LK_STORE_TIMEOUT_SECONDS
    * whatever the service does. */
   store = lk_secret_store_new_quiet ();
-  lk_credential_store_lookup_account_async (store, self->platform_id, self->client_id,
-                                            cancellable, store_result, &result);
-  prefetched->account = lk_credential_store_lookup_account_finish (store, wait_here (context, &result),
-                                                                   &prefetched->error);
+  /* Only a sign-in remembered for this very platform (API URL, token URL,
+   * CA): its secret is sent nowhere else. */
+  lk_credential_store_find_account_async (store, self->platform, self->client_id,
+                                          cancellable, store_result, &result);
+  prefetched->account = lk_credential_store_find_account_finish (store, wait_here (context, &result),
+                                                                 &prefetched->error);
   g_clear_object (&result);
   if (prefetched->account != NULL)
     prefetched->session = sign_in_and_list (self, context, store, prefetched->account, cancellable);

@@ -2,7 +2,8 @@
  *
  * Starting the window takes GTK a good tenth of a second during which the
  * main loop does not run.  A prefetch does meanwhile, in a thread of its
- * own, what the window would do first: look the remembered account up,
+ * own, what the window would do first: look the remembered account up
+ * (bound to the whole platform: lk_credential_store_find_account_async()),
  * through a quiet LkSecretStore (a connection of its own; it never
  * prompts: a locked keyring is an error, and the window then asks the
  * usual way, which may prompt), sign in with it and list the keys.  The
@@ -38,8 +39,8 @@ gboolean           lk_account_prefetch_is_for       (LkAccountPrefetch   *self,
                                                      const char          *platform_id,
                                                      const char          *client_id);
 /* Its result, once there: the account as
- * lk_credential_store_lookup_account_finish() gives it (or its error:
- * LK_STORE_ERROR_NOT_FOUND, _LOCKED, ...), and in @session, the signed-in
+ * lk_credential_store_find_account_finish() gives it (or its error:
+ * LK_STORE_ERROR_NOT_FOUND, _PLATFORM_CHANGED, _LOCKED, ...), and in @session, the signed-in
  * session (with the keys, unless the list failed or was hurried), or NULL
  * when signing in did not work out (the window does it again, and
  * reports why).  Handed out

@@ -46,6 +46,8 @@ typedef enum {
   LK_STORE_ERROR_INVALID,      /* refused in code: empty or partial attributes */
   LK_STORE_ERROR_NOT_FOUND,    /* no such item */
   LK_STORE_ERROR_FAILED,       /* anything else the service said */
+  LK_STORE_ERROR_PLATFORM_CHANGED, /* a sign-in is remembered for this client ID, but
+                                    * for other platform settings: sign in again */
 } LkStoreError;
 
 #define LK_STORE_ERROR (lk_store_error_quark ())

@@ -392,6 +392,28 @@ lk_platform_get_id (LkPlatform *self)
   return self->api_base;
 }
 
+char *
+lk_platform_dup_ca_fingerprint (LkPlatform  *self,
+                                GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->ca_file == NULL)
+    return NULL;
+
+  if (!g_file_get_contents (self->ca_file, &contents, &length, NULL))
+    {
+      g_set_error_literal (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_PLATFORM,
+                           _("The CA file could not be read. Choose a file in PEM format in Custom region settings."));
+      return NULL;
+    }
+
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
 const char *
 lk_region_get_name (LkRegion region)
 {

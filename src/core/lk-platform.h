@@ -49,6 +49,13 @@ const char  *lk_platform_get_fallback_token_url (LkPlatform *self);
 const char  *lk_platform_get_ca_file    (LkPlatform  *self);  /* may be NULL */
 /* The value of the keyring attribute "platform": the API base URL. */
 const char  *lk_platform_get_id         (LkPlatform  *self);
+/* The SHA-256 of the CA file as it is now, in lowercase hex; NULL (and
+ * no error) when the platform has no CA file.  Fails with
+ * LK_CLIENT_ERROR_INVALID_PLATFORM when the file cannot be read.  Part of
+ * what a remembered sign-in is bound to: a CA file that changed makes
+ * another platform. */
+char        *lk_platform_dup_ca_fingerprint (LkPlatform  *self,
+                                             GError     **error);
 const char  *lk_region_get_name         (LkRegion     region); /* "United States", translated */
 
 /* TRUE for http(s) URLs whose host is a loopback address. */

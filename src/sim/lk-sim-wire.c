@@ -1,6 +1,6 @@
 /* lk-sim-wire.c: the simulator's side of the wire contract
  *
- * Builds the platform's replies and reads a create request, with the field
+ * Builds the platform's replies, with the field
  * names and body checks of src/core/wire, so a reply the simulator sends is
  * one the client's parsers read.
  *
@@ -13,54 +13,6 @@
 #include "lk-sim-wire.h"
 #include "lk-wire.h"
 #include "lk-wire-json.h"
-
-/* Requests */
-
-gboolean
-lk_wire_parse_create_body (const char     *data,
-                           gsize           length,
-                           char          **out_name,
-                           gint64         *out_expires_at,
-                           LkPermissions  *out_permissions,
-                           GError        **error)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  JsonObject *object;
-  const char *name;
-  gint64 expires_at;
-  LkPermissions permissions;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (out_name != NULL)
-    *out_name = NULL;
-
-  parser = lk_wire_load_object (data, length, LK_WIRE_SIDE_REQUEST, &object, error);
-  if (parser == NULL)
-    return FALSE;
-
-  /* Types only: the caller checks the name's length and the expiry range
-   * and answers 422 for those. */
-  if (!lk_wire_get_string (object, LK_WIRE_FIELD_NAME, FALSE, LK_WIRE_MAX_FIELD_LENGTH,
-                           LK_WIRE_SIDE_REQUEST, &name, error))
-    return FALSE;
-  if (name == NULL)
-    return lk_wire_field_missing (LK_WIRE_SIDE_REQUEST, LK_WIRE_FIELD_NAME, error);
-
-  if (!lk_wire_get_time (object, LK_WIRE_FIELD_EXPIRES_AT, LK_WIRE_SIDE_REQUEST,
-                         &expires_at, error) ||
-      !lk_wire_get_permissions (object, LK_WIRE_SIDE_REQUEST, FALSE, &permissions, error))
-    return FALSE;
-
-  if (out_name != NULL)
-    *out_name = g_strdup (name);
-  if (out_expires_at != NULL)
-    *out_expires_at = expires_at;
-  if (out_permissions != NULL)
-    *out_permissions = permissions;
-
-  return TRUE;
-}
 
 /* Replies */
 

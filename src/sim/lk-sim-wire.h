@@ -17,16 +17,6 @@
 
 G_BEGIN_DECLS
 
-/* Parses a create request body.  Fails with LK_CLIENT_ERROR_INVALID_INPUT
- * naming the field.  Checks the types only: the caller checks the name's
- * length (LK_WIRE_NAME_MAX_CHARS) and the expiry range.  Missing or null
- * permissions give empty permissions. */
-gboolean   lk_wire_parse_create_body  (const char          *data,
-                                       gsize                length,
-                                       char               **out_name,
-                                       gint64              *out_expires_at,
-                                       LkPermissions       *out_permissions,
-                                       GError             **error);
 
 /* A key as a list page or a create reply holds it; with @client_secret
  * (a create reply) the node holds a copy of it. */

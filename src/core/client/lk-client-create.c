@@ -15,7 +15,11 @@
  *   kept      create_settle(): a create that failed in a way that may
  *             have taken effect on the platform is remembered, by trimmed
  *             name, for 12 hours (the platform keeps a key for 24); one
- *             that succeeded or was refused is forgotten.
+ *             that succeeded or was refused is forgotten;
+ *   recorded  before it is first sent, a create is recorded on disk too
+ *             (lk-client-unsettled.c), and the record goes once the
+ *             outcome is known and a secret that came is in the store: a
+ *             later run settles what this one could not.
  *
  * Asking again for such a key repeats the very same request, so the
  * platform's replay brings the one secret back instead of "name taken".
@@ -30,6 +34,7 @@
 #include "config.h"
 
 #include "lk-client-private.h"
+#include "lk-secret-reply.h"
 #include "lk-time.h"
 #include "lk-wire.h"
 
@@ -45,6 +50,7 @@ typedef struct {
   gint64         expires_at;
   LkPermissions  permissions;
   gint64         started;          /* monotonic µs, of the first time it was sent */
+  gint64         first_sent;       /* the same, Unix seconds, for the record on disk */
 } CreateRequest;
 
 typedef struct {
@@ -54,6 +60,8 @@ typedef struct {
   LkCredentialStore *store;
   char              *platform_id;
   CreateRequest     *request;      /* what was sent, should the outcome be unknown */
+  char              *idempotency_key;  /* of its record on disk */
+  gboolean           asked_again;  /* @request is that of an earlier create */
   LkCreatedKey      *created;
 } CreateOp;
 
@@ -77,6 +85,7 @@ create_request_copy (const CreateRequest *request)
   copy->expires_at = request->expires_at;
   copy->permissions = request->permissions;
   copy->started = request->started;
+  copy->first_sent = request->first_sent;
 
   return copy;
 }
@@ -88,6 +97,7 @@ create_op_free (CreateOp *op)
   g_clear_object (&op->store);
   g_free (op->platform_id);
   g_clear_pointer (&op->request, create_request_free);
+  g_free (op->idempotency_key);
   g_clear_pointer (&op->created, lk_created_key_unref);
   g_free (op);
 }
@@ -112,7 +122,8 @@ static CreateRequest *
 create_request_choose (LkClient            *self,
                        const char          *trimmed,
                        gint64               expires_at,
-                       const LkPermissions *permissions)
+                       const LkPermissions *permissions,
+                       gboolean            *out_asked_again)
 {
   CreateRequest *unsettled;
   CreateRequest *request;
@@ -126,6 +137,7 @@ create_request_choose (LkClient            *self,
       lk_permissions_equal (&unsettled->permissions, permissions))
     {
       g_debug ("POST %s: repeating an earlier create whose outcome is unknown", LK_WIRE_PATH_KEYS);
+      *out_asked_again = TRUE;
       return create_request_copy (unsettled);
     }
 
@@ -139,6 +151,8 @@ create_request_choose (LkClient            *self,
   request->expires_at = expires_at;
   request->permissions = *permissions;
   request->started = g_get_monotonic_time ();
+  request->first_sent = lk_time_now ();
+  *out_asked_again = FALSE;
 
   return request;
 }
@@ -173,12 +187,15 @@ create_outcome_unknown (const GError *error)
 }
 
 /* Remembers or forgets the create of @op, by whether its outcome is
- * known. */
+ * known (its record on disk: see create_done() for a success). */
 static void
 create_settle (LkClient     *self,
                CreateOp     *op,
                const GError *error)
 {
+  if (error != NULL && !create_outcome_unknown (error))
+    lk_client_unsettled_remove (self, op->idempotency_key);
+
   if (op->request == NULL || lk_client_disposed (self))
     return;
 
@@ -204,6 +221,12 @@ create_done (GTask *task)
 
   if (!lk_client_disposed (self))
     lk_client_keys_append (self, op->created->key);
+
+  /* Settled, once the secret is safe: a secret the store did not take is
+   * shown to the user, and until it is stored a later run asks the
+   * platform for it again. */
+  if (op->created->stored || op->store == NULL)
+    lk_client_unsettled_remove (self, op->idempotency_key);
 
   if (!g_task_return_error_if_cancelled (task))
     g_task_return_pointer (task, lk_created_key_ref (op->created),
@@ -238,8 +261,8 @@ on_create_reply (GObject      *source,
   CreateOp *op;
   g_autoptr(LkClientReply) reply = NULL;
   GError *error = NULL;
-  gsize length;
-  const char *data;
+  gsize length = 0;
+  char *data;
 
   g_assert (G_IS_TASK (task));
   self = g_task_get_source_object (task);
@@ -253,8 +276,10 @@ on_create_reply (GObject      *source,
       return;
     }
 
-  data = g_bytes_get_data (reply->body, &length);
-  op->created = lk_wire_parse_created (data, length, &error);
+  /* Read without JSON-GLib's copies of the secret. */
+  data = lk_client_reply_steal_data (reply, &length);
+  op->created = lk_secret_reply_parse_created (data, length, &error);
+  lk_client_wipe_data (data, length);
   if (op->created == NULL)
     {
       error = lk_client_error_unreadable (error);
@@ -275,6 +300,37 @@ on_create_reply (GObject      *source,
     }
 
   create_done (task);
+}
+
+static void
+on_create_recorded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LkClient *self;
+  CreateOp *op;
+
+  g_assert (G_IS_TASK (task));
+  self = g_task_get_source_object (task);
+  op = g_task_get_task_data (task);
+
+  lk_client_unsettled_add_finish (result);
+
+  /* Not sent: a new create leaves nothing to settle; one asked again
+   * keeps the record of the first. */
+  if (g_cancellable_is_cancelled (op->chain.cancellable))
+    {
+      if (!op->asked_again)
+        lk_client_unsettled_remove (self, op->idempotency_key);
+      g_task_return_error (task, lk_client_error_cancelled ());
+      return;
+    }
+
+  lk_client_request_async (self, SOUP_METHOD_POST, LK_WIRE_PATH_KEYS,
+                           op->request->body, LK_CLIENT_JSON_CONTENT_TYPE,
+                           op->request->idempotency_key,
+                           op->chain.cancellable, on_create_reply, g_steal_pointer (&task));
 }
 
 void
@@ -317,12 +373,14 @@ lk_client_create_key_async (LkClient            *self,
 
   trimmed = g_strstrip (g_strdup (name));
   op->request = create_request_choose (self, trimmed, expires_at,
-                                       permissions != NULL ? permissions : &none);
+                                       permissions != NULL ? permissions : &none,
+                                       &op->asked_again);
+  op->idempotency_key = g_strdup (op->request->idempotency_key);
 
-  lk_client_request_async (self, SOUP_METHOD_POST, LK_WIRE_PATH_KEYS,
-                           op->request->body, LK_CLIENT_JSON_CONTENT_TYPE,
-                           op->request->idempotency_key,
-                           op->chain.cancellable, on_create_reply, g_steal_pointer (&task));
+  /* On disk before it is sent: a later run settles it if this one cannot. */
+  lk_client_unsettled_add_async (self, op->request->idempotency_key, op->request->name,
+                                 op->request->expires_at, op->request->first_sent,
+                                 op->request->body, on_create_recorded, g_steal_pointer (&task));
 }
 
 LkCreatedKey *

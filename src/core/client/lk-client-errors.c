@@ -298,6 +298,16 @@ lk_client_error_malformed (void)
                               _("The platform’s reply could not be read. Try again later."));
 }
 
+GError *
+lk_client_error_list_too_long (guint max_keys)
+{
+  return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+                      ngettext ("The platform listed more than %u key and still said there were more, so the list stopped there. The keys listed so far are shown; check the platform address.",
+                                "The platform listed more than %u keys and still said there were more, so the list stopped there. The keys listed so far are shown; check the platform address.",
+                                max_keys),
+                      max_keys);
+}
+
 /* Parsers report their own MALFORMED_REPLY; make sure nothing else leaks. */
 GError *
 lk_client_error_unreadable (GError *error)

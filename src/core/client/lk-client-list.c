@@ -7,6 +7,11 @@
  * out of order and are read in order.  At the end, the keyring marks which
  * keys have a secret stored here (lk-client-keyring.c).
  *
+ * A list believes the "total" of each page only so far: past the client's
+ * bound (lk_client_set_list_limit()), a platform that still says there
+ * are more keys is not believed, and the list stops with an error,
+ * keeping what it read.
+ *
  * A new list replaces the one in progress.  Creates and deletes change the
  * model through lk_client_keys_append() and lk_client_keys_remove(), which
  * know about the keys a list has read but not yet shown.
@@ -20,7 +25,6 @@
 #include "lk-client-private.h"
 #include "lk-wire.h"
 
-#define MAX_LIST_OFFSET             10000000
 /* After the first page, a list puts its keys in the store once this many
  * have arrived, or LIST_BATCH_MS after the first of them arrived, whichever
  * comes first (and always at the end).  Every change of the store goes
@@ -49,6 +53,7 @@ typedef struct {
   LkClientChain chain;
   guint         offset;           /* of the next page to read */
   guint         limit;
+  guint         max_keys;         /* the client's bound, when the list began */
   gboolean      first_page;
   guint         total;            /* as the latest page gave it */
   gboolean      have_total;
@@ -272,7 +277,7 @@ list_fetch_ahead (GTask *task)
 
   while (g_queue_get_length (&op->pages) < LIST_PAGES_IN_FLIGHT)
     {
-      if (!op->have_total || op->asked >= op->total || op->asked >= MAX_LIST_OFFSET)
+      if (!op->have_total || op->asked >= op->total || op->asked >= op->max_keys)
         return;
       list_fetch_page (task, op->asked);
     }
@@ -322,7 +327,7 @@ list_read_page (GTask *task,
 
   /* A short page is the last; so is reaching the total the platform gave
    * with its latest page (it may change while we read). */
-  if (items->len < op->limit || op->offset >= total || op->offset >= MAX_LIST_OFFSET)
+  if (items->len < op->limit || op->offset >= total)
     {
       list_stop_pages (op);
       list_flush (self);
@@ -331,6 +336,15 @@ list_read_page (GTask *task,
                                       on_keys_marked, g_object_ref (task));
       else
         list_done (task, NULL);
+      return FALSE;
+    }
+
+  /* More than any tenant holds, and still not the end: a platform that
+   * lies about its total would have us read forever. */
+  if (op->offset >= op->max_keys)
+    {
+      g_debug ("list: %u keys read, the platform says %u: stopping", op->offset, total);
+      list_done (task, lk_client_error_list_too_long (op->max_keys));
       return FALSE;
     }
 
@@ -461,6 +475,7 @@ lk_client_list_keys_async (LkClient            *self,
                            cancellable, callback, user_data);
   op->offset = 0;
   op->limit = CLAMP (self->page_size, 1, LK_WIRE_PAGE_LIMIT_MAX);
+  op->max_keys = self->max_listed;
   op->first_page = TRUE;
 
   /* A new list replaces the one in progress; what that one had read stays

@@ -10,6 +10,9 @@
  *   lk-request.c         one HTTP exchange: timeouts, retries, Retry-After,
  *                        size limits, TLS problems, cancellation, the
  *                        resend of a create whose reply was lost
+ *   lk-client-reply.c    the buffers that hold a reply, wiped
+ *   lk-secret-reply.c    the token and create replies, read without
+ *                        copies of their secret
  *   lk-token.c           the bearer token: cache, fetch, requests waiting
  *   lk-client-errors.c   HTTP statuses, transport failures and error
  *                        bodies as LK_CLIENT_ERROR codes and messages
@@ -17,10 +20,16 @@
  *   lk-client-list.c     list, and the keys model it fills
  *   lk-client-create.c   create: the Idempotency-Key, chosen and replayed,
  *                        and the creates whose outcome is unknown
+ *   lk-client-unsettled.c  those creates on disk
+ *   lk-client-recover.c  settling them in a later run
+ *                        (lk_client_recover_creates_async)
  *   lk-client-delete.c   delete
  *   lk-client-keyring.c  what each operation does to the keyring: marks
  *                        after a list, stores a created key's secret,
  *                        forgets a deleted key's items
+ *   lk-loopback-resolver.c  the session's proxy resolver for a platform
+ *                        on this computer: loopback never goes through a
+ *                        proxy
  *
  * Nothing here is for other parts of the code: they use lk-client.h.
  *
@@ -28,9 +37,11 @@
  */
 #pragma once
 
+#include <string.h>
 #include <libsoup/soup.h>
 
 #include "lk-client.h"
+#include "lk-state-file.h"
 
 G_BEGIN_DECLS
 
@@ -73,11 +84,14 @@ struct _LkClient
 
   /* lk-client-create.c: creates whose outcome is unknown, by trimmed name */
   GHashTable        *unsettled_creates;  /* char* -> CreateRequest* */
+  /* lk-client-unsettled.c: the same, on disk, for the next process */
+  LkStateFile       *unsettled_file;
 
   guint              timeout;
   guint              max_attempts;
   guint              max_total;
   guint              page_size;
+  guint              max_listed;         /* keys a list reads at most */
 };
 
 /* ---- lk-client.c ---- */
@@ -130,7 +144,7 @@ GSource       *lk_client_add_timeout          (guint                ms,
                                                const char          *name);
 void           lk_client_clear_timeout        (GSource            **source);
 
-/* ---- lk-request.c: one HTTP exchange ---- */
+/* ---- lk-client-reply.c: replies, and the buffers that held them ---- */
 
 typedef struct {
   guint   status;
@@ -139,6 +153,26 @@ typedef struct {
 
 void           lk_client_reply_free           (LkClientReply       *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientReply, lk_client_reply_free)
+/* Takes the body out of @reply, as a buffer the caller may change, then
+ * wipes and frees (lk_client_wipe_data()). */
+char          *lk_client_reply_steal_data     (LkClientReply       *reply,
+                                               gsize               *length);
+
+/* Wipe what they hold, then free it. */
+void           lk_client_wipe_bytes           (GBytes              *bytes);
+void           lk_client_wipe_byte_array      (GByteArray          *array);
+typedef GBytes LkWipedBytes;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkWipedBytes, lk_client_wipe_bytes)
+static inline void
+lk_client_wipe_data (char  *data,
+                     gsize  length)
+{
+  if (data != NULL)
+    explicit_bzero (data, length);
+  g_free (data);
+}
+
+/* ---- lk-request.c: one HTTP exchange ---- */
 
 /* A request to the API with the bearer token.  GET and DELETE retry, and
  * so does a request with an @idempotency_key, which is sent with every
@@ -172,6 +206,9 @@ void           lk_client_request_token_ready  (GTask               *request,
 
 /* ---- lk-token.c ---- */
 
+/* "Basic " + the client's credentials as RFC 6749 §2.3.1 encodes them
+ * (lk_secret_free).  Only when lk_client_has_credentials(). */
+char          *lk_client_token_basic_authorization (LkClient       *self);
 /* The cached token while it is valid, else NULL. */
 const char    *lk_client_token_lookup         (LkClient            *self);
 /* Queues @request (a ref) for the next token, fetching one if none is
@@ -228,6 +265,8 @@ GError        *lk_client_error_bad_url        (void);
 GError        *lk_client_error_cancelled      (void);
 GError        *lk_client_error_not_signed_in  (void);
 GError        *lk_client_error_malformed      (void);
+/* A list that read @max_keys keys and was told there were more. */
+GError        *lk_client_error_list_too_long  (guint                max_keys);
 /* A parser's error as MALFORMED_REPLY, whatever it was (takes @error). */
 GError        *lk_client_error_unreadable     (GError              *error);
 
@@ -245,6 +284,50 @@ void           lk_client_list_dispose         (LkClient            *self);
 /* ---- lk-client-create.c ---- */
 
 void           lk_client_create_init          (LkClient            *self);
+
+/* ---- lk-client-unsettled.c ---- */
+
+LkStateFile   *lk_client_unsettled_file_new   (void);
+/* Records a create about to be sent, with this client's platform and
+ * client ID; completes once it is on disk (a failure is logged: the
+ * create goes ahead, remembered in memory only). */
+void           lk_client_unsettled_add_async  (LkClient            *self,
+                                               const char          *idempotency_key,
+                                               const char          *name,
+                                               gint64               expires_at,
+                                               gint64               first_sent,
+                                               GBytes              *body,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+void           lk_client_unsettled_add_finish (GAsyncResult        *result);
+/* Forgets the record of a settled create, in the background. */
+void           lk_client_unsettled_remove     (LkClient            *self,
+                                               const char          *idempotency_key);
+void           lk_client_unsettled_remove_async  (LkClient            *self,
+                                                  const char          *idempotency_key,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean       lk_client_unsettled_remove_finish (GAsyncResult        *result,
+                                                  GError             **error);
+
+/* One record, as the state file holds it. */
+typedef struct {
+  char   *idempotency_key;
+  char   *api_url;
+  char   *token_url;
+  char   *client_id;
+  char   *name;
+  gint64  expires_at;
+  gint64  first_sent;      /* Unix seconds */
+  char   *request;         /* the body, exactly as sent */
+} LkUnsettledRecord;
+
+void           lk_unsettled_record_free       (LkUnsettledRecord   *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkUnsettledRecord, lk_unsettled_record_free)
+/* The records of @document (the state file's) made by a client of this
+ * platform and client ID. */
+GPtrArray     *lk_client_unsettled_records    (LkClient            *self,
+                                               JsonObject          *document);
 
 /* ---- lk-client-keyring.c ---- */
 

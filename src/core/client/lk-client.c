@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-client-private.h"
+#include "lk-loopback-resolver.h"
 #include "lk-wire.h"
 
 #define DEFAULT_TIMEOUT_SECONDS     30
@@ -337,6 +338,15 @@ lk_client_set_page_size (LkClient *self,
   self->page_size = CLAMP (page_size, 1, LK_WIRE_PAGE_LIMIT_MAX);
 }
 
+void
+lk_client_set_list_limit (LkClient *self,
+                          guint     max_keys)
+{
+  g_return_if_fail (LK_IS_CLIENT (self));
+
+  self->max_listed = MAX (max_keys, 1);
+}
+
 static void
 lk_client_constructed (GObject *object)
 {
@@ -351,6 +361,18 @@ lk_client_constructed (GObject *object)
                                                  "idle-timeout", self->timeout,
                                                  "user-agent", "LayerKeys/" PACKAGE_VERSION " ",
                                                  NULL);
+
+  /* A platform on this computer is reached directly: a proxy from the
+   * environment would get its token request, Basic credentials and all.
+   * Other URLs (an https token endpoint elsewhere) keep the system's
+   * proxy, as corporate networks need. */
+  if (lk_url_is_loopback (lk_platform_get_api_base (self->platform)) ||
+      lk_url_is_loopback (lk_platform_get_token_url (self->platform)))
+    {
+      g_autoptr(GProxyResolver) resolver = lk_loopback_resolver_new (g_proxy_resolver_get_default ());
+
+      soup_session_set_proxy_resolver (self->session, resolver);
+    }
 
   /* Verification is always on; a CA file only says whom to trust. */
   ca_file = lk_platform_get_ca_file (self->platform);
@@ -401,6 +423,7 @@ lk_client_finalize (GObject *object)
   g_clear_error (&self->platform_error);
   g_clear_error (&self->token_first_error);
   g_clear_pointer (&self->unsettled_creates, g_hash_table_unref);
+  g_clear_pointer (&self->unsettled_file, lk_state_file_unref);
   g_free (self->client_id);
   g_clear_pointer (&self->client_secret, lk_secret_free);
   g_clear_pointer (&self->token, lk_secret_free);
@@ -506,10 +529,12 @@ lk_client_init (LkClient *self)
 {
   self->keys = g_list_store_new (LK_TYPE_API_KEY);
   lk_client_create_init (self);
+  self->unsettled_file = lk_client_unsettled_file_new ();
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->token_waiters);
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->max_total = DEFAULT_MAX_TOTAL_SECONDS;
   self->page_size = DEFAULT_PAGE_SIZE;
+  self->max_listed = LK_CLIENT_DEFAULT_MAX_LISTED;
 }

@@ -56,6 +56,17 @@ void               lk_client_set_retry_policy    (LkClient            *self,
 void               lk_client_set_page_size       (LkClient            *self,
                                                   guint                page_size);
 
+/* The most keys a list reads (default LK_CLIENT_DEFAULT_MAX_LISTED): a
+ * platform that goes on giving pages past it, with a "total" that says
+ * there are more, is not believed.  The list then stops with
+ * LK_CLIENT_ERROR_MALFORMED_REPLY, keeping the keys it read in the "keys"
+ * model.  No real tenant comes near the default (a million keys take a
+ * quarter of a gigabyte here); a caller that knows its platform better
+ * may lower it. */
+#define LK_CLIENT_DEFAULT_MAX_LISTED 1000000
+void               lk_client_set_list_limit      (LkClient            *self,
+                                                  guint                max_keys);
+
 /* Gets a token and calls whoami.  Finish returns the signed-in key (also
  * the "whoami" property). */
 void               lk_client_sign_in_async       (LkClient            *self,
@@ -116,6 +127,69 @@ void               lk_client_delete_key_async    (LkClient            *self,
 gboolean           lk_client_delete_key_finish   (LkClient            *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+
+/* ---- Creates whose reply never came ----
+ *
+ * Before a create is sent, its request is recorded in the user's state
+ * folder (g_get_user_state_dir()/layer-keys/unsettled-creates.json): the
+ * name, expiry and permissions as sent, the platform's API and token
+ * URLs, the client ID, the Idempotency-Key and when it was first sent;
+ * nothing secret.  The record goes once the outcome is known and a secret
+ * that came is in the store.  A create whose outcome stayed unknown (the
+ * reply was lost, the app quit or crashed) is settled by the next client
+ * of the same platform and client ID that recovers, in this process or
+ * another (layer-keys-cli). */
+
+/* The platform keeps an Idempotency-Key this long (docs/platform-api.md). */
+#define LK_CLIENT_IDEMPOTENCY_WINDOW_SECONDS (24 * 60 * 60)
+
+/* A key the platform made for a create of an earlier run whose secret can
+ * no longer be had: asked again past the idempotency window, the platform
+ * will not replay it, and the keyring does not have it.  It opens nothing
+ * anyone can use: offer to delete it (lk_client_delete_key_async() on
+ * @key), then, deleted or kept, lk_client_dismiss_lost_create_async(). */
+typedef struct {
+  char          *idempotency_key;
+  char          *name;
+  gint64         expires_at;
+  LkPermissions  permissions;    /* as asked for: empty means all */
+  gint64         first_sent;     /* Unix seconds */
+  LkApiKey      *key;            /* as the platform lists it */
+} LkLostCreate;
+
+void               lk_lost_create_free           (LkLostCreate        *lost);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkLostCreate, lk_lost_create_free)
+
+/* Settles the creates of earlier runs for this client's platform and
+ * client ID (signed in or not yet: credentials set).  Within the window,
+ * the very request is sent again and the platform replays the key and its
+ * secret: each goes to the store, as a create's does, and to "keys"; it is
+ * in @out_recovered (LkCreatedKey, with "stored" saying whether the store
+ * took it: if not, show it as a create's).  Past the window, the key the
+ * platform made is looked for in the list (listing first if the client
+ * has not): found, with no secret in the store, it is in @out_lost
+ * (LkLostCreate); not found, it was never made and is forgotten.  Creates
+ * that cannot be settled now (no network) stay for the next time.  Fails
+ * only when cancelled, not signed in, or the state folder cannot be read. */
+void               lk_client_recover_creates_async   (LkClient            *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           lk_client_recover_creates_finish  (LkClient            *self,
+                                                      GAsyncResult        *result,
+                                                      GPtrArray          **out_recovered,
+                                                      GPtrArray          **out_lost,
+                                                      GError             **error);
+/* Forgets a lost create, once the user deleted its key or chose to keep
+ * it; until then each recovery reports it again. */
+void               lk_client_dismiss_lost_create_async  (LkClient            *self,
+                                                         LkLostCreate        *lost,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean           lk_client_dismiss_lost_create_finish (LkClient            *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 
 /* ---- Handing a session to another client (another thread's) ----
  *

@@ -35,41 +35,6 @@
 #define READ_CHUNK_SIZE             (64 * 1024)
 
 /* ------------------------------------------------------------------------
- * Replies
- * ------------------------------------------------------------------------ */
-
-/* Replies may hold a token or a new key's secret: wipe them all. */
-static void
-wipe_bytes (GBytes *bytes)
-{
-  gsize size = 0;
-  gpointer data = g_bytes_unref_to_data (bytes, &size);
-
-  /* An empty reply comes back as NULL data. */
-  if (data != NULL)
-    explicit_bzero (data, size);
-  g_free (data);
-}
-
-typedef GBytes WipedBytes;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedBytes, wipe_bytes)
-
-static void
-wipe_byte_array (GByteArray *array)
-{
-  if (array->data != NULL)
-    explicit_bzero (array->data, array->len);
-  g_byte_array_unref (array);
-}
-
-void
-lk_client_reply_free (LkClientReply *reply)
-{
-  g_clear_pointer (&reply->body, wipe_bytes);
-  g_free (reply);
-}
-
-/* ------------------------------------------------------------------------
  * Requests
  * ------------------------------------------------------------------------ */
 
@@ -102,6 +67,7 @@ typedef struct {
   gboolean      timed_out;
   GInputStream *stream;
   GByteArray   *buffer;
+  gsize         buffer_size;     /* what @buffer holds without growing */
   goffset       expected_length;  /* Content-Length, or 0 when not given */
   GSource      *wait_timer;      /* each holds a reference on the task */
   GSource      *wait_cancel;
@@ -120,7 +86,7 @@ request_end_attempt (Request *req)
       g_clear_object (&req->attempt_cancellable);
     }
   g_clear_object (&req->stream);
-  g_clear_pointer (&req->buffer, wipe_byte_array);
+  g_clear_pointer (&req->buffer, lk_client_wipe_byte_array);
 }
 
 static void
@@ -435,6 +401,28 @@ request_got_reply (GTask *task)
                                                           status, body, req->token_endpoint));
 }
 
+/* Appends to req->buffer; a buffer that must grow is moved by hand, and
+ * the old one wiped: a realloc() would leave a copy of what it held (a
+ * secret, perhaps) in the memory it gives back. */
+static void
+request_buffer_append (Request      *req,
+                       const guint8 *data,
+                       gsize         length)
+{
+  if (req->buffer->len + length > req->buffer_size)
+    {
+      gsize size = MAX (req->buffer_size * 2, req->buffer->len + length);
+      GByteArray *bigger = g_byte_array_sized_new ((guint) size);
+
+      g_byte_array_append (bigger, req->buffer->data, req->buffer->len);
+      lk_client_wipe_byte_array (g_steal_pointer (&req->buffer));
+      req->buffer = bigger;
+      req->buffer_size = size;
+    }
+
+  g_byte_array_append (req->buffer, data, (guint) length);
+}
+
 static void
 on_body_read (GObject      *source,
               GAsyncResult *result,
@@ -443,7 +431,7 @@ on_body_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Request *req;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WipedBytes) chunk = NULL;
+  g_autoptr(LkWipedBytes) chunk = NULL;
 
   g_assert (G_IS_TASK (task));
   req = g_task_get_task_data (task);
@@ -487,7 +475,7 @@ on_body_read (GObject      *source,
       return;
     }
 
-  g_byte_array_append (req->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  request_buffer_append (req, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                    req->attempt_cancellable, on_body_read,
                                    g_steal_pointer (&task));
@@ -527,7 +515,8 @@ on_sent (GObject      *source,
 
   req->expected_length = expected;
   /* Sized up front: growing it would leave copies of a secret behind. */
-  req->buffer = g_byte_array_sized_new ((guint) MAX (expected, 4096));
+  req->buffer_size = (gsize) MAX (expected, 4096);
+  req->buffer = g_byte_array_sized_new ((guint) req->buffer_size);
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
                                    req->attempt_cancellable, on_body_read,
                                    g_steal_pointer (&task));
@@ -719,19 +708,12 @@ request_start (LkClient            *self,
 
   if (token_endpoint)
     {
-      g_autofree char *joined = NULL;
-      g_autoptr(LkSecretString) encoded = NULL;
-
       if (!lk_client_has_credentials (self))
         {
           request_return_error (task, lk_client_error_not_signed_in ());
           return;
         }
-      joined = g_strconcat (self->client_id, ":", self->client_secret, NULL);
-      encoded = g_base64_encode ((const guchar *) joined, strlen (joined));
-      req->authorization = g_strconcat ("Basic ", encoded, NULL);
-      /* joined holds the secret too */
-      lk_secret_free (g_steal_pointer (&joined));
+      req->authorization = lk_client_token_basic_authorization (self);
       request_attempt (task);
     }
   else

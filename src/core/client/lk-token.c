@@ -7,6 +7,12 @@
  * error).  A fetch started for credentials that changed meanwhile is not
  * used: the next one is.
  *
+ * The client authenticates with HTTP Basic as RFC 6749 §2.3.1 says: the
+ * client ID and secret are each form-encoded (application/x-www-form-
+ * urlencoded, Appendix B) before they are joined with ':' and Base64'd,
+ * so that a secret holding '%', '+', ':' or a space reaches a compliant
+ * server intact.
+ *
  * The fetch does not hold the client: it looks at the client's
  * cancellable (cancelled in dispose) before touching it.
  *
@@ -20,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-client-private.h"
+#include "lk-secret-reply.h"
 #include "lk-wire.h"
 
 /* The token request's form: RFC 6749 client credentials. */
@@ -34,6 +41,83 @@ typedef struct {
 } TokenFetch;
 
 static void token_fetch_start (LkClient *self);
+
+/* ------------------------------------------------------------------------
+ * The Basic credentials
+ * ------------------------------------------------------------------------ */
+
+static gboolean
+form_unreserved (guchar c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* The length of @text form-encoded. */
+static gsize
+form_encoded_length (const char *text)
+{
+  gsize length = 0;
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    length += (form_unreserved (*p) || *p == ' ') ? 1 : 3;
+
+  return length;
+}
+
+/* Writes @text form-encoded at @out (room for form_encoded_length());
+ * returns the end. */
+static char *
+form_encode_to (const char *text,
+                char       *out)
+{
+  static const char hex[] = "0123456789ABCDEF";
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (form_unreserved (*p))
+        *out++ = (char) *p;
+      else if (*p == ' ')
+        *out++ = '+';
+      else
+        {
+          *out++ = '%';
+          *out++ = hex[*p >> 4];
+          *out++ = hex[*p & 0xf];
+        }
+    }
+
+  return out;
+}
+
+char *
+lk_client_token_basic_authorization (LkClient *self)
+{
+  g_autofree char *joined = NULL;
+  g_autofree char *encoded = NULL;
+  gsize id_length, secret_length;
+  char *end;
+  char *header;
+
+  g_assert (LK_IS_CLIENT (self));
+  g_assert (lk_client_has_credentials (self));
+
+  /* Every buffer has its final size from the start: one that grew would
+   * leave copies of the secret behind. */
+  id_length = form_encoded_length (self->client_id);
+  secret_length = form_encoded_length (self->client_secret);
+  joined = g_malloc (id_length + 1 + secret_length + 1);
+  end = form_encode_to (self->client_id, joined);
+  *end++ = ':';
+  end = form_encode_to (self->client_secret, end);
+  *end = '\0';
+
+  encoded = g_base64_encode ((const guchar *) joined, (gsize) (end - joined));
+  header = g_strconcat ("Basic ", encoded, NULL);
+
+  explicit_bzero (joined, (gsize) (end - joined));
+  explicit_bzero (encoded, strlen (encoded));
+  return header;
+}
 
 static void
 token_fetch_free (TokenFetch *fetch)
@@ -115,10 +199,12 @@ on_token_reply (GObject      *source,
 
   if (reply != NULL)
     {
-      gsize length;
-      const char *data = g_bytes_get_data (reply->body, &length);
+      gsize length = 0;
+      char *data = lk_client_reply_steal_data (reply, &length);
 
-      lk_wire_parse_token (data, length, &token, &expires_in, &error);
+      /* Read without JSON-GLib's copies of the token. */
+      lk_secret_reply_parse_token (data, length, &token, &expires_in, &error);
+      lk_client_wipe_data (data, length);
     }
 
   if (token != NULL)

@@ -23,6 +23,11 @@ lk_str_empty (const char *text)
   return text == NULL || *text == '\0';
 }
 
+/* The platform last noted with lk_credential_store_note_signed_in() for
+ * @platform_id, or NULL. */
+LkPlatform *lk_credential_store_get_signed_in (LkCredentialStore *self,
+                                               const char        *platform_id);
+
 /* Completes @task with LK_STORE_ERROR_INVALID and @message. */
 void lk_credential_store_return_invalid (GTask        *task,
                                          const char   *message);

@@ -9,7 +9,11 @@
  * Two schemas, named under the application ID:
  *   io.github.layerkeys.LayerKeys.ApiKey   key-id, client-id, name, platform, expires
  *   io.github.layerkeys.LayerKeys.Account  platform, client-id
- * Attributes and labels never hold a secret.
+ * Attributes and labels never hold a secret.  Only our items are found,
+ * read, marked or removed: items of these schemas, and API keys stored
+ * by hand with exactly the five attributes above (and no schema but
+ * org.freedesktop.Secret.Generic); never another program's item that
+ * merely shares a key-id or a platform.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +21,7 @@
 
 #include <gio/gio.h>
 #include "lk-api-key.h"
+#include "lk-platform.h"
 
 G_BEGIN_DECLS
 
@@ -66,7 +71,8 @@ struct _LkCredentialStoreClass
   gboolean   (*store_finish)  (LkCredentialStore   *self,
                                GAsyncResult        *result,
                                GError             **error);
-  /* All items of @schema whose attributes include @attributes. */
+  /* All items of @schema whose attributes include @attributes, and that
+   * are ours (an API key stored by hand counts: see the README). */
   void       (*search_async)  (LkCredentialStore   *self,
                                LkSchemaKind         schema,
                                GHashTable          *attributes,
@@ -77,10 +83,14 @@ struct _LkCredentialStoreClass
   GPtrArray *(*search_finish) (LkCredentialStore   *self,
                                GAsyncResult        *result,
                                GError             **error);   /* of LkStoredItem */
-  /* Remove every item of @schema matching @attributes; returns how many. */
+  /* Remove every item of @schema that is ours and whose attributes
+   * include @attributes (with @exact, are exactly @attributes, xdg:schema
+   * aside); returns how many.  Never an item of another program that
+   * merely has the attributes. */
   void       (*clear_async)   (LkCredentialStore   *self,
                                LkSchemaKind         schema,
                                GHashTable          *attributes,
+                               gboolean             exact,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data);
@@ -146,7 +156,57 @@ gboolean    lk_credential_store_forget_key_finish    (LkCredentialStore   *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
-/* The admin's own sign-in ("Remember in keyring"). */
+/* ---- The admin's own sign-in ("Remember in keyring") ----
+ *
+ * A remembered sign-in is bound to its whole platform: its item carries
+ * the API URL ("platform"), the token URL ("token-url") and the SHA-256 of
+ * the CA file ("ca-sha256", "none" without one), and its secret is handed
+ * back only for a platform on which all three are the same.  Sign-ins
+ * remembered before they were bound (with "platform" and "client-id"
+ * alone) are never used to sign in: the next sign-in replaces them. */
+
+/* Remembers @client_id's sign-in on @platform: one item per API URL and
+ * client ID (the items of that pair made for other platform settings, or
+ * before sign-ins were bound, are removed once the new one is stored).
+ * A CA file that cannot be read fails with LK_CLIENT_ERROR_INVALID_PLATFORM. */
+void        lk_credential_store_remember_account_async (LkCredentialStore   *self,
+                                                        LkPlatform          *platform,
+                                                        const char          *client_id,
+                                                        const char          *client_secret,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean    lk_credential_store_remember_account_finish (LkCredentialStore  *self,
+                                                         GAsyncResult       *result,
+                                                         GError            **error);
+/* The sign-in of @client_id remembered for exactly @platform (API URL,
+ * token URL and CA), or NULL with
+ *   LK_STORE_ERROR_NOT_FOUND         nothing is remembered for @client_id;
+ *   LK_STORE_ERROR_PLATFORM_CHANGED  a sign-in is remembered for @client_id,
+ *                                    but for other platform settings (or
+ *                                    from before sign-ins were bound): the
+ *                                    secret goes nowhere; ask the user to
+ *                                    sign in again, @client_id filled in;
+ *   LK_CLIENT_ERROR_INVALID_PLATFORM the CA file cannot be read. */
+void        lk_credential_store_find_account_async   (LkCredentialStore   *self,
+                                                      LkPlatform          *platform,
+                                                      const char          *client_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+LkAccount  *lk_credential_store_find_account_finish  (LkCredentialStore   *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Until the window remembers and finds sign-ins by their platform (above),
+ * these two take a platform ID:
+ *   - save: bound to the platform that last signed in through a client
+ *     using this store (LkClient notes it, see
+ *     lk_credential_store_note_signed_in()), else stored unbound, which
+ *     lk_credential_store_find_account_async() never uses;
+ *   - lookup: any sign-in remembered for this API URL, whatever its token
+ *     URL and CA: not for signing in automatically.
+ * To be removed once nothing calls them. */
 void        lk_credential_store_save_account_async   (LkCredentialStore   *self,
                                                       const char          *platform_id,
                                                       const char          *client_id,
@@ -158,7 +218,7 @@ gboolean    lk_credential_store_save_account_finish  (LkCredentialStore   *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 /* The remembered account of @platform_id; @client_id may be NULL (any).
- * NULL with LK_STORE_ERROR_NOT_FOUND when none. */
+ * NULL with LK_STORE_ERROR_NOT_FOUND when none.  (See above.) */
 void        lk_credential_store_lookup_account_async (LkCredentialStore   *self,
                                                       const char          *platform_id,
                                                       const char          *client_id,
@@ -168,7 +228,12 @@ void        lk_credential_store_lookup_account_async (LkCredentialStore   *self,
 LkAccount  *lk_credential_store_lookup_account_finish(LkCredentialStore   *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
-/* Sign out: removes the account items of @platform_id (all client IDs). */
+/* LkClient, once @platform accepted a client's credentials: what
+ * lk_credential_store_save_account_async() binds a sign-in to. */
+void        lk_credential_store_note_signed_in       (LkCredentialStore   *self,
+                                                      LkPlatform          *platform);
+/* Sign out: removes the account items of @platform_id (all client IDs,
+ * bound or not). */
 void        lk_credential_store_forget_account_async (LkCredentialStore   *self,
                                                       const char          *platform_id,
                                                       GCancellable        *cancellable,

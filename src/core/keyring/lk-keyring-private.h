@@ -24,6 +24,12 @@
 
 G_BEGIN_DECLS
 
+/* The account attributes that bind a sign-in to its platform, besides
+ * "platform" (the API URL) and "client-id". */
+#define LK_ACCOUNT_ATTRIBUTE_TOKEN_URL "token-url"
+#define LK_ACCOUNT_ATTRIBUTE_CA_SHA256 "ca-sha256"
+#define LK_ACCOUNT_NO_CA               "none"
+
 /* The libsecret schema of @kind: its name, its flags (whether a search
  * matches on the name) and its attribute names. */
 const SecretSchema *lk_keyring_schema              (LkSchemaKind  kind);
@@ -37,8 +43,10 @@ GHashTable         *lk_keyring_attributes_copy     (GHashTable   *attributes);
 
 /* Whether @attributes may be handed to the keyring for @kind: only
  * attributes of its schema, none of them empty; every one of them when
- * @all_required (a store), at least one otherwise (a search or a clear:
- * an empty set would match every item of the keyring). */
+ * @all_required (a store; for an account, "platform" and "client-id"
+ * with both or neither of the two that bind it to the whole platform), at
+ * least one otherwise (a search or a clear: an empty set would match
+ * every item of the keyring). */
 gboolean            lk_keyring_attributes_fit      (LkSchemaKind  kind,
                                                     GHashTable   *attributes,
                                                     gboolean      all_required);
@@ -53,13 +61,26 @@ gboolean            lk_keyring_attributes_equal    (GHashTable   *a,
                                                     GHashTable   *b);
 
 /* Whether a search for @query of @query_kind finds an item of @item_kind
- * with @item_attributes, as the Secret Service decides it: every attribute
- * of the query, with the same value, and the same schema unless the
- * query's schema does not match on its name. */
+ * with @item_attributes and keeps it, as the Secret Service store does:
+ * every attribute of the query, with the same value, and (since all its
+ * items are ours, under their schema) the same schema. */
 gboolean            lk_keyring_item_matches        (LkSchemaKind  query_kind,
                                                     GHashTable   *query,
                                                     LkSchemaKind  item_kind,
                                                     GHashTable   *item_attributes);
+
+/* Whether an item that a search of @kind found, with @attributes as the
+ * service gives them (xdg:schema included), is ours to read, mark or
+ * remove: an item of @kind's schema; or, for API keys, one stored by hand
+ * (secret-tool's org.freedesktop.Secret.Generic, or no schema) whose
+ * attributes are exactly the documented five.  An item that merely
+ * shares a key-id or a platform is another program's. */
+gboolean            lk_keyring_item_is_ours        (LkSchemaKind  kind,
+                                                    GHashTable   *attributes);
+
+/* The same attributes, xdg:schema aside. */
+gboolean            lk_keyring_attributes_equal_but_schema (GHashTable *a,
+                                                            GHashTable *b);
 
 /* An LK_STORE_ERROR of @code with the sentence a person reads for it. */
 GError             *lk_keyring_error_new           (LkStoreError  code);

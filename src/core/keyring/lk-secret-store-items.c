@@ -16,6 +16,12 @@
  * between is simply gone, not an error, and each operation ends once.  No
  * SecretItem or item-loaded SecretCollection is ever made.
  *
+ * The service finds every item that has the attributes asked for, whatever
+ * else it has, and the user's keyring holds other programs' items: each
+ * item read is kept only when it is ours (lk_keyring_item_is_ours()), and
+ * a clear reads each item's attributes before deleting it, so another
+ * program's item that merely shares a key-id is never touched.
+ *
  * On the fast path (the default collection known to be unlocked) a locked
  * or vanished match sends the operation back through the full chain once
  * (lk_secret_store_op_fall_back()).
@@ -60,6 +66,8 @@ locked_error_new (void)
 typedef struct {
   char         *path;
   gboolean      with_secret;
+  LkSchemaKind  kind;
+  GHashTable   *exactly;      /* keep only items with exactly these (but xdg:schema) */
   gboolean      rechecking;   /* the service gave no secret: is the item still there? */
   LkStoredItem *stored;
 } ReadItem;
@@ -68,6 +76,7 @@ static void
 read_item_free (ReadItem *read)
 {
   g_clear_pointer (&read->path, g_free);
+  g_clear_pointer (&read->exactly, g_hash_table_unref);
   g_clear_pointer (&read->stored, lk_stored_item_free);
   g_free (read);
 }
@@ -169,6 +178,15 @@ on_item_properties (GObject      *source,
   g_variant_lookup (properties, "Label", "&s", &label);
   read->stored->label = g_strdup (label != NULL ? label : "");
 
+  /* Another program's item, or not exactly the one asked for: not ours. */
+  if (!lk_keyring_item_is_ours (read->kind, read->stored->attributes) ||
+      (read->exactly != NULL &&
+       !lk_keyring_attributes_equal_but_schema (read->stored->attributes, read->exactly)))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
   if (!read->with_secret)
     {
       g_task_return_pointer (task, g_steal_pointer (&read->stored), (GDestroyNotify) lk_stored_item_free);
@@ -199,6 +217,8 @@ static void
 read_item_async (SecretService       *service,
                  const char          *path,
                  gboolean             with_secret,
+                 LkSchemaKind         kind,
+                 GHashTable          *exactly,
                  GCancellable        *cancellable,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
@@ -209,6 +229,8 @@ read_item_async (SecretService       *service,
   g_task_set_source_tag (task, read_item_async);
   read->path = g_strdup (path);
   read->with_secret = with_secret;
+  read->kind = kind;
+  read->exactly = exactly != NULL ? g_hash_table_ref (exactly) : NULL;
   g_task_set_task_data (task, read, (GDestroyNotify) read_item_free);
 
   read_item_properties (task);
@@ -364,7 +386,46 @@ on_item_deleted (GObject      *source,
     clear_done (task);
 }
 
-/* Reads (search) or deletes (clear) each item at @paths, each on its own. */
+typedef struct {
+  GTask *task;      /* the clear */
+  char  *path;
+} ClearItem;
+
+/* A clear read the item at @path: delete it when it is ours. */
+static void
+on_clear_item_read (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ClearItem *item = user_data;
+  g_autoptr (GTask) task = g_steal_pointer (&item->task);
+  g_autofree char *path = g_steal_pointer (&item->path);
+  LkSecretStoreOp *op;
+  LkStoredItem *stored;
+  GError *error = NULL;
+
+  g_assert (G_IS_TASK (task));
+  g_free (item);
+
+  op = g_task_get_task_data (task);
+  stored = read_item_finish (result, &error);
+  if (stored != NULL)
+    {
+      lk_stored_item_free (stored);
+      secret_service_delete_item_dbus_path (SECRET_SERVICE (source), path, op->cancellable,
+                                            on_item_deleted, g_steal_pointer (&task));
+      return;
+    }
+  if (error != NULL)
+    op_take_item_error (op, error);
+
+  g_assert (op->n_pending > 0);
+  if (--op->n_pending == 0)
+    clear_done (task);
+}
+
+/* Reads (search) or reads then deletes (clear) each item at @paths, each
+ * on its own. */
 static void
 op_visit (GTask         *task,
           SecretService *service,
@@ -389,11 +450,18 @@ op_visit (GTask         *task,
 
       op->n_pending++;
       if (searching)
-        read_item_async (service, path, op->with_secrets, op->cancellable,
-                         on_item_read, g_object_ref (task));
+        read_item_async (service, path, op->with_secrets, op->schema_kind, NULL,
+                         op->cancellable, on_item_read, g_object_ref (task));
       else
-        secret_service_delete_item_dbus_path (service, path, op->cancellable,
-                                              on_item_deleted, g_object_ref (task));
+        {
+          ClearItem *item = g_new0 (ClearItem, 1);
+
+          item->task = g_object_ref (task);
+          item->path = g_strdup (path);
+          read_item_async (service, path, FALSE, op->schema_kind,
+                           op->exact ? op->attributes : NULL,
+                           op->cancellable, on_clear_item_read, item);
+        }
     }
 
   if (--op->n_pending > 0)

@@ -27,6 +27,7 @@ lk_secret_store_op_new (LkSecretStoreOpKind  kind,
   g_assert (attributes != NULL);
 
   op->kind = kind;
+  op->schema_kind = schema;
   op->schema = lk_keyring_schema (schema);
   op->attributes = lk_keyring_attributes_copy (attributes);
 

@@ -61,6 +61,7 @@ typedef enum {
 
 typedef struct {
   LkSecretStoreOpKind  kind;
+  LkSchemaKind         schema_kind;
   const SecretSchema  *schema;
   GHashTable          *attributes;
   char                *label;             /* store only */
@@ -75,6 +76,7 @@ typedef struct {
   guint                n_locked;          /* matches that stayed locked */
   GPtrArray           *found;             /* search only: of LkStoredItem */
   GError              *item_error;        /* the first error of an item */
+  gboolean             exact;             /* clear only: exactly @attributes */
 
   GCancellable        *cancellable;       /* ours: the timer, the caller and dispose cancel it */
   GCancellable        *caller_cancellable;

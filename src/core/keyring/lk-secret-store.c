@@ -104,6 +104,7 @@ static void
 lk_secret_store_clear_async (LkCredentialStore   *store,
                              LkSchemaKind         schema,
                              GHashTable          *attributes,
+                             gboolean             exact,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -119,6 +120,7 @@ lk_secret_store_clear_async (LkCredentialStore   *store,
     }
 
   op = lk_secret_store_op_new (LK_SECRET_STORE_OP_CLEAR, schema, attributes);
+  op->exact = exact;
 
   lk_secret_store_op_start (self, op, cancellable, callback, user_data, lk_secret_store_clear_async);
 }

@@ -148,6 +148,17 @@ char      *lk_wire_build_create_body  (const char          *name,
                                        const LkPermissions *permissions,
                                        gsize               *out_length);
 
+/* Parses a create request body.  Fails with LK_CLIENT_ERROR_INVALID_INPUT
+ * naming the field.  Checks the types only: the caller checks the name's
+ * length (LK_WIRE_NAME_MAX_CHARS) and the expiry range.  Missing or null
+ * permissions give empty permissions. */
+gboolean   lk_wire_parse_create_body  (const char          *data,
+                                       gsize                length,
+                                       char               **out_name,
+                                       gint64              *out_expires_at,
+                                       LkPermissions       *out_permissions,
+                                       GError             **error);
+
 /* LK_WIRE_PATH_KEY_PREFIX + the id, escaped for use in a path. */
 char      *lk_wire_build_key_path     (const char          *id);
 
