@@ -203,8 +203,6 @@ lk_cli_fetch_token (LkPlatform   *platform,
   g_autoptr (GError) local_error = NULL;
   SoupMessageHeaders *headers;
   GBytes *body;
-  char *pair;
-  char *encoded;
   char *authorization;
   guint status;
   gboolean ok;
@@ -236,15 +234,11 @@ lk_cli_fetch_token (LkPlatform   *platform,
     }
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
 
-  pair = g_strconcat (client_id, ":", client_secret, NULL);
-  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-  authorization = g_strconcat ("Basic ", encoded, NULL);
+  authorization = lk_client_basic_authorization (client_id, client_secret);
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Authorization", authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
   lk_secret_free (authorization);
-  lk_secret_free (encoded);
-  lk_secret_free (pair);
 
   request_body = g_bytes_new_static ("grant_type=client_credentials", strlen ("grant_type=client_credentials"));
   soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", request_body);

@@ -61,13 +61,20 @@ parse_basic (const char  *header,
     }
 
   *colon = '\0';
-  /* RFC 6749 2.3.1: both parts are form-encoded before joining. */
+  /* RFC 6749 2.3.1: both parts are form-encoded ('+' a space, then %XX)
+   * before joining; a part that does not decode is refused, as a
+   * compliant server does. */
+  g_strdelimit (text, "+", ' ');
+  g_strdelimit (colon + 1, "+", ' ');
   *out_id = g_uri_unescape_string (text, NULL);
   *out_secret = g_uri_unescape_string (colon + 1, NULL);
-  if (*out_id == NULL)
-    *out_id = g_strdup (text);
-  if (*out_secret == NULL)
-    *out_secret = g_strdup (colon + 1);
+  if (*out_id == NULL || *out_secret == NULL)
+    {
+      g_clear_pointer (out_id, g_free);
+      g_clear_pointer (out_secret, lk_secret_free);
+      lk_secret_free_sized (text, length);
+      return FALSE;
+    }
   lk_secret_free_sized (text, length);
 
   return TRUE;

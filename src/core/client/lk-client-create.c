@@ -279,7 +279,7 @@ on_create_reply (GObject      *source,
   /* Read without JSON-GLib's copies of the secret. */
   data = lk_client_reply_steal_data (reply, &length);
   op->created = lk_secret_reply_parse_created (data, length, &error);
-  lk_client_wipe_data (data, length);
+  lk_secret_free_sized (data, length);
   if (op->created == NULL)
     {
       error = lk_client_error_unreadable (error);

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <libsoup/soup.h>
 
+#include "lk-secret.h"
 #include "lk-client.h"
 #include "lk-state-file.h"
 
@@ -154,23 +155,13 @@ typedef struct {
 void           lk_client_reply_free           (LkClientReply       *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientReply, lk_client_reply_free)
 /* Takes the body out of @reply, as a buffer the caller may change, then
- * wipes and frees (lk_client_wipe_data()). */
+ * wipes and frees (lk_secret_free_sized()). */
 char          *lk_client_reply_steal_data     (LkClientReply       *reply,
                                                gsize               *length);
 
-/* Wipe what they hold, then free it. */
-void           lk_client_wipe_bytes           (GBytes              *bytes);
-void           lk_client_wipe_byte_array      (GByteArray          *array);
+/* Bytes that are wiped when freed (lk-secret.h does the wiping). */
 typedef GBytes LkWipedBytes;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkWipedBytes, lk_client_wipe_bytes)
-static inline void
-lk_client_wipe_data (char  *data,
-                     gsize  length)
-{
-  if (data != NULL)
-    explicit_bzero (data, length);
-  g_free (data);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkWipedBytes, lk_secret_bytes_unref)
 
 /* ---- lk-request.c: one HTTP exchange ---- */
 

@@ -158,7 +158,7 @@ on_recover_reply (GObject      *source,
 
   data = lk_client_reply_steal_data (reply, &length);
   created = lk_secret_reply_parse_created (data, length, &error);
-  lk_client_wipe_data (data, length);
+  lk_secret_free_sized (data, length);
   if (created == NULL)
     {
       g_debug ("The replayed create could not be read: %s", error->message);

@@ -15,29 +15,9 @@
 #include "lk-client-private.h"
 
 void
-lk_client_wipe_bytes (GBytes *bytes)
-{
-  gsize size = 0;
-  gpointer data = g_bytes_unref_to_data (bytes, &size);
-
-  /* An empty reply comes back as NULL data. */
-  if (data != NULL)
-    explicit_bzero (data, size);
-  g_free (data);
-}
-
-void
-lk_client_wipe_byte_array (GByteArray *array)
-{
-  if (array->data != NULL)
-    explicit_bzero (array->data, array->len);
-  g_byte_array_unref (array);
-}
-
-void
 lk_client_reply_free (LkClientReply *reply)
 {
-  g_clear_pointer (&reply->body, lk_client_wipe_bytes);
+  g_clear_pointer (&reply->body, lk_secret_bytes_unref);
   g_free (reply);
 }
 

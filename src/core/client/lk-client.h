@@ -213,4 +213,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientSession, lk_client_session_free)
 void               lk_client_import_session      (LkClient            *self,
                                                   LkClientSession     *session);
 
+/* The Authorization header of a token request for @client_id and
+ * @client_secret: HTTP Basic over both, each form-encoded first as
+ * RFC 6749 section 2.3.1 requires.  Free it with lk_secret_free(). */
+char              *lk_client_basic_authorization (const char          *client_id,
+                                                  const char          *client_secret);
+
 G_END_DECLS

@@ -272,14 +272,10 @@ check_next (GTask *task)
       {
         static const char form[] = LK_WIRE_FORM_GRANT_TYPE "=" LK_WIRE_GRANT_CLIENT_CREDENTIALS;
         g_autoptr(GBytes) body = g_bytes_new_static (form, strlen (form));
-        g_autoptr(LkSecretString) joined = NULL;
-        g_autoptr(LkSecretString) encoded = NULL;
         g_autoptr(LkSecretString) authorization = NULL;
 
         msg = soup_message_new (SOUP_METHOD_POST, lk_platform_get_token_url (self->platform));
-        joined = g_strconcat (self->client_id, ":", self->client_secret, NULL);
-        encoded = g_base64_encode ((const guchar *) joined, strlen (joined));
-        authorization = g_strconcat ("Basic ", encoded, NULL);
+        authorization = lk_client_basic_authorization (self->client_id, self->client_secret);
         soup_message_headers_replace (soup_message_get_request_headers (msg),
                                       "Authorization", authorization);
         soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);

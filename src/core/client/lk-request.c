@@ -86,7 +86,7 @@ request_end_attempt (Request *req)
       g_clear_object (&req->attempt_cancellable);
     }
   g_clear_object (&req->stream);
-  g_clear_pointer (&req->buffer, lk_client_wipe_byte_array);
+  g_clear_pointer (&req->buffer, lk_secret_byte_array_unref);
 }
 
 static void
@@ -415,7 +415,7 @@ request_buffer_append (Request      *req,
       GByteArray *bigger = g_byte_array_sized_new ((guint) size);
 
       g_byte_array_append (bigger, req->buffer->data, req->buffer->len);
-      lk_client_wipe_byte_array (g_steal_pointer (&req->buffer));
+      lk_secret_byte_array_unref (g_steal_pointer (&req->buffer));
       req->buffer = bigger;
       req->buffer_size = size;
     }

@@ -18,6 +18,7 @@
 
 #include "lk-error.h"
 #include "lk-secret-reply.h"
+#include "lk-secret.h"
 #include "lk-wire.h"
 
 /* The members that hold a secret, as lk-wire.c names them. */
@@ -175,7 +176,7 @@ read_string (Scanner *s,
   decoded = g_malloc (end - s->pos);
   if (!decode_string (s->data + s->pos + 1, s->data + end, decoded, out_length))
     {
-      explicit_bzero (decoded, end - s->pos);
+      lk_secret_wipe (decoded, end - s->pos);
       return NULL;
     }
 

@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-client-private.h"
+#include "lk-secret.h"
 #include "lk-secret-reply.h"
 #include "lk-wire.h"
 
@@ -90,7 +91,8 @@ form_encode_to (const char *text,
 }
 
 char *
-lk_client_token_basic_authorization (LkClient *self)
+lk_client_basic_authorization (const char *client_id,
+                               const char *client_secret)
 {
   g_autofree char *joined = NULL;
   g_autofree char *encoded = NULL;
@@ -98,25 +100,34 @@ lk_client_token_basic_authorization (LkClient *self)
   char *end;
   char *header;
 
-  g_assert (LK_IS_CLIENT (self));
-  g_assert (lk_client_has_credentials (self));
+  g_return_val_if_fail (client_id != NULL, NULL);
+  g_return_val_if_fail (client_secret != NULL, NULL);
 
   /* Every buffer has its final size from the start: one that grew would
    * leave copies of the secret behind. */
-  id_length = form_encoded_length (self->client_id);
-  secret_length = form_encoded_length (self->client_secret);
+  id_length = form_encoded_length (client_id);
+  secret_length = form_encoded_length (client_secret);
   joined = g_malloc (id_length + 1 + secret_length + 1);
-  end = form_encode_to (self->client_id, joined);
+  end = form_encode_to (client_id, joined);
   *end++ = ':';
-  end = form_encode_to (self->client_secret, end);
+  end = form_encode_to (client_secret, end);
   *end = '\0';
 
   encoded = g_base64_encode ((const guchar *) joined, (gsize) (end - joined));
   header = g_strconcat ("Basic ", encoded, NULL);
 
-  explicit_bzero (joined, (gsize) (end - joined));
-  explicit_bzero (encoded, strlen (encoded));
+  lk_secret_wipe (joined, (gsize) (end - joined));
+  lk_secret_wipe (encoded, strlen (encoded));
   return header;
+}
+
+char *
+lk_client_token_basic_authorization (LkClient *self)
+{
+  g_assert (LK_IS_CLIENT (self));
+  g_assert (lk_client_has_credentials (self));
+
+  return lk_client_basic_authorization (self->client_id, self->client_secret);
 }
 
 static void
@@ -204,7 +215,7 @@ on_token_reply (GObject      *source,
 
       /* Read without JSON-GLib's copies of the token. */
       lk_secret_reply_parse_token (data, length, &token, &expires_in, &error);
-      lk_client_wipe_data (data, length);
+      lk_secret_free_sized (data, length);
     }
 
   if (token != NULL)

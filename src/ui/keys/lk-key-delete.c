@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-key-delete.h"
+#include "lk-key-rules.h"
 
 /* At most this many keys are named in the confirmation. */
 #define MAX_NAMED_IN_CONFIRMATION 8
@@ -55,9 +56,10 @@ new_confirmation (GtkWindow *parent,
   if (keys->len == 1)
     {
       LkApiKey *key = g_ptr_array_index (keys, 0);
+      g_autofree char *name = lk_key_name_make_visible (lk_api_key_get_name (key));
 
       /* Translators: %s is a key's name */
-      heading = g_strdup_printf (_("Delete “%s”?"), lk_api_key_get_name (key));
+      heading = g_strdup_printf (_("Delete “%s”?"), name);
       /* Translators: %s is a client ID */
       body = g_strdup_printf (_("Services that use the key %s stop working immediately. This cannot be undone."),
                               lk_api_key_get_client_id (key));
@@ -73,10 +75,10 @@ new_confirmation (GtkWindow *parent,
       for (guint i = 0; i < named; i++)
         {
           LkApiKey *key = g_ptr_array_index (keys, i);
+          g_autofree char *name = lk_key_name_make_visible (lk_api_key_get_name (key));
 
           /* Translators: one line of the list of keys to delete: name and client ID */
-          g_string_append_printf (text, _("\n• %s (%s)"),
-                                  lk_api_key_get_name (key), lk_api_key_get_client_id (key));
+          g_string_append_printf (text, _("\n• %s (%s)"), name, lk_api_key_get_client_id (key));
         }
       if (keys->len > named)
         {
