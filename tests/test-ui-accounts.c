@@ -1,0 +1,252 @@
+/* test-ui-accounts.c: signing out, forgetting an account
+ *
+ * Real widgets under Xvfb, the simulator over HTTP on 127.0.0.1 and the
+ * real keyring of the test session.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "lk-application.h"
+#include "lk-credential-store.h"
+#include "lk-sign-in-page.h"
+#include "lk-simulator.h"
+#include "lk-test-ui.h"
+#include "lk-test-util.h"
+#include "lk-window.h"
+
+#define WAIT_MS 20000
+
+static LkApplication *app;
+static LkSimulator *sim;
+
+/* ---- Helpers ---- */
+
+static LkSignInPage *
+get_sign_in_page (LkWindow *win)
+{
+  return lk_test_ui_template_child (win, LK_TYPE_WINDOW, "sign_in_page");
+}
+
+static LkWindow *
+new_window (void)
+{
+  LkWindow *win = lk_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
+  gtk_window_present (GTK_WINDOW (win));
+  return win;
+}
+
+static void
+close_window (LkWindow *win)
+{
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  lk_test_spin (50);
+  g_assert_finalize_object (win);
+}
+
+static AdwMessageDialog *
+find_message_dialog (LkWindow *win)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_message_dialog (data) != NULL;
+}
+
+static gboolean
+store_has_account (const char *client_id)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+
+  lk_credential_store_lookup_account_async (store, lk_platform_get_id (platform), client_id,
+                                            NULL, lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  account = lk_credential_store_lookup_account_finish (store, result, &error);
+  if (account == NULL)
+    g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
+  return account != NULL;
+}
+
+/* The key IDs of the platform whose secrets the keyring holds. */
+static GHashTable *
+store_find_keys (void)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GHashTable *found;
+
+  lk_credential_store_find_keys_async (store, lk_platform_get_id (platform), NULL,
+                                       lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  found = lk_credential_store_find_keys_finish (store, result, &error);
+  g_assert_no_error (error);
+  return found;
+}
+
+static void
+store_save_key (LkApiKey   *key,
+                const char *secret)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *label = NULL;
+
+  lk_credential_store_save_key_async (store, lk_platform_get_id (platform), key, secret, NULL,
+                                      lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  label = lk_credential_store_save_key_finish (store, result, &error);
+  g_assert_no_error (error);
+}
+
+/* ---- Tests ---- */
+
+static void
+test_sign_out_then_forget (void)
+{
+  const char *admin_id = lk_simulator_get_admin_client_id (sim);
+  GSettings *settings = lk_application_get_settings (app);
+  g_autoptr (LkPermissions) permissions = lk_permissions_new ();
+  g_autoptr (LkApiKey) key1 = NULL;
+  g_autoptr (LkApiKey) key2 = NULL;
+  g_autoptr (GHashTable) keys_before = NULL;
+  g_autoptr (GHashTable) keys_after = NULL;
+  g_autofree char *secret1 = NULL;
+  g_autofree char *secret2 = NULL;
+  g_autofree char *token_url = lk_simulator_get_token_url (sim);
+  LkSignInPage *page;
+  LkWindow *win;
+
+  /* Two API keys whose secrets are kept in the keyring. */
+  key1 = lk_simulator_add_key (sim, "kept one", permissions, 0, &secret1);
+  key2 = lk_simulator_add_key (sim, "kept two", permissions, 0, &secret2);
+  store_save_key (key1, secret1);
+  store_save_key (key2, secret2);
+
+  /* Signed in from the form, remembered. */
+  g_settings_reset (settings, "last-client-id");
+  win = new_window ();
+  lk_test_ui_wait_for_page (win, "sign-in");
+  page = get_sign_in_page (win);
+  lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
+  lk_sign_in_page_set_custom (page, lk_simulator_get_base_url (sim), token_url, NULL);
+  lk_sign_in_page_set_client_id (page, admin_id);
+  lk_sign_in_page_set_secret (page, lk_simulator_get_admin_client_secret (sim));
+  lk_sign_in_page_set_remember (page, TRUE);
+  g_assert_true (lk_sign_in_page_submit (page));
+  lk_test_ui_wait_for_page (win, "keys");
+  lk_test_spin (500);
+  g_assert_true (store_has_account (admin_id));
+
+  /* Sign Out keeps the remembered item. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
+  lk_test_ui_wait_for_page (win, "sign-in");
+  g_assert_null (lk_test_ui_get_client (win));
+  lk_test_spin (500);
+  g_assert_true (store_has_account (admin_id));
+  close_window (win);
+
+  /* A new window signs in to it, with no typing. */
+  win = new_window ();
+  lk_test_ui_wait_for_page (win, "keys");
+  g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
+
+  /* Forget This Account…: asks first, naming it; Cancel keeps it. */
+  keys_before = store_find_keys ();
+  g_assert_true (g_hash_table_contains (keys_before, lk_api_key_get_id (key1)));
+  g_assert_true (g_hash_table_contains (keys_before, lk_api_key_get_id (key2)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
+  g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
+  {
+    const char *body = adw_message_dialog_get_body (find_message_dialog (win));
+    LkApiKey *whoami = lk_client_get_whoami (lk_test_ui_get_client (win));
+    const char *name = lk_api_key_get_name (whoami);
+
+    g_assert_nonnull (strstr (body, name && name[0] ? name : admin_id));
+  }
+  adw_message_dialog_response (find_message_dialog (win), "cancel");
+  lk_test_spin (300);
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "keys");
+  g_assert_true (store_has_account (admin_id));
+
+  /* Forget: the item is gone, every API-key item is still there. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
+  g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
+  adw_message_dialog_response (find_message_dialog (win), "forget");
+  lk_test_ui_wait_for_page (win, "sign-in");
+  lk_test_spin (500);
+  g_assert_false (store_has_account (admin_id));
+  keys_after = store_find_keys ();
+  g_assert_cmpuint (g_hash_table_size (keys_after), ==, g_hash_table_size (keys_before));
+  g_assert_true (g_hash_table_contains (keys_after, lk_api_key_get_id (key1)));
+  g_assert_true (g_hash_table_contains (keys_after, lk_api_key_get_id (key2)));
+  close_window (win);
+
+  /* And the next window asks. */
+  win = new_window ();
+  lk_test_ui_wait_for_page (win, "sign-in");
+  lk_test_spin (300);
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
+  close_window (win);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!lk_test_have_secret_service () || g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("needs the private session of build-aux/dev (keyring and X server)");
+      return g_test_run ();
+    }
+
+  gtk_init ();
+  adw_init ();
+
+  sim = lk_simulator_new ();
+  lk_simulator_seed (sim, 0);
+  if (!lk_simulator_start (sim, 0, NULL, &error))
+    g_error ("simulator: %s", error->message);
+
+  app = lk_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("register: %s", error->message);
+
+  g_test_add_func ("/lk/ui-accounts/sign-out-then-forget", test_sign_out_then_forget);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  lk_simulator_stop (sim);
+  g_clear_object (&sim);
+  return ret;
+}
