@@ -8,11 +8,16 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "lk-application.h"
 #include "lk-credential-store.h"
+#include "lk-export.h"
+#include "lk-keys-export.h"
 #include "lk-sign-in-page.h"
 #include "lk-simulator.h"
+#include "lk-test-keys.h"
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-window.h"
@@ -122,6 +127,91 @@ store_save_key (LkApiKey   *key,
   g_assert_no_error (error);
 }
 
+
+static LkWindow *
+admin_window (void)
+{
+  g_autofree char *token_url = lk_simulator_get_token_url (sim);
+  LkSignInPage *page;
+  LkWindow *win;
+
+  g_settings_reset (lk_application_get_settings (app), "last-client-id");
+  win = new_window ();
+  lk_test_ui_wait_for_page (win, "sign-in");
+  page = get_sign_in_page (win);
+  lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
+  lk_sign_in_page_set_custom (page, lk_simulator_get_base_url (sim), token_url, NULL);
+  lk_sign_in_page_set_client_id (page, lk_simulator_get_admin_client_id (sim));
+  lk_sign_in_page_set_secret (page, lk_simulator_get_admin_client_secret (sim));
+  lk_sign_in_page_set_remember (page, FALSE);
+  g_assert_true (lk_sign_in_page_submit (page));
+  lk_test_ui_wait_for_page (win, "keys");
+  return win;
+}
+
+static gboolean
+list_complete (gpointer data)
+{
+  LkClient *client = lk_test_ui_get_client (data);
+
+  return client != NULL && !lk_client_get_loading (client) &&
+         g_list_model_get_n_items (lk_client_get_keys (client)) == lk_simulator_get_n_keys (sim);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* What the window's win.export does once a file is chosen. */
+static char *
+export_to (LkWindow          *win,
+           LkKeysExportScope  scope,
+           const char        *path)
+{
+  LkKeysView *view = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view");
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  char *contents = NULL;
+
+  lk_keys_export_to_file_async (view, scope, file, NULL, on_exported, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  g_assert_true (lk_keys_export_finish (result, &message, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (message, "keys"));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* The CSV as rows of fields, read by Python's csv module. */
+static JsonArray *
+read_csv (const char *path)
+{
+  const char *argv[] = {
+    "python3", "-c",
+    "import csv, json, sys\n"
+    "with open(sys.argv[1], newline='', encoding='utf-8') as f:\n"
+    "    print(json.dumps(list(csv.reader(f, strict=True))))\n",
+    path, NULL
+  };
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
 /* ---- Tests ---- */
 
 static void
@@ -213,6 +303,107 @@ test_sign_out_then_forget (void)
   close_window (win);
 }
 
+
+static void
+test_export (void)
+{
+  static const char *names[] = {
+    "zqxaudit, with commas",
+    "zqxaudit \"quoted\" name",
+    "zqxaudit Ünïcödé 鍵",
+    "zqxaudit =1+2",
+    "zqxaudit plain",
+    "=zqxaudit(1,2)",
+    "@zqxaudit",
+    "-zqxaudit",
+  };
+  g_autoptr (LkPermissions) permissions = lk_permissions_new ();
+  g_autoptr (GPtrArray) secrets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("lk-export-XXXXXX", &error);
+  g_autofree char *csv_path = g_build_filename (dir, "shown.csv", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "all.json", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (JsonArray) rows = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GListModel *shown;
+  GListModel *all;
+  JsonArray *array;
+  LkWindow *win;
+
+  lk_permissions_set (permissions, LK_CATEGORY_API_KEYS, LK_ACCESS_READ);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      char *secret = NULL;
+      g_autoptr (LkApiKey) key = lk_simulator_add_key (sim, names[i], permissions, 0, &secret);
+
+      g_assert_nonnull (key);
+      g_ptr_array_add (secrets, secret);
+    }
+
+  win = admin_window ();
+  g_assert_true (lk_test_wait_until (list_complete, win, WAIT_MS));
+
+  /* The shown list: searched (and sorted as the table sorts). */
+  lk_keys_view_set_search_text (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"),
+                                "zqxaudit");
+  shown = lk_keys_view_get_shown_keys (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"));
+  lk_test_spin (300);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, G_N_ELEMENTS (names));
+
+  csv = export_to (win, LK_KEYS_EXPORT_SHOWN, csv_path);
+  rows = read_csv (csv_path);
+  g_assert_cmpuint (json_array_get_length (rows), ==, G_N_ELEMENTS (names) + 1);
+  g_assert_cmpstr (json_array_get_string_element (json_array_get_array_element (rows, 0), 0), ==, "Name");
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (shown, i);
+      JsonArray *row = json_array_get_array_element (rows, i + 1);
+      const char *name = lk_api_key_get_name (key);
+      /* a formula sign at the start is neutralised */
+      g_autofree char *expected = strchr ("=+-@", name[0]) != NULL && name[0] != '\0'
+                                  ? g_strconcat ("'", name, NULL) : g_strdup (name);
+
+      g_assert_cmpuint (json_array_get_length (row), ==, 6);
+      g_assert_cmpstr (json_array_get_string_element (row, 0), ==, expected);
+      g_assert_cmpstr (json_array_get_string_element (row, 1), ==, lk_api_key_get_client_id (key));
+      g_assert_cmpstr (json_array_get_string_element (row, 5), ==,
+                       lk_api_key_get_has_local_secret (key) ? "yes" : "no");
+    }
+
+  /* All the tenant's keys, to JSON (the name says so). */
+  all = lk_client_get_keys (lk_test_ui_get_client (win));
+  json = export_to (win, LK_KEYS_EXPORT_ALL, json_path);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  array = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "keys");
+  g_assert_cmpuint (json_array_get_length (array), ==, g_list_model_get_n_items (all));
+  g_assert_cmpuint (json_array_get_length (array), ==, lk_simulator_get_n_keys (sim));
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (all, i);
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, lk_api_key_get_name (key));
+      g_assert_cmpstr (json_object_get_string_member (object, "client_id"), ==,
+                       lk_api_key_get_client_id (key));
+    }
+
+  /* No secret anywhere. */
+  g_ptr_array_add (secrets, g_strdup (lk_simulator_get_admin_client_secret (sim)));
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      g_assert_null (strstr (csv, secrets->pdata[i]));
+      g_assert_null (strstr (json, secrets->pdata[i]));
+    }
+
+  close_window (win);
+  g_unlink (csv_path);
+  g_unlink (json_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -242,6 +433,7 @@ main (int   argc,
     g_error ("register: %s", error->message);
 
   g_test_add_func ("/lk/ui-accounts/sign-out-then-forget", test_sign_out_then_forget);
+  g_test_add_func ("/lk/ui-accounts/export", test_export);
 
   ret = g_test_run ();
 

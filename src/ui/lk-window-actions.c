@@ -4,6 +4,7 @@
  *   win.search           the search bar         needs "API Keys: Read"
  *   win.refresh          lists again            needs "API Keys: Read"
  *   win.delete-selected  lk-key-delete.c        needs "API Keys: Delete"
+ *   win.export("shown"|"all")  lk-keys-export.c     needs "API Keys: Read"
  *   win.sign-out         signs out; the remembered sign-in stays
  *   win.forget-account   asks, then signs out and forgets it (lk-account-forget.c)
  *
@@ -18,6 +19,7 @@
 #include "lk-account-forget.h"
 #include "lk-create-dialog.h"
 #include "lk-key-delete.h"
+#include "lk-keys-export.h"
 #include "lk-window-private.h"
 
 void
@@ -34,6 +36,7 @@ _lk_window_actions_update (LkWindow *self)
                                  lk_session_get_can_write (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", can_read);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", can_read);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", can_read);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-selected",
                                  lk_session_get_can_delete (self->session) && n_selected > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
@@ -116,6 +119,40 @@ delete_selected_action (GtkWidget  *widget,
 }
 
 static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (lk_keys_export_finish (result, &message, &error))
+    lk_window_show_toast (LK_WINDOW (user_data), message);
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s is the reason, a sentence */
+      g_autofree char *text = g_strdup_printf (_("Could not export the keys: %s"), error->message);
+
+      lk_window_show_toast (LK_WINDOW (user_data), text);
+    }
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+  gboolean all = g_strcmp0 (g_variant_get_string (parameter, NULL), "all") == 0;
+
+  if (!lk_session_get_can_read (self->session))
+    return;
+
+  lk_keys_export_async (self->keys_view, all ? LK_KEYS_EXPORT_ALL : LK_KEYS_EXPORT_SHOWN,
+                        GTK_WINDOW (self), self->cancellable, on_exported, self);
+}
+
+static void
 show_signed_out (LkWindow   *self,
                  const char *toast)
 {
@@ -174,6 +211,7 @@ _lk_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.delete-selected", NULL, delete_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.forget-account", NULL, forget_account_action);
 }
