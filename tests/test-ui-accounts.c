@@ -11,7 +11,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "lk-about.h"
+#include "lk-api-key.h"
 #include "lk-application.h"
+#include "lk-clipboard.h"
+#include "lk-preferences-window.h"
+#include "lk-secret-view.h"
 #include "lk-credential-store.h"
 #include "lk-export.h"
 #include "lk-keys-export.h"
@@ -404,6 +409,121 @@ test_export (void)
   g_rmdir (dir);
 }
 
+static gpointer
+find_toplevel (GType type)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+clipboard_released (gpointer data)
+{
+  return !lk_clipboard_holds_secret ();
+}
+
+static void
+test_preferences_clipboard (void)
+{
+  GSettings *settings = lk_application_get_settings (app);
+  g_autoptr (LkApiKey) key = lk_api_key_new ("key-1", "Clipboard key", "client-1234", NULL, 0, 0, NULL);
+  g_autoptr (LkCreatedKey) created = lk_created_key_new (key, "s3cr3t-preferences-test");
+  LkWindow *win;
+  GtkWindow *preferences;
+  GtkAdjustment *clipboard;
+  GtkAdjustment *expiry;
+  GtkWidget *window;
+  GtkWidget *overlay;
+  LkSecretView *view;
+  gint64 copied_at;
+
+  g_settings_reset (settings, "clipboard-clear-seconds");
+  g_settings_reset (settings, "expiry-warning-days");
+  g_settings_reset (settings, "last-client-id");
+  win = new_window ();
+  lk_test_ui_wait_for_page (win, "sign-in");
+
+  /* Ctrl+comma's action opens them, showing the settings as they are. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  lk_test_spin (100);
+  preferences = find_toplevel (LK_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  clipboard = lk_test_ui_template_child (preferences, LK_TYPE_PREFERENCES_WINDOW, "clipboard_adjustment");
+  expiry = lk_test_ui_template_child (preferences, LK_TYPE_PREFERENCES_WINDOW, "expiry_adjustment");
+  g_assert_cmpfloat (gtk_adjustment_get_value (clipboard), ==, g_settings_get_uint (settings, "clipboard-clear-seconds"));
+  g_assert_cmpfloat (gtk_adjustment_get_value (expiry), ==, g_settings_get_uint (settings, "expiry-warning-days"));
+  g_assert_cmpuint (g_settings_get_uint (settings, "clipboard-clear-seconds"), >, 10);
+
+  /* The shortest clipboard delay, and a longer warning. */
+  gtk_adjustment_set_value (clipboard, 5);
+  gtk_adjustment_set_value (expiry, 30);
+  g_assert_cmpuint (g_settings_get_uint (settings, "clipboard-clear-seconds"), ==, 5);
+  g_assert_cmpuint (g_settings_get_uint (settings, "expiry-warning-days"), ==, 30);
+  gtk_window_destroy (preferences);
+
+  /* A secret copied now is cleared after 5 seconds, not the default's. */
+  window = gtk_window_new ();
+  overlay = adw_toast_overlay_new ();
+  view = LK_SECRET_VIEW (lk_secret_view_new ());
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+  lk_secret_view_set_created (view, NULL, created);
+  lk_test_spin (50);
+  g_signal_emit_by_name (lk_test_ui_template_child (view, LK_TYPE_SECRET_VIEW, "copy_secret_button"), "clicked");
+  copied_at = g_get_monotonic_time ();
+  g_assert_true (lk_clipboard_holds_secret ());
+  lk_test_spin (3000);
+  g_assert_true (lk_clipboard_holds_secret ());
+  g_assert_true (lk_test_wait_until (clipboard_released, NULL, 6000));
+  g_assert_cmpint (g_get_monotonic_time () - copied_at, >=, 4 * G_USEC_PER_SEC);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "clipboard-clear-seconds");
+  g_settings_reset (settings, "expiry-warning-days");
+  close_window (win);
+}
+
+static void
+test_about_debug_info (void)
+{
+  g_autofree char *gtk_version = g_strdup_printf ("GTK %u.%u.%u", gtk_get_major_version (),
+                                                  gtk_get_minor_version (), gtk_get_micro_version ());
+  LkWindow *win = admin_window ();
+  AdwAboutWindow *about;
+  const char *info;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  lk_test_spin (100);
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  /* The bus says who the Secret Service is (the test session's keyring). */
+  for (guint i = 0; i < 50 && strstr (adw_about_window_get_debug_info (about), "Secret Service: unknown"); i++)
+    lk_test_spin (100);
+  info = adw_about_window_get_debug_info (about);
+  g_test_message ("%s", info);
+
+  g_assert_nonnull (strstr (info, gtk_version));
+  g_assert_nonnull (strstr (info, "libadwaita "));
+  g_assert_nonnull (strstr (info, "libsoup "));
+  g_assert_nonnull (strstr (info, "libsecret "));
+  g_assert_nonnull (strstr (info, "Flatpak: no"));
+  g_assert_null (strstr (info, "Secret Service: unknown"));
+
+  /* Nothing of the signed-in account. */
+  g_assert_null (strstr (info, lk_simulator_get_admin_client_secret (sim)));
+  g_assert_null (strstr (info, lk_simulator_get_admin_client_id (sim)));
+  g_assert_null (strstr (info, lk_simulator_get_base_url (sim)));
+
+  gtk_window_destroy (GTK_WINDOW (about));
+  close_window (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,6 +554,8 @@ main (int   argc,
 
   g_test_add_func ("/lk/ui-accounts/sign-out-then-forget", test_sign_out_then_forget);
   g_test_add_func ("/lk/ui-accounts/export", test_export);
+  g_test_add_func ("/lk/ui-accounts/preferences-clipboard", test_preferences_clipboard);
+  g_test_add_func ("/lk/ui-accounts/about-debug-info", test_about_debug_info);
 
   ret = g_test_run ();
 
