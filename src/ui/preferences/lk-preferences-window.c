@@ -64,7 +64,9 @@ lk_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (lk_preferences_window_parent_class)->constructed (object);
 
-  g_assert (G_IS_SETTINGS (self->settings));
+  /* (none when built bare, as tests/test-ui-files.c builds every template) */
+  if (self->settings == NULL)
+    return;
 
   set_range (self->clipboard_adjustment, self->settings, "clipboard-clear-seconds");
   set_range (self->expiry_adjustment, self->settings, "expiry-warning-days");
