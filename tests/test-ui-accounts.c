@@ -403,7 +403,23 @@ test_export (void)
       g_assert_null (strstr (json, secrets->pdata[i]));
     }
 
-  close_window (win);
+  /* A window closed with the save dialog or the confirmation still open
+   * goes, and nothing is forgotten. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export", "s", "all"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
+  g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
+  {
+    gpointer session = lk_window_get_session (win);
+    gpointer view = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view");
+
+    g_object_add_weak_pointer (session, &session);
+    g_object_add_weak_pointer (view, &view);
+    close_window (win);
+    lk_test_spin (200);
+    /* nothing waits for an answer that will never come */
+    g_assert_null (session);
+    g_assert_null (view);
+  }
   g_unlink (csv_path);
   g_unlink (json_path);
   g_rmdir (dir);

@@ -25,14 +25,26 @@ forget_data_free (ForgetData *data)
   g_free (data);
 }
 
+#define TASK_KEY "lk-account-forget-task"
+
+/* The dialog went without an answer (its window closed): nothing done. */
+static void
+finish_unanswered (gpointer task)
+{
+  g_task_return_boolean (task, FALSE);
+  g_object_unref (task);
+}
+
 static void
 on_response (AdwMessageDialog *dialog,
              const char       *response,
              gpointer          user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr (GTask) task = g_object_steal_data (G_OBJECT (dialog), TASK_KEY);
   ForgetData *data;
 
+  if (task == NULL)
+    return;
   g_assert (G_IS_TASK (task));
   data = g_task_get_task_data (task);
 
@@ -99,7 +111,9 @@ lk_account_forget_async (LkSession           *session,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_response), g_steal_pointer (&task));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), TASK_KEY, g_steal_pointer (&task), finish_unanswered);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_response), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -20,11 +20,18 @@ typedef struct
   GtkFileFilter          *json_filter;
   GFile                *file;
   guint                 n_keys;
+  GCancellable         *cancellable;   /* while the chooser is open */
+  gulong                cancelled_id;
 } ExportData;
+
+#define TASK_KEY "lk-keys-export-task"
 
 static void
 export_data_free (ExportData *data)
 {
+  if (data->cancelled_id != 0)
+    g_signal_handler_disconnect (data->cancellable, data->cancelled_id);
+  g_clear_object (&data->cancellable);
   if (data->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (data->chooser));
   g_clear_object (&data->chooser);
@@ -122,17 +129,35 @@ lk_keys_export_to_file_async (LkKeysView          *view,
 
 /* ---- Asking where ---- */
 
+/* The chooser went without an answer (its owner was cancelled). */
+static void
+finish_unanswered (gpointer task)
+{
+  g_task_return_boolean (task, FALSE);
+  g_object_unref (task);
+}
+
+static void
+on_cancelled (GCancellable         *cancellable,
+              GtkFileChooserNative *chooser)
+{
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (chooser));
+  g_object_set_data (G_OBJECT (chooser), TASK_KEY, NULL);
+}
+
 static void
 on_chooser_response (GtkNativeDialog *chooser,
                      int              response,
                      gpointer         user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr (GTask) task = g_object_steal_data (G_OBJECT (chooser), TASK_KEY);
   ExportData *data;
   g_autofree char *basename = NULL;
   g_autofree char *folded = NULL;
   LkExportFormat format;
 
+  if (task == NULL)
+    return;
   g_assert (G_IS_TASK (task));
   data = g_task_get_task_data (task);
 
@@ -198,7 +223,14 @@ lk_keys_export_async (LkKeysView          *view,
   /* Translators: the suggested file name of an export; keep it a file name */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (data->chooser), _("api-keys.csv"));
 
-  g_signal_connect (data->chooser, "response", G_CALLBACK (on_chooser_response), task);
+  g_object_set_data_full (G_OBJECT (data->chooser), TASK_KEY, task, finish_unanswered);
+  g_signal_connect (data->chooser, "response", G_CALLBACK (on_chooser_response), NULL);
+  if (cancellable != NULL)
+    {
+      data->cancellable = g_object_ref (cancellable);
+      data->cancelled_id = g_signal_connect_object (cancellable, "cancelled",
+                                                    G_CALLBACK (on_cancelled), data->chooser, 0);
+    }
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (data->chooser));
 }
 
