@@ -24,6 +24,7 @@ GType lk_create_dialog_get_type   (void);
 GType lk_permission_grid_get_type (void);
 GType lk_secret_view_get_type     (void);
 GType lk_account_popover_get_type (void);
+GType lk_preferences_window_get_type (void);
 
 typedef GType (*LkGetTypeFunc) (void);
 
@@ -35,6 +36,7 @@ static const LkGetTypeFunc template_types[] = {
   lk_permission_grid_get_type,
   lk_secret_view_get_type,
   lk_account_popover_get_type,
+  lk_preferences_window_get_type,
 };
 
 static GResource  *ui_resource;

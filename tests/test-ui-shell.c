@@ -309,8 +309,12 @@ test_sign_in_remembered (void)
         close_window (win);
     }
 
-  /* Sign out forgets it and empties the secret field. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
+  /* Forget This Account… (confirmed) forgets it and empties the secret
+   * field (test-ui-accounts.c: Sign Out keeps it). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
+  lk_test_spin (100);
+  g_assert_nonnull (find_message_dialog (win));
+  adw_message_dialog_response (find_message_dialog (win), "forget");
   lk_test_ui_wait_for_page (win, "sign-in");
   g_assert_null (lk_test_ui_get_client (win));
   {

@@ -518,6 +518,18 @@ lk_session_sign_out (LkSession *self)
   if (self->client == NULL)
     return;
 
+  set_client (self, NULL, FALSE);
+}
+
+void
+lk_session_forget_account (LkSession *self)
+{
+  g_return_if_fail (LK_IS_SESSION (self));
+
+  if (self->client == NULL)
+    return;
+
+  /* The account items only: the API-key items of the platform stay. */
   if (!self->demo)
     lk_credential_store_forget_account_async (self->store,
                                               lk_platform_get_id (lk_client_get_platform (self->client)),

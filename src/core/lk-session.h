@@ -25,7 +25,7 @@
  *       a sign-in asked to be remembered could not be saved in the
  *       keyring (the session is signed in all the same)
  *   "forget-failed" (GError *error)
- *       signing out could not remove the remembered sign-in
+ *       forgetting could not remove the remembered sign-in
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -102,9 +102,12 @@ gboolean           lk_session_sign_in_remembered_finish (LkSession             *
                                                          GAsyncResult          *result,
                                                          GError               **error);
 
-/* Signs out and forgets the remembered sign-in of the platform (unless
- * it is the demo's); see "forget-failed". */
+/* Signs out; the remembered sign-in stays in the keyring, so the next
+ * start signs in to it again. */
 void               lk_session_sign_out                  (LkSession             *self);
+/* Signs out and forgets the remembered sign-in of the platform (unless
+ * it is the demo's), never its API-key items; see "forget-failed". */
+void               lk_session_forget_account            (LkSession             *self);
 /* The platform no longer accepts the key (@error says how): signs out,
  * keeps the remembered sign-in, and emits "ended". */
 void               lk_session_end                       (LkSession             *self,

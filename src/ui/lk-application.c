@@ -8,9 +8,11 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-about.h"
 #include "lk-application.h"
 #include "lk-clipboard.h"
 #include "lk-key-sort.h"
+#include "lk-preferences-window.h"
 #include "lk-ui-resources.h"
 #include "lk-window.h"
 
@@ -62,31 +64,27 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
-  const char *developers[] = { _("The Layer Keys developers"), NULL };
-  GtkWidget *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (app),
-                        "modal", TRUE,
-                        "application-name", _("Layer Keys"),
-                        "application-icon", APP_ID,
-                        "version", PACKAGE_VERSION,
-                        "developer-name", _("The Layer Keys developers"),
-                        "developers", developers,
-                        "copyright", _("© The Layer Keys developers"),
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "website", PROJECT_URL,
-                        "issue-url", PROJECT_URL "/issues",
-                        "comments", _("Manage the API keys of a HiddenLayer AISec Platform tenant: create them with the least permissions, keep their secrets in your keyring, and delete them."),
-                        /* Translators: put your names here, one per line */
-                        "translator-credits", _("translator-credits"),
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
+  gtk_window_present (GTK_WINDOW (lk_about_window_new (gtk_application_get_active_window (app))));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  LkApplication *self = LK_APPLICATION (user_data);
+  GtkWidget *preferences;
+
+  preferences = lk_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           lk_application_get_settings (self));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
 };
 
 static int
@@ -171,6 +169,7 @@ lk_application_startup (GApplication *application)
   const char *close_accels[] = { "<Control>w", NULL };
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *help_accels[] = { "<Control>question", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   ensure_resources ();
 
@@ -195,6 +194,7 @@ lk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (app, "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (app, "window.close", close_accels);
   gtk_application_set_accels_for_action (app, "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (app, "app.preferences", preferences_accels);
 }
 
 static void

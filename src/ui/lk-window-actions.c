@@ -4,7 +4,9 @@
  *   win.search           the search bar         needs "API Keys: Read"
  *   win.refresh          lists again            needs "API Keys: Read"
  *   win.delete-selected  lk-key-delete.c        needs "API Keys: Delete"
- *   win.sign-out         signs out, forgets the remembered sign-in
+ *   win.export("shown"|"all")  lk-keys-export.c     needs "API Keys: Read"
+ *   win.sign-out         signs out; the remembered sign-in stays
+ *   win.forget-account   asks, then signs out and forgets it (lk-account-forget.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,8 +16,10 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-account-forget.h"
 #include "lk-create-dialog.h"
 #include "lk-key-delete.h"
+#include "lk-keys-export.h"
 #include "lk-window-private.h"
 
 void
@@ -32,10 +36,14 @@ _lk_window_actions_update (LkWindow *self)
                                  lk_session_get_can_write (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", can_read);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", can_read);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", can_read);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-selected",
                                  lk_session_get_can_delete (self->session) && n_selected > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
                                  lk_session_get_signed_in (self->session));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-account",
+                                 lk_session_get_signed_in (self->session) &&
+                                 !lk_session_get_demo (self->session));
 }
 
 static void
@@ -111,6 +119,50 @@ delete_selected_action (GtkWidget  *widget,
 }
 
 static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (lk_keys_export_finish (result, &message, &error))
+    lk_window_show_toast (LK_WINDOW (user_data), message);
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s is the reason, a sentence */
+      g_autofree char *text = g_strdup_printf (_("Could not export the keys: %s"), error->message);
+
+      lk_window_show_toast (LK_WINDOW (user_data), text);
+    }
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+  gboolean all = g_strcmp0 (g_variant_get_string (parameter, NULL), "all") == 0;
+
+  if (!lk_session_get_can_read (self->session))
+    return;
+
+  lk_keys_export_async (self->keys_view, all ? LK_KEYS_EXPORT_ALL : LK_KEYS_EXPORT_SHOWN,
+                        GTK_WINDOW (self), self->cancellable, on_exported, self);
+}
+
+static void
+show_signed_out (LkWindow   *self,
+                 const char *toast)
+{
+  lk_sign_in_page_clear_secret (self->sign_in_page);
+  lk_sign_in_page_clear_error (self->sign_in_page);
+  _lk_window_show_page (self, "sign-in");
+  lk_window_show_toast (self, toast);
+}
+
+static void
 sign_out_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
@@ -121,10 +173,33 @@ sign_out_action (GtkWidget  *widget,
     return;
 
   lk_session_sign_out (self->session);
-  lk_sign_in_page_clear_secret (self->sign_in_page);
-  lk_sign_in_page_clear_error (self->sign_in_page);
-  _lk_window_show_page (self, "sign-in");
-  lk_window_show_toast (self, _("Signed out"));
+  show_signed_out (self, _("Signed out"));
+}
+
+static void
+on_account_forgotten (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* (FALSE when cancelled: then the window may be gone) */
+  if (lk_account_forget_finish (result, &error))
+    show_signed_out (LK_WINDOW (user_data), _("Signed out, and the sign-in forgotten"));
+}
+
+static void
+forget_account_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  if (!lk_session_get_signed_in (self->session) || lk_session_get_demo (self->session))
+    return;
+
+  lk_account_forget_async (self->session, GTK_WINDOW (self), self->cancellable,
+                           on_account_forgotten, self);
 }
 
 void
@@ -136,5 +211,7 @@ _lk_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.delete-selected", NULL, delete_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.forget-account", NULL, forget_account_action);
 }

@@ -2,7 +2,8 @@
  *
  * The popover of the window's account button.  It shows the session's
  * signed-in key (name, client ID, platform, expiry), what it may do with
- * API keys, all its permissions, and a Sign Out button (win.sign-out).
+ * API keys, all its permissions, Sign Out (win.sign-out) and Forget This
+ * Account… (win.forget-account).
  *
  * Property:
  *   "session"  LkSession whose key it shows (read-write)
