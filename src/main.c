@@ -1,4 +1,4 @@
-/* main.c: sets up gettext and runs the application
+/* main.c: keeps secrets out of core files, sets up gettext, runs the application
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,12 +10,16 @@
 #include <locale.h>
 
 #include "lk-application.h"
+#include "lk-secret.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr (LkApplication) app = NULL;
+
+  /* Before anything can hold a token or a secret: no core files. */
+  lk_secret_protect_process ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -15,7 +15,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
@@ -32,23 +31,9 @@ static gboolean have_caller_core_limit;
 void
 lk_cli_harden (void)
 {
-  struct rlimit no_core;
-
-  /* Not dumpable: no core file, and other processes of the same user can
-   * neither ptrace it nor read its /proc/PID/environ or memory. */
-  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-    g_debug ("prctl (PR_SET_DUMPABLE): %s", g_strerror (errno));
-
-  /* The soft limit only: the hard one could not be raised again for the
-   * child of exec. */
-  if (getrlimit (RLIMIT_CORE, &caller_core_limit) == 0)
-    {
-      have_caller_core_limit = TRUE;
-      no_core.rlim_cur = 0;
-      no_core.rlim_max = caller_core_limit.rlim_max;
-      if (setrlimit (RLIMIT_CORE, &no_core) != 0)
-        g_debug ("setrlimit (RLIMIT_CORE): %s", g_strerror (errno));
-    }
+  /* Remembered so the child of exec gets the caller's limit back. */
+  have_caller_core_limit = getrlimit (RLIMIT_CORE, &caller_core_limit) == 0;
+  lk_secret_protect_process ();
 }
 
 void

@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "lk-secret.h"
 
@@ -63,4 +66,20 @@ lk_secret_byte_array_unref (GByteArray *array)
 
   lk_secret_wipe (array->data, array->len);
   g_byte_array_unref (array);
+}
+
+void
+lk_secret_protect_process (void)
+{
+  struct rlimit limit;
+
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_debug ("prctl (PR_SET_DUMPABLE): %s", g_strerror (errno));
+
+  if (getrlimit (RLIMIT_CORE, &limit) == 0)
+    {
+      limit.rlim_cur = 0;
+      if (setrlimit (RLIMIT_CORE, &limit) != 0)
+        g_debug ("setrlimit (RLIMIT_CORE): %s", g_strerror (errno));
+    }
 }

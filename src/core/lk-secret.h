@@ -29,6 +29,14 @@ void    lk_secret_bytes_unref        (GBytes     *bytes);
 /* Overwrites and frees a byte array (NULL is fine). */
 void    lk_secret_byte_array_unref   (GByteArray *array);
 
+/* Keeps the secrets of this process out of core files and away from the
+ * user's other processes: the process is made not dumpable (no core file;
+ * no ptrace, /proc/PID/mem or /proc/PID/environ for other processes of the
+ * same user) and its soft core size limit is 0.  The hard limit is left,
+ * so a program started by exec can be given its limit back.  Called first
+ * thing by every program of ours that touches secrets. */
+void    lk_secret_protect_process    (void);
+
 /* A secret string: use g_autoptr (LkSecretString) so it is wiped. */
 typedef char LkSecretString;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSecretString, lk_secret_free)

@@ -413,9 +413,9 @@ lk_connection_check_get_report (LkConnectionCheck *self)
       else
         /* Translators: a line of the report: the step, "passed" or
          * "FAILED", and the milliseconds it took */
-        g_string_append_printf (report, _("%s: %s (%" G_GINT64_FORMAT " ms)"),
+        g_string_append_printf (report, _("%s: %s (%u ms)"),
                                 lk_check_step_get_title (i), outcome,
-                                step->duration_us / 1000);
+                                (guint) MIN (step->duration_us / 1000, G_MAXUINT));
       if (step->error != NULL)
         g_string_append_printf (report, " — %s", step->error->message);
       g_string_append_c (report, '\n');
