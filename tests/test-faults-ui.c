@@ -301,6 +301,9 @@ assert_session_ended_and_recover (LkWindow *win)
   assert_no_spinner (win);
 
   lk_simulator_clear_faults (sim);
+  /* The secret left the form when the first sign-in succeeded (custody
+   * issue, point 10): the user types it again. */
+  lk_sign_in_page_set_secret (page, lk_simulator_get_admin_client_secret (sim));
   g_assert_true (lk_sign_in_page_submit (page));
   lk_test_ui_wait_for_page (win, "keys");
   wait_for_list (win);

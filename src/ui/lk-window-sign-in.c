@@ -64,9 +64,15 @@ on_form_signed_in (GObject      *source,
 
   self = LK_WINDOW (user_data);
   if (error != NULL)
-    show_failure (self, NULL, error);
-  else
-    lk_sign_in_page_save_settings (self->sign_in_page, self->settings);
+    {
+      show_failure (self, NULL, error);
+      return;
+    }
+
+  lk_sign_in_page_save_settings (self->sign_in_page, self->settings);
+  /* Signed in: the admin's secret has no business in the password row for
+   * the rest of the session (the remembered item, if asked for, has it). */
+  lk_sign_in_page_clear_secret (self->sign_in_page);
 }
 
 static void
