@@ -30,7 +30,10 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
 
 BUILD = os.environ.get('LK_BUILD_ROOT') or (sys.argv[1] if len(sys.argv) > 1 else 'build')
-DEADLINE = time.monotonic() + 85  # the whole test stays well under meson's timeout
+# Under the sanitizers (build-aux/dev test --sanitize) everything is slower:
+# every wait stretches by LK_TEST_SLOWDOWN, as in the C tests.
+SLOWDOWN = max(1, int(os.environ.get('LK_TEST_SLOWDOWN', '1') or '1'))
+DEADLINE = time.monotonic() + 85 * SLOWDOWN  # the whole test stays well under meson's timeout
 
 # Roles a user reaches with Tab, a pointer or a screen reader's review, and
 # that must therefore carry a human name.
@@ -101,7 +104,7 @@ def check_deadline():
 
 
 def wait_for(pred, timeout=10.0, what='a condition'):
-    end = time.monotonic() + timeout
+    end = time.monotonic() + timeout * SLOWDOWN
     while True:
         check_deadline()
         try:
