@@ -525,6 +525,33 @@ test_list_progressive (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (keys), ==, lk_simulator_get_n_keys (fixture->sim));
 }
 
+/* libsoup 3.2's idle timer can close a connection just taken for the
+ * next request, which then hangs for good (see lk-client.c): the client
+ * keeps idle connections, so a request after a pause reuses the one the
+ * earlier requests came on. */
+static void
+test_idle_connection_kept (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(LkApiKey) me = NULL;
+  g_autoptr(GError) error = NULL;
+  guint connections;
+
+  lk_client_set_timeout (fixture->client, 1);
+  me = sign_in (fixture->client, &error);
+  g_assert_no_error (error);
+  g_assert_true (list_keys (fixture->client, &error));
+  g_assert_no_error (error);
+  connections = lk_simulator_count_connections (fixture->sim);
+  g_assert_cmpuint (connections, >=, 1);
+
+  /* Idle for longer than the request timeout. */
+  lk_test_spin (2500);
+  g_assert_true (list_keys (fixture->client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lk_simulator_count_connections (fixture->sim), ==, connections);
+}
+
 static void
 test_list_local_secrets (Fixture       *fixture,
                          gconstpointer  user_data)
@@ -1933,6 +1960,7 @@ main (int   argc,
   FIXTURE_TEST ("/lk/client/list/out-of-order", test_list_out_of_order);
   FIXTURE_TEST ("/lk/client/list/progressive", test_list_progressive);
   FIXTURE_TEST ("/lk/client/list/local-secrets", test_list_local_secrets);
+  FIXTURE_TEST ("/lk/client/connection/idle-kept", test_idle_connection_kept);
 
   FIXTURE_TEST ("/lk/client/create/permissions", test_create_permissions);
   FIXTURE_TEST ("/lk/client/create/stored", test_create_stored);

@@ -137,6 +137,10 @@ gulong         lk_client_cancellable_chain    (GCancellable        *parent,
 void           lk_client_cancellable_unchain  (GCancellable        *parent,
                                                gulong              *handler_id);
 
+/* The HTTP session of a client or a connection check: @timeout seconds
+ * for I/O, and idle connections kept until the server closes them. */
+SoupSession   *lk_client_soup_session_new     (guint                timeout);
+
 /* A timeout on the thread-default main context, as libsoup's callbacks:
  * a client may live in a thread of its own (see LkAccountPrefetch). */
 GSource       *lk_client_add_timeout          (guint                ms,

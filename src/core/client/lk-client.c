@@ -173,6 +173,24 @@ lk_client_op_new (LkClient            *self,
   return task;
 }
 
+/* Why "idle-timeout" is 0: libsoup 3.2 arms a connection's idle timer
+ * when the connection falls idle and stops it only when the next message
+ * has been set up on it, not when the connection is taken for that
+ * message.  A timer that is due in that gap closes the connection under
+ * the new request, which then never completes, not even when cancelled:
+ * a refresh about one idle-timeout after the previous request hung for
+ * good (seen under the sanitizers, where the gap is widest).  Without
+ * the timer, an idle connection lives until the server closes it, which
+ * libsoup notices before reusing it. */
+SoupSession *
+lk_client_soup_session_new (guint timeout)
+{
+  return soup_session_new_with_options ("timeout", timeout,
+                                        "idle-timeout", 0,
+                                        "user-agent", "LayerKeys/" PACKAGE_VERSION " ",
+                                        NULL);
+}
+
 GSource *
 lk_client_add_timeout (guint        ms,
                        GSourceFunc  func,
@@ -312,10 +330,7 @@ lk_client_set_timeout (LkClient *self,
 
   self->timeout = MAX (seconds, 1);
   if (self->session != NULL)
-    g_object_set (self->session,
-                  "timeout", self->timeout,
-                  "idle-timeout", self->timeout,
-                  NULL);
+    g_object_set (self->session, "timeout", self->timeout, NULL);
 }
 
 void
@@ -357,10 +372,7 @@ lk_client_constructed (GObject *object)
 
   g_assert (self->platform != NULL);
 
-  self->session = soup_session_new_with_options ("timeout", self->timeout,
-                                                 "idle-timeout", self->timeout,
-                                                 "user-agent", "LayerKeys/" PACKAGE_VERSION " ",
-                                                 NULL);
+  self->session = lk_client_soup_session_new (self->timeout);
 
   /* A platform on this computer is reached directly: a proxy from the
    * environment would get its token request, Basic credentials and all.

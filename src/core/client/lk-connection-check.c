@@ -334,10 +334,7 @@ lk_connection_check_run_async (LkConnectionCheck   *self,
   self->current = LK_CHECK_CONNECT;
   g_clear_pointer (&self->token, lk_secret_free);
   g_clear_object (&self->session);
-  self->session = soup_session_new_with_options ("timeout", self->timeout,
-                                                 "idle-timeout", self->timeout,
-                                                 "user-agent", "LayerKeys/" PACKAGE_VERSION " ",
-                                                 NULL);
+  self->session = lk_client_soup_session_new (self->timeout);
 
   /* Verification is always on; a CA file only says whom to trust. */
   ca_file = lk_platform_get_ca_file (self->platform);

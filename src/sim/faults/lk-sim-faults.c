@@ -48,6 +48,7 @@ typedef struct {
   GHashTable *counts;        /* "METHOD path" -> RequestCount */
   GPtrArray  *delayed;       /* Delayed: messages held back by LATENCY */
   GPtrArray  *held_streams;  /* GIOStream of NO_REPLY requests */
+  GHashTable *connections;   /* "address:port" of every client connection seen */
 } Faults;
 
 /* A message held back by the LATENCY fault. */
@@ -299,6 +300,7 @@ faults_attach (LkSimulator *simulator)
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, request_count_free);
   self->delayed = g_ptr_array_new_with_free_func (delayed_free);
   self->held_streams = g_ptr_array_new_with_free_func (g_object_unref);
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   return self;
 }
@@ -312,6 +314,7 @@ faults_detach (gpointer state)
   g_hash_table_destroy (self->counts);
   g_ptr_array_free (self->delayed, TRUE);
   g_ptr_array_free (self->held_streams, TRUE);
+  g_hash_table_destroy (self->connections);
   g_free (self);
 }
 
@@ -332,7 +335,14 @@ faults_before (LkSimulator       *simulator,
   guint param;
 
   if (!after_latency)
-    count_request (self, method, path);
+    {
+      GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+      count_request (self, method, path);
+      if (remote != NULL)
+        g_hash_table_add (self->connections,
+                          g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote)));
+    }
 
   /* A fault's prefix may name the query too ("/api/v1/api-keys?offset=100&"). */
   target = query != NULL ? g_strconcat (path, "?", query, NULL) : g_strdup (path);
@@ -481,6 +491,19 @@ lk_simulator_clear_faults (LkSimulator *self)
   g_return_if_fail (faults != NULL);
 
   g_ptr_array_set_size (faults->rules, 0);
+}
+
+guint
+lk_simulator_count_connections (LkSimulator *self)
+{
+  Faults *faults;
+
+  g_return_val_if_fail (LK_IS_SIMULATOR (self), 0);
+
+  faults = faults_of (self);
+  g_return_val_if_fail (faults != NULL, 0);
+
+  return g_hash_table_size (faults->connections);
 }
 
 guint

@@ -40,5 +40,7 @@ void         lk_simulator_clear_faults        (LkSimulator         *self);
 guint        lk_simulator_count_requests      (LkSimulator         *self,
                                                const char          *method,
                                                const char          *path_prefix);
+/* The client connections (address and port) requests came on. */
+guint        lk_simulator_count_connections   (LkSimulator         *self);
 
 G_END_DECLS
