@@ -951,7 +951,7 @@ test_shortcuts_and_width (void)
   g_assert_cmpint (min_width, <=, 360);
 
   /* Icon-only buttons say what they do. */
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (get_window_child (win, "new_key_button")), ==, "New Key");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (get_window_child (win, "new_key_button")), ==, "New Key…");
   g_assert_true (gtk_widget_get_sensitive (get_window_child (win, "new_key_button")));
 
   /* Ctrl+N's action opens the create dialog over the window. */

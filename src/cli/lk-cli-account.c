@@ -300,6 +300,7 @@ open_explicit (LkCli       *cli,
 
   if (cli->secret_stdin)
     {
+      /* Translators: %s is the admin's client ID; a prompt for the secret */
       g_autofree char *prompt = g_strdup_printf (_("Client secret for %s: "), cli->client_id);
 
       secret = lk_cli_read_secret_line (prompt, error);
@@ -346,10 +347,13 @@ account_platform (LkCli       *cli,
     {
       if (explicit != NULL)
         g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                     /* Translators: the first %s is a client ID, the second a platform
+                      * (its address) */
                      _("No account with the client ID “%s” is remembered for %s (“layer-keys-cli accounts” lists them)."),
                      cli->account, lk_platform_get_id (explicit));
       else
         g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                     /* Translators: %s is a client ID */
                      _("No account with the client ID “%s” is remembered in the keyring (“layer-keys-cli accounts” lists them)."),
                      cli->account);
       return NULL;
@@ -358,6 +362,8 @@ account_platform (LkCli       *cli,
   if (matching->len > 1)
     {
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_AMBIGUOUS,
+                   /* Translators: the first %s is a client ID, the second a list of
+                    * platforms */
                    _("The client ID “%s” is remembered for more than one platform (%s): add --platform."),
                    cli->account, platforms->str);
       return NULL;
@@ -454,10 +460,13 @@ lk_cli_open_session (LkCli   *cli,
         {
           if (client_id != NULL)
             g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                         /* Translators: the first %s is a client ID, the second a
+                          * platform (its address) */
                          _("The sign-in of %s on %s is not remembered in the keyring: sign in with Layer Keys with “Remember in keyring” on, or use --client-id."),
                          client_id, lk_platform_get_id (platform));
           else
             g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                         /* Translators: %s is a platform (its address) */
                          _("No sign-in for %s is remembered in the keyring: sign in with Layer Keys with “Remember in keyring” on, or use --client-id."),
                          lk_platform_get_id (platform));
           return NULL;

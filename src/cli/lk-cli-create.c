@@ -144,6 +144,7 @@ parse_expiry (const char  *text,
       if (date == NULL)
         {
           g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                       /* Translators: %s is what the user gave after --expires */
                        _("--expires “%s” is not a date."), printable);
           return FALSE;
         }
@@ -152,6 +153,7 @@ parse_expiry (const char  *text,
   else
     {
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                   /* Translators: %s is what the user gave after --expires */
                    _("--expires takes a number of days (1 to 365) or a date (YYYY-MM-DD), not “%s”."),
                    printable);
       return FALSE;
@@ -205,6 +207,8 @@ build_permissions (const char     *preset_name,
           g_autofree char *printable = lk_cli_printable (preset_name);
 
           g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                       /* Translators: %s is what the user gave after --preset; the two
+                        * preset names stay in English */
                        _("There is no preset “%s”: choose scanner-hybrid or read-only."), printable);
           return FALSE;
         }
@@ -281,6 +285,8 @@ store_or_roll_back (LkCliSession  *session,
                  name, store_error->message);
   else
     g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                 /* Translators: the first %s is a key's name, the second its key ID, the
+                  * third why the keyring refused it, the fourth why the delete failed */
                  _("The key “%s” (key ID %s) was created, but its secret could not be stored in the keyring (%s), and deleting it again failed (%s). Delete it with Layer Keys."),
                  name, lk_api_key_get_id (created->key), store_error->message, delete_error->message);
 
@@ -382,6 +388,7 @@ lk_cli_cmd_create (LkCli      *cli,
   created = lk_client_create_key_finish (session->client, lk_cli_wait (&result), &local_error);
   if (created == NULL)
     {
+      /* Translators: %s is a key's name */
       g_autofree char *what = g_strdup_printf (_("Could not create “%s”"), name);
 
       g_propagate_error (error, lk_cli_explain_client_error (session, LK_CLI_STEP_CREATE, what,

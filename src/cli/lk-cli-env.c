@@ -190,6 +190,8 @@ lk_cli_cmd_env (LkCli      *cli,
       g_autofree char *printable = lk_cli_printable (format_name);
 
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                   /* Translators: %s is what the user gave after --format; sh, fish and
+                    * dotenv stay in English */
                    _("--format takes sh, fish or dotenv, not “%s”."), printable);
       return LK_CLI_EXIT_USAGE;
     }

@@ -239,6 +239,7 @@ lk_cli_resolve_stored (LkCli       *cli,
                      platform_id, printable);
       else
         g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                     /* Translators: %s is what the user gave to name a key */
                      _("No key stored in the keyring has the name, key ID or client ID “%s” (“layer-keys-cli list --stored” lists them)."),
                      printable);
       return NULL;
@@ -286,10 +287,12 @@ lk_cli_stored_secret (LkCli           *cli,
   if (g_error_matches (local_error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND))
     {
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                   /* Translators: %s is a key's name */
                    _("The secret of “%s” is no longer in the keyring."), name);
       return NULL;
     }
 
+  /* Translators: %s is a key's name */
   what = g_strdup_printf (_("Could not read the secret of “%s”"), name);
   g_propagate_error (error, lk_cli_explain_store_error (what, g_steal_pointer (&local_error)));
   return NULL;

@@ -44,6 +44,7 @@ fetch_keys (LkCliSession  *session,
   lk_client_list_keys_async (session->client, NULL, lk_cli_async_done, &result);
   if (!lk_client_list_keys_finish (session->client, lk_cli_wait (&result), &local_error))
     {
+      /* Translators: %s is a platform (its address) */
       g_autofree char *what = g_strdup_printf (_("Could not list the keys of %s"),
                                                lk_platform_get_id (session->platform));
 
@@ -124,6 +125,7 @@ list_stored (LkCli   *cli,
 
   if (keys->len == 0)
     {
+      /* Translators: %s is a platform (its address) */
       g_print (_("No key of %s has its secret in this keyring.\n"), lk_platform_get_id (platform));
       return LK_CLI_EXIT_OK;
     }
@@ -256,6 +258,7 @@ resolve_listed (GPtrArray   *keys,
   if (matches->len == 0)
     {
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                   /* Translators: %s is what the user gave to name a key */
                    _("The tenant has no key with the name, key ID or client ID “%s”."), printable);
       return NULL;
     }
@@ -268,10 +271,13 @@ resolve_listed (GPtrArray   *keys,
 
       if (i > 0)
         g_string_append (candidates, "; ");
+      /* Translators: one of several matching keys: its name, then its key ID */
       g_string_append_printf (candidates, _("“%s” (key ID %s)"), name, lk_api_key_get_id (key));
     }
 
   g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_AMBIGUOUS,
+               /* Translators: the first %s is what the user gave, %u how many keys
+                * match, the last %s the list of them */
                _("“%s” matches %u keys: %s. Give the key ID."),
                printable, matches->len, candidates->str);
   return NULL;
@@ -287,8 +293,10 @@ confirm (LkCliSession *session,
 
   fflush (stdout);
   if (doomed->len == 1)
+    /* Translators: %s is a platform (its address) */
     g_printerr (_("Delete this key from %s?\n"), lk_platform_get_id (session->platform));
   else
+    /* Translators: %u is a number of keys, %s a platform (its address) */
     g_printerr (ngettext ("Delete these %u key from %s?\n", "Delete these %u keys from %s?\n", doomed->len),
                 doomed->len, lk_platform_get_id (session->platform));
   for (guint i = 0; i < doomed->len; i++)
@@ -296,6 +304,8 @@ confirm (LkCliSession *session,
       LkApiKey *key = g_ptr_array_index (doomed, i);
       g_autofree char *name = lk_cli_printable (lk_api_key_get_name (key));
 
+      /* Translators: one line of the keys about to be deleted: the name, the client ID,
+       * and maybe “, and its secret in this keyring” */
       g_printerr (_("  “%s” (client ID %s)%s\n"), name, lk_api_key_get_client_id (key),
                   lk_api_key_get_has_local_secret (key) ? _(", and its secret in this keyring") : "");
     }
@@ -388,6 +398,7 @@ lk_cli_cmd_delete (LkCli      *cli,
       deleted = lk_client_delete_key_finish (session->client, lk_cli_wait (&result), &local_error);
       if (!deleted)
         {
+          /* Translators: %s is a key's name */
           g_autofree char *what = g_strdup_printf (_("Could not delete “%s”"), name);
           g_autoptr (GError) explained = NULL;
 
@@ -399,6 +410,7 @@ lk_cli_cmd_delete (LkCli      *cli,
             status = lk_cli_exit_status (explained);
         }
       else if (!cli->json)
+        /* Translators: the first %s is a key's name, the second its key ID */
         g_print (_("Deleted “%s” (key ID %s).\n"), name, lk_api_key_get_id (key));
 
       if (results != NULL)

@@ -167,6 +167,8 @@ lk_cli_parse (LkCli               *cli,
 
           g_ptr_array_free (positional, TRUE);
           g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                       /* Translators: the first %s is the unknown option, the second the
+                        * command it was given to */
                        _("Unknown option %s (see “layer-keys-cli %s --help”)"),
                        printable, args->command);
           return FALSE;
@@ -189,6 +191,7 @@ lk_cli_print_overview (FILE *stream)
 {
   g_autoptr (GString) text = g_string_new (NULL);
 
+  /* Translators: %s is the program's name, layer-keys-cli */
   g_string_append_printf (text, _("Usage: %s [OPTION…] COMMAND [ARGUMENT…]\n"), LK_CLI_PROGRAM);
   g_string_append (text, "\n");
   g_string_append (text, _("Hands the API keys that Layer Keys stored in your keyring to scripts and CI,\n"

@@ -110,10 +110,14 @@ transport_error (const char   *url,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                        /* Translators: %s is the token endpoint's address, %d a number
+                         * of seconds */
                         _("%s did not answer within %d seconds"), url, TOKEN_TIMEOUT_SECONDS);
 
   if (error->domain == G_RESOLVER_ERROR)
     return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                        /* Translators: the first %s is the token endpoint's address, the
+                         * second why it could not be found */
                         _("the address of %s could not be found (%s)"), url, error->message);
 
   return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
@@ -138,16 +142,21 @@ status_error (const char *url,
                         client_id, said);
   if (status == 404 || status == 405 || status == 501)
     return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                        /* Translators: the first %s is the token endpoint's address, the
+                         * second what the platform said */
                         _("the platform has no token endpoint at %s (%s)"), url, said);
   if (status == 429)
     return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                        /* Translators: %s is what the platform said */
                         _("the token endpoint is receiving too many requests; wait a minute and try again (%s)"),
                         said);
   if (status >= 500)
     return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                        /* Translators: %s is what the platform said */
                         _("the token endpoint had a problem; try again later (%s)"), said);
 
   return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                      /* Translators: %s is what the platform said */
                       _("the token endpoint gave an unexpected answer (%s)"), said);
 }
 
@@ -219,6 +228,8 @@ lk_cli_fetch_token (LkPlatform   *platform,
       if (database == NULL)
         {
           g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                       /* Translators: the first %s is a file's path, the second why it
+                        * cannot be used */
                        _("the CA file %s cannot be used (%s)"), ca_file, local_error->message);
           return FALSE;
         }
@@ -229,6 +240,7 @@ lk_cli_fetch_token (LkPlatform   *platform,
   if (message == NULL)
     {
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                   /* Translators: %s is the address the user gave */
                    _("the token URL %s is not a valid address"), url);
       return FALSE;
     }

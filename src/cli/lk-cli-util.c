@@ -130,6 +130,7 @@ lk_cli_read_secret_line (const char  *prompt,
     {
       lk_secret_wipe (buffer, SECRET_LINE_MAX);
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                   /* Translators: %d is a number of bytes */
                    _("The secret on standard input is longer than %d bytes."), SECRET_LINE_MAX);
       return NULL;
     }
@@ -198,6 +199,7 @@ lk_cli_write_secret_text (GString  *text,
   if (saved_errno != 0)
     {
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                   /* Translators: %s is the system's reason, e.g. “Broken pipe” */
                    _("Could not write to standard output: %s"), g_strerror (saved_errno));
       return FALSE;
     }

@@ -367,6 +367,7 @@ lk_validate_key_name (const char  *name,
     case LK_KEY_NAME_TOO_LONG:
     default:
       g_set_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                   /* Translators: %d is the longest a key's name may be, in characters */
                    ngettext ("Use at most %d character.", "Use at most %d characters.",
                              LK_WIRE_NAME_MAX_CHARS),
                    LK_WIRE_NAME_MAX_CHARS);
@@ -394,6 +395,7 @@ lk_validate_expiry (gint64   now,
   if (days < LK_WIRE_EXPIRY_MIN_DAYS)
     {
       g_set_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                   /* Translators: %d is the longest a key may be valid, in days */
                    _("The key must be valid for at least one day: choose an expiry date between tomorrow and %d days from today."),
                    LK_WIRE_EXPIRY_MAX_DAYS);
       return FALSE;
@@ -401,6 +403,7 @@ lk_validate_expiry (gint64   now,
   if (days > LK_WIRE_EXPIRY_MAX_DAYS)
     {
       g_set_error (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                   /* Translators: %d is the longest a key may be valid, in days */
                    ngettext ("The expiry date can be at most %d day from today.",
                              "The expiry date can be at most %d days from today.",
                              LK_WIRE_EXPIRY_MAX_DAYS),

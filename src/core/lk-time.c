@@ -402,3 +402,31 @@ lk_time_describe_expiry (gint64 now,
   /* Translators: when a key expires, e.g. "in 5 days" */
   return g_strdup_printf (ngettext ("in %d day", "in %d days", days), days);
 }
+
+char *
+lk_time_describe_expiry_sentence (gint64 now,
+                                  gint64 expires_at)
+{
+  int days;
+
+  if (expires_at == 0)
+    return g_strdup (_("Never expires."));
+
+  days = lk_time_days_between (now, expires_at);
+
+  if (days < 0)
+    /* Translators: a key that expired %d days ago */
+    return g_strdup_printf (ngettext ("Expired %d day ago.", "Expired %d days ago.", -days), -days);
+
+  if (expires_at <= now)
+    return g_strdup (_("Expired earlier today."));
+
+  if (days == 0)
+    return g_strdup (_("Expires later today."));
+
+  if (days == 1)
+    return g_strdup (_("Expires tomorrow."));
+
+  /* Translators: a key that expires in %d days */
+  return g_strdup_printf (ngettext ("Expires in %d day.", "Expires in %d days.", days), days);
+}

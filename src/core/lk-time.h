@@ -45,6 +45,9 @@ gint64    lk_time_now               (void);
 
 /* A human relative phrase: "today", "tomorrow", "in 5 days", "3 days ago",
  * "expired".  Translated, with plural forms. */
+/* A whole sentence: "Expires in 5 days.", "Expired 3 days ago." */
+char     *lk_time_describe_expiry_sentence (gint64 now,
+                                            gint64 expires_at);
 char     *lk_time_describe_expiry   (gint64      now,
                                      gint64      expires_at);
 

@@ -84,6 +84,7 @@ main (int   argc,
       certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
       if (certificate == NULL)
         {
+          /* Translators: %s is the reason */
           g_printerr (_("Could not load the certificate: %s\n"), error->message);
           return 1;
         }
@@ -93,6 +94,7 @@ main (int   argc,
   lk_simulator_seed (simulator, (guint) n_keys);
   if (!lk_simulator_start (simulator, (guint16) port, certificate, &error))
     {
+      /* Translators: %s is the reason */
       g_printerr (_("Could not start the simulator: %s\n"), error->message);
       return 1;
     }

@@ -98,7 +98,7 @@ describe_new_key (gpointer unused,
                   gboolean can_write)
 {
   if (can_write || !signed_in)
-    return g_strdup (_("New Key"));
+    return g_strdup (_("New Key…"));
 
   return lk_account_describe_need (LK_ACCESS_WRITE);
 }

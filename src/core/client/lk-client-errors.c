@@ -84,15 +84,18 @@ lk_client_error_from_status (guint    status,
     case 400:
     case 422:
       if (name != NULL && text != NULL)
-        /* Translators: the first %s is a field of a request ("name",
-         * "expires_at"), the second what the platform said about it. */
         return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                            /* Translators: the first %s is a field of a request ("name",
+                             * "expires_at"), the second what the platform said about it. */
                             _("The platform did not accept the field “%s”: %s"), name, text);
       if (name != NULL)
         return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                            /* Translators: %s is the name of a field of the request,
+                             * e.g. “expires_at” */
                             _("The platform did not accept the field “%s”. Check it and try again."), name);
       if (text != NULL)
         return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                            /* Translators: %s is what the platform said */
                             _("The platform did not accept the request: %s"), text);
       return g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
                                   _("The platform did not accept the request. Check what you entered and try again."));
@@ -103,9 +106,9 @@ lk_client_error_from_status (guint    status,
 
     case 403:
       if (text != NULL)
-        /* Translators: %s is what the platform says is missing, such as
-         * "Needs API Keys: Write". */
         return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_PERMISSION_DENIED,
+                            /* Translators: %s is what the platform says is missing, such as
+                             * "Needs API Keys: Write". */
                             _("The signed-in key may not do this (%s). Sign in with a key that has this permission."),
                             text);
       return g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_PERMISSION_DENIED,
@@ -118,6 +121,7 @@ lk_client_error_from_status (guint    status,
     case 409:
       if (text != NULL)
         return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_CONFLICT,
+                            /* Translators: %s is what the platform said */
                             _("The platform refused the change: %s"), text);
       return g_error_new_literal (LK_CLIENT_ERROR, LK_CLIENT_ERROR_CONFLICT,
                                   _("A key with this name already exists. Choose another name."));
@@ -132,13 +136,16 @@ lk_client_error_from_status (guint    status,
 
   if (status >= 500 && status < 600)
     return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_SERVER_ERROR,
+                        /* Translators: %u is an HTTP status code, e.g. 503 */
                         _("The platform had a problem (error %u). Try again later."), status);
 
   if (status >= 400 && status < 500)
     return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_INVALID_INPUT,
+                        /* Translators: %u is an HTTP status code, e.g. 404 */
                         _("The platform refused the request (error %u)."), status);
 
   return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+                      /* Translators: %u is an HTTP status code */
                       _("The platform gave an unexpected answer (status %u)."), status);
 }
 
@@ -302,6 +309,7 @@ GError *
 lk_client_error_list_too_long (guint max_keys)
 {
   return g_error_new (LK_CLIENT_ERROR, LK_CLIENT_ERROR_MALFORMED_REPLY,
+                      /* Translators: %u is the most keys the app reads */
                       ngettext ("The platform listed more than %u key and still said there were more, so the list stopped there. The keys listed so far are shown; check the platform address.",
                                 "The platform listed more than %u keys and still said there were more, so the list stopped there. The keys listed so far are shown; check the platform address.",
                                 max_keys),

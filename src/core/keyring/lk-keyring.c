@@ -314,6 +314,7 @@ lk_keyring_error_new (LkStoreError code)
                                   _("Your keyring is locked. Unlock it when your desktop asks, then try again."));
     case LK_STORE_ERROR_TIMEOUT:
       return g_error_new (LK_STORE_ERROR, code,
+                          /* Translators: %d is a number of seconds */
                           ngettext ("The keyring did not answer within %d second. Try again.",
                                     "The keyring did not answer within %d seconds. Try again.",
                                     LK_STORE_TIMEOUT_SECONDS),

@@ -125,11 +125,8 @@ update (LkAccountPopover *self)
 
   if (lk_api_key_get_expires_at (whoami) != 0)
     {
-      g_autofree char *when = lk_time_describe_expiry (lk_time_now (),
-                                                       lk_api_key_get_expires_at (whoami));
-
-      /* Translators: %s is "in 5 days", "today", "tomorrow"... */
-      expiry = g_strdup_printf (_("Expires %s"), when);
+      expiry = lk_time_describe_expiry_sentence (lk_time_now (),
+                                                 lk_api_key_get_expires_at (whoami));
     }
   gtk_label_set_text (self->expiry_label, expiry ? expiry : "");
   gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), expiry != NULL);

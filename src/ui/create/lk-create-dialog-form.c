@@ -157,10 +157,14 @@ lk_create_dialog_format_expiry (gint64 now,
   /* Translators: the expiry date of a new key, in g_date_time_format()
    * syntax; the same as the dates in the list of keys */
   g_autofree char *date = g_date_time_format (when, _("%b %-d, %Y"));
-  g_autofree char *relative = lk_time_describe_expiry (now, expires_at);
+  int days = lk_time_days_between (now, expires_at);
 
-  /* Translators: "Feb 25, 2027 (in 90 days)" */
-  return g_strdup_printf (_("%s (%s)"), date, relative);
+  if (days < 1)
+    return g_steal_pointer (&date);
+
+  /* Translators: the expiry of a new key: %1$s is its date, %2$d the
+   * days until then, e.g. "Feb 25, 2027, in 90 days" */
+  return g_strdup_printf (ngettext ("%1$s, in %2$d day", "%1$s, in %2$d days", days), date, days);
 }
 
 static void
@@ -207,6 +211,7 @@ lk_create_dialog_form_init (LkCreateDialog *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (expiry_days); i++)
     {
+      /* Translators: a choice of how long a new key is valid */
       g_autofree char *label = g_strdup_printf (ngettext ("%u day", "%u days", expiry_days[i]),
                                                 expiry_days[i]);
       gtk_string_list_append (choices, label);

@@ -94,8 +94,8 @@ preset_activated (GtkWidget  *widget,
   lk_preset_apply (preset, &permissions);
   uncheck_tasks (self);
   lk_permission_grid_set_permissions (self->grid, &permissions);
-  /* Translators: %s is a preset's name, e.g. "Read only" */
   {
+    /* Translators: %s is a preset's name, e.g. "Read only" */
     g_autofree char *text = g_strdup_printf (_("Applied “%s”"), lk_preset_get_name (preset));
     AdwToast *t = adw_toast_new (text);
 

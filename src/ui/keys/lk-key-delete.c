@@ -69,6 +69,7 @@ new_confirmation (GtkWindow *parent,
       GString *text = g_string_new (NULL);
       guint named = MIN (keys->len, MAX_NAMED_IN_CONFIRMATION);
 
+      /* Translators: the heading of the confirmation; %u is a number of keys */
       heading = g_strdup_printf (ngettext ("Delete %u key?", "Delete %u keys?", keys->len), keys->len);
       g_string_append (text, _("Services that use these keys stop working immediately. This cannot be undone."));
       g_string_append_c (text, '\n');
@@ -84,6 +85,8 @@ new_confirmation (GtkWindow *parent,
         {
           g_string_append_c (text, '\n');
           g_string_append_printf (text,
+                                  /* Translators: the last line of a list of keys to
+                                   * delete; %u is how many more are not named */
                                   ngettext ("and %u more", "and %u more", keys->len - named),
                                   keys->len - named);
         }
@@ -121,6 +124,7 @@ describe (DeleteOp *op)
     }
   else if (op->vanished->len > 1)
     {
+      /* Translators: %u is a number of keys someone else deleted meanwhile */
       message = g_strdup_printf (ngettext ("%u key no longer existed; removed from the list",
                                            "%u keys no longer existed; removed from the list",
                                            op->vanished->len),
@@ -131,6 +135,7 @@ describe (DeleteOp *op)
 
   if (op->n_deleted > 0)
     {
+      /* Translators: %u is a number of keys */
       message = g_strdup_printf (ngettext ("Deleted %u key", "Deleted %u keys", op->n_deleted),
                                  op->n_deleted);
       g_strv_builder_add (sentences, message);

@@ -162,6 +162,7 @@ copy_client_id_action (GtkWidget  *widget,
     title = g_strdup_printf (_("Copied the client ID of “%s”"),
                              lk_api_key_get_name (g_ptr_array_index (keys, 0)));
   else
+    /* Translators: %u is a number of client IDs */
     title = g_strdup_printf (ngettext ("Copied %u client ID", "Copied %u client IDs", keys->len),
                              keys->len);
   if (lk_keys_view_get_window (self) != NULL)

@@ -104,9 +104,9 @@ lk_secret_view_update_status (LkSecretView *self)
     {
       g_autofree char *text = NULL;
 
-      /* Translators: %s is the label of the keyring item, e.g.
-       * HiddenLayer API key “CI scanner” */
-      text = g_strdup_printf (_("Saved in your keyring as “%s”"),
+      /* Translators: %s is the label of the keyring item, which has
+       * quotes of its own: HiddenLayer API key “CI scanner” */
+      text = g_strdup_printf (_("Saved in your keyring as %s"),
                               created->store_label ? created->store_label : "");
       set_status_style (self, TRUE);
       gtk_label_set_text (self->status_label, text);
@@ -236,6 +236,7 @@ on_copy_secret_clicked (LkSecretView *self)
   seconds = get_clear_seconds (self);
   lk_clipboard_copy (GTK_WIDGET (self), self->created->client_secret, TRUE, seconds);
 
+  /* Translators: %u is a number of seconds */
   text = g_strdup_printf (ngettext ("Client secret copied; the clipboard will be cleared in %u second",
                                     "Client secret copied; the clipboard will be cleared in %u seconds",
                                     seconds),
