@@ -213,8 +213,12 @@ lk_test_key_row_dup_tooltip (LkKeyRowWidget *row,
                              LkKeyColumn     column)
 {
   LkApiKey *key = row_key (row);
+  GtkWidget *table = gtk_widget_get_ancestor (GTK_WIDGET (row), LK_TYPE_KEY_TABLE);
 
-  return key ? lk_key_cells_dup_tooltip (key, column) : NULL;
+  g_assert_nonnull (table);
+  return key ? lk_key_cells_dup_tooltip (key, column,
+                                         lk_key_table_get_expiry_warning_days (LK_KEY_TABLE (table)))
+             : NULL;
 }
 
 /* ---- The create dialog ---- */
