@@ -53,6 +53,12 @@ lk_test_keys_view_get_shown_keys (LkKeysView *view)
   return G_LIST_MODEL (template_child (view, LK_TYPE_KEYS_VIEW, "shown"));
 }
 
+LkStaleItems *
+lk_test_keys_view_get_stale_items (LkKeysView *view)
+{
+  return LK_STALE_ITEMS (template_child (view, LK_TYPE_KEYS_VIEW, "stale_items"));
+}
+
 GtkSelectionModel *
 lk_test_keys_view_get_selection (LkKeysView *view)
 {
