@@ -63,6 +63,11 @@ void            lk_keys_view_set_search_text     (LkKeysView *self,
 void            lk_keys_view_set_needs_attention (LkKeysView *self,
                                                   gboolean    needs_attention);
 
+/* Selects the key @key_id alone and scrolls to it (clearing the search
+ * and the filter when they hide it); FALSE when it is not listed. */
+gboolean        lk_keys_view_select_key          (LkKeysView *self,
+                                                  const char *key_id);
+
 /* The selected keys, in display order (a GPtrArray of LkApiKey refs). */
 GPtrArray      *lk_keys_view_get_selected_keys   (LkKeysView *self);
 guint           lk_keys_view_get_n_selected      (LkKeysView *self);
