@@ -77,6 +77,7 @@ typedef struct {
   LkExpiryNotifier *self;
   LkClient         *client;
   char             *platform_id;
+  gboolean          asked_activatable;
 } CheckData;
 
 static void
@@ -117,12 +118,77 @@ on_checked (GObject      *source,
   check_data_free (data);
 }
 
+static void
+start_check (CheckData *data)
+{
+  LkExpiryNotifier *self = data->self;
+  g_autofree char *text = g_settings_get_string (self->settings, "expiry-notification-days");
+  g_autoptr (GArray) thresholds = lk_expiry_watch_parse_thresholds (text);
+
+  if (thresholds == NULL)
+    {
+      self->pending--;
+      g_signal_emit (self, signals[SIGNAL_CHECKED], 0, data->client, 0);
+      check_data_free (data);
+      return;
+    }
+
+  lk_expiry_watch_check_async (self->state, data->platform_id, lk_client_get_keys (data->client),
+                               thresholds, self->cancellable, on_checked, data);
+}
+
+/* Outside a sandbox (where the portal answers), GApplication sends
+ * through org.gtk.Notifications (GNOME Shell) or
+ * org.freedesktop.Notifications.  With neither, nothing is decided (so
+ * nothing is recorded as sent and lost): the next check tries again. */
+static void
+on_names_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CheckData *data = user_data;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariantIter) iter = NULL;
+  const char *name;
+  gboolean found = FALSE;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  if (reply != NULL)
+    {
+      g_variant_get (reply, "(as)", &iter);
+      while (!found && g_variant_iter_next (iter, "&s", &name))
+        found = g_str_equal (name, "org.freedesktop.Notifications") ||
+                g_str_equal (name, "org.gtk.Notifications");
+    }
+
+  if (found)
+    {
+      start_check (data);
+      return;
+    }
+
+  /* Running names first, then those the bus can start. */
+  if (!data->asked_activatable)
+    {
+      data->asked_activatable = TRUE;
+      g_dbus_connection_call (G_DBUS_CONNECTION (source), "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "ListActivatableNames", NULL,
+                              G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                              data->self->cancellable, on_names_listed, data);
+      return;
+    }
+
+  g_debug ("No notification service: expiry notifications wait for the next check");
+  data->self->pending--;
+  g_signal_emit (data->self, signals[SIGNAL_CHECKED], 0, data->client, 0);
+  check_data_free (data);
+}
+
 void
 lk_expiry_notifier_check (LkExpiryNotifier *self,
                           LkClient         *client)
 {
-  g_autofree char *text = NULL;
-  g_autoptr (GArray) thresholds = NULL;
+  GDBusConnection *bus;
   CheckData *data;
 
   g_return_if_fail (LK_IS_EXPIRY_NOTIFIER (self));
@@ -131,18 +197,23 @@ lk_expiry_notifier_check (LkExpiryNotifier *self,
   g_object_set_qdata (G_OBJECT (client), checked_quark (),
                       GSIZE_TO_POINTER ((gsize) lk_client_get_listed_at (client)));
 
-  text = g_settings_get_string (self->settings, "expiry-notification-days");
-  thresholds = lk_expiry_watch_parse_thresholds (text);
-  if (thresholds == NULL)
-    return;
-
   data = g_new0 (CheckData, 1);
   data->self = g_object_ref (self);
   data->client = g_object_ref (client);
   data->platform_id = g_strdup (lk_platform_get_id (lk_client_get_platform (client)));
   self->pending++;
-  lk_expiry_watch_check_async (self->state, data->platform_id, lk_client_get_keys (client),
-                               thresholds, self->cancellable, on_checked, data);
+
+  bus = g_application_get_dbus_connection (self->application);
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) || bus == NULL)
+    {
+      start_check (data);
+      return;
+    }
+
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "ListNames", NULL,
+                          G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          self->cancellable, on_names_listed, data);
 }
 
 static void
