@@ -53,6 +53,12 @@ lk_test_keys_view_get_shown_keys (LkKeysView *view)
   return G_LIST_MODEL (template_child (view, LK_TYPE_KEYS_VIEW, "shown"));
 }
 
+LkStaleItems *
+lk_test_keys_view_get_stale_items (LkKeysView *view)
+{
+  return LK_STALE_ITEMS (template_child (view, LK_TYPE_KEYS_VIEW, "stale_items"));
+}
+
 GtkSelectionModel *
 lk_test_keys_view_get_selection (LkKeysView *view)
 {
@@ -213,8 +219,12 @@ lk_test_key_row_dup_tooltip (LkKeyRowWidget *row,
                              LkKeyColumn     column)
 {
   LkApiKey *key = row_key (row);
+  GtkWidget *table = gtk_widget_get_ancestor (GTK_WIDGET (row), LK_TYPE_KEY_TABLE);
 
-  return key ? lk_key_cells_dup_tooltip (key, column) : NULL;
+  g_assert_nonnull (table);
+  return key ? lk_key_cells_dup_tooltip (key, column,
+                                         lk_key_table_get_expiry_warning_days (LK_KEY_TABLE (table)))
+             : NULL;
 }
 
 /* ---- The create dialog ---- */

@@ -19,6 +19,7 @@
 #include "lk-keys-view.h"
 #include "lk-permission-grid.h"
 #include "lk-secret-view.h"
+#include "lk-stale-items.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,8 @@ G_BEGIN_DECLS
 GListModel        *lk_test_keys_view_get_shown_keys       (LkKeysView     *view);
 GtkSelectionModel *lk_test_keys_view_get_selection        (LkKeysView     *view);
 LkKeyTable        *lk_test_keys_view_get_table            (LkKeysView     *view);
+/* The secrets of deleted keys it offers to remove ("stale_items"). */
+LkStaleItems      *lk_test_keys_view_get_stale_items      (LkKeysView     *view);
 /* The state the view shows: the name of its stack's visible page
  * ("list", "loading", "empty", "no-results", "error", "no-permission"). */
 const char        *lk_test_keys_view_get_state            (LkKeysView     *view);

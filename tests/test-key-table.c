@@ -501,7 +501,8 @@ test_table_rows_and_header (void)
       row0 = g_ptr_array_index (widgets, i);
   g_assert_nonnull (row0);
   tooltip = lk_test_key_row_dup_tooltip (row0, LK_KEY_COLUMN_NAME);
-  g_assert_cmpstr (tooltip, ==, lk_api_key_get_name (first));
+  /* the name, then why it needs attention when it does */
+  g_assert_true (g_str_has_prefix (tooltip, lk_api_key_get_name (first)));
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (row0), GTK_WIDGET (screen.table), &bounds));
   g_assert_cmpuint (lk_key_table_get_position_at (screen.table, bounds.origin.x + 20,
                                                   bounds.origin.y + bounds.size.height / 2), ==, 0);

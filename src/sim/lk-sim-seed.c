@@ -26,38 +26,43 @@ typedef struct {
 #define R LK_ACCESS_READ
 #define W LK_ACCESS_WRITE
 #define D LK_ACCESS_DELETE
-/* access: api_keys, detections, inference, model_inventory, model_scanner, users */
+/* Most keys live at most 90 days (created_days_ago + expires_in_days),
+ * so that key health (src/core/lk-key-health.h) has something to show:
+ * "CI model scanner" and "User provisioning (SCIM)" live longer, the
+ * two with preset 99 have all permissions, six expire within a week, and
+ * "Legacy integration (to retire)" is all three.
+ * access: api_keys, detections, inference, model_inventory, model_scanner, users */
 static const SeedKey seed_keys[] = {
   { "CI model scanner", "maria.lopez@example.com", 120, 245, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
-  { "Staging inference gateway", "j.chen@example.com", 95, 270, -1, { 0, 0, R | W, 0, 0, 0 } },
-  { "SOC detections export", "secops@example.com", 300, 64, -1, { 0, R, 0, 0, 0, 0 } },
-  { "Production inference gateway", "j.chen@example.com", 210, 155, -1, { 0, 0, R | W, 0, 0, 0 } },
-  { "Model registry sync", "priya.nair@example.com", 180, 185, -1, { 0, 0, 0, R | W | D, 0, 0 } },
-  { "Security dashboard (read only)", "tom.becker@example.com", 60, 300, LK_PRESET_READ_ONLY, { 0 } },
-  { "Nightly model audit", "priya.nair@example.com", 45, 120, -1, { 0, 0, 0, R, R, 0 } },
+  { "Staging inference gateway", "j.chen@example.com", 35, 53, -1, { 0, 0, R | W, 0, 0, 0 } },
+  { "SOC detections export", "secops@example.com", 30, 58, -1, { 0, R, 0, 0, 0, 0 } },
+  { "Production inference gateway", "j.chen@example.com", 45, 43, -1, { 0, 0, R | W, 0, 0, 0 } },
+  { "Model registry sync", "priya.nair@example.com", 20, 68, -1, { 0, 0, 0, R | W | D, 0, 0 } },
+  { "Security dashboard (read only)", "tom.becker@example.com", 60, 28, LK_PRESET_READ_ONLY, { 0 } },
+  { "Nightly model audit", "priya.nair@example.com", 45, 43, -1, { 0, 0, 0, R, R, 0 } },
   { "Research notebook", "a.okafor@example.com", 14, 30, -1, { 0, 0, R, R, 0, 0 } },
-  { "SIEM forwarder", "secops@example.com", 330, 35, -1, { 0, R, 0, 0, 0, 0 } },
-  { "Incident response automation", "secops@example.com", 150, 215, -1, { 0, R | W, R, 0, 0, 0 } },
+  { "SIEM forwarder", "secops@example.com", 55, 33, -1, { 0, R, 0, 0, 0, 0 } },
+  { "Incident response automation", "secops@example.com", 10, 78, -1, { 0, R | W, R, 0, 0, 0 } },
   { "User provisioning (SCIM)", "it-identity@example.com", 240, 125, -1, { 0, 0, 0, 0, 0, R | W | D } },
-  { "Key rotation bot", "platform-team@example.com", 90, 90, -1, { R | W | D, 0, 0, 0, 0, 0 } },
-  { "Terraform platform config", "platform-team@example.com", 75, 290, 99, { 0 } },
-  { "GitHub Actions scanner", "maria.lopez@example.com", 30, 300, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
-  { "GitLab CI scanner", "devops@example.com", 200, 165, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
-  { "Hugging Face mirror scan", "a.okafor@example.com", 20, 100, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
+  { "Key rotation bot", "platform-team@example.com", 30, 58, -1, { R | W | D, 0, 0, 0, 0, 0 } },
+  { "Terraform platform config", "platform-team@example.com", 15, 73, 99, { 0 } },
+  { "GitHub Actions scanner", "maria.lopez@example.com", 30, 58, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
+  { "GitLab CI scanner", "devops@example.com", 25, 63, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
+  { "Hugging Face mirror scan", "a.okafor@example.com", 20, 68, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
   { "Data science sandbox", "a.okafor@example.com", 8, 52, -1, { 0, 0, R | W, R, 0, 0 } },
-  { "Compliance evidence export", "grc@example.com", 340, 25, LK_PRESET_READ_ONLY, { 0 } },
-  { "Grafana detections panel", "tom.becker@example.com", 110, 255, -1, { 0, R, 0, 0, 0, 0 } },
+  { "Compliance evidence export", "grc@example.com", 65, 23, LK_PRESET_READ_ONLY, { 0 } },
+  { "Grafana detections panel", "tom.becker@example.com", 40, 48, -1, { 0, R, 0, 0, 0, 0 } },
   { "Legacy integration (to retire)", "platform-team@example.com", 363, 2, 99, { 0 } },
   { "Red team exercise", "redteam@example.com", 25, 5, -1, { 0, R, R | W, R, 0, 0 } },
-  { "Vendor assessment", "grc@example.com", 83, 6, LK_PRESET_READ_ONLY, { 0 } },
-  { "Airflow model pipeline", "priya.nair@example.com", 130, 235, -1, { 0, 0, 0, R | W, W, 0 } },
-  { "Kubernetes admission scanner", "devops@example.com", 55, 255, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
-  { "MLflow registry hook", "priya.nair@example.com", 160, 3, -1, { 0, 0, 0, R | W, 0, 0 } },
-  { "Splunk app", "secops@example.com", 280, 85, -1, { 0, R, 0, 0, 0, 0 } },
-  { "Access review script", "grc@example.com", 40, 140, -1, { R, 0, 0, 0, 0, R } },
-  { "Onboarding automation", "it-identity@example.com", 100, 180, -1, { 0, 0, 0, 0, 0, R | W } },
+  { "Vendor assessment", "grc@example.com", 83, 5, LK_PRESET_READ_ONLY, { 0 } },
+  { "Airflow model pipeline", "priya.nair@example.com", 50, 38, -1, { 0, 0, 0, R | W, W, 0 } },
+  { "Kubernetes admission scanner", "devops@example.com", 55, 33, LK_PRESET_MODEL_SCANNER_HYBRID, { 0 } },
+  { "MLflow registry hook", "priya.nair@example.com", 80, 3, -1, { 0, 0, 0, R | W, 0, 0 } },
+  { "Splunk app", "secops@example.com", 5, 83, -1, { 0, R, 0, 0, 0, 0 } },
+  { "Access review script", "grc@example.com", 40, 48, -1, { R, 0, 0, 0, 0, R } },
+  { "Onboarding automation", "it-identity@example.com", 60, 28, -1, { 0, 0, 0, 0, 0, R | W } },
   { "Backup inventory export", "tom.becker@example.com", 5, 7, -1, { 0, 0, 0, R, 0, 0 } },
-  { "Sentinel connector", "secops@example.com", 12, 200, -1, { 0, R | W, 0, 0, 0, 0 } },
+  { "Sentinel connector", "secops@example.com", 12, 76, -1, { 0, R | W, 0, 0, 0, 0 } },
   { "Support diagnostics (temporary)", "support@example.com", 1, 4, -1, { R, R, R, R, R, R } },
 };
 #undef R

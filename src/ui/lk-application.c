@@ -11,6 +11,7 @@
 #include "lk-about.h"
 #include "lk-application.h"
 #include "lk-clipboard.h"
+#include "lk-expiry-notifier.h"
 #include "lk-key-sort.h"
 #include "lk-preferences-window.h"
 #include "lk-ui-resources.h"
@@ -23,6 +24,7 @@ struct _LkApplication
   GSettings         *settings;
   gboolean           demo;
   LkAccountPrefetch *prefetch;
+  LkExpiryNotifier  *expiry_notifier;
 };
 
 G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
@@ -81,10 +83,54 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* The window the notifications' actions show: the active one, else a
+ * new one (signing in with the remembered account). */
+static LkWindow *
+present_window (LkApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!LK_IS_WINDOW (window))
+    window = GTK_WINDOW (lk_window_new (self));
+  gtk_window_present (window);
+  return LK_WINDOW (window);
+}
+
+static void
+show_key_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  lk_window_show_key (present_window (LK_APPLICATION (user_data)),
+                      g_variant_get_string (parameter, NULL));
+}
+
+/* Rotate… of an expiry notification.  Until the rotation dialog exists,
+ * it selects the key, as Show does; the rotation dialog hooks in here. */
+static void
+rotate_key_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  lk_window_show_key (present_window (LK_APPLICATION (user_data)),
+                      g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_attention_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  lk_window_show_needs_attention (present_window (LK_APPLICATION (user_data)));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+  { "show-key", show_key_action, "s", NULL, NULL, { 0 } },
+  { "rotate-key", rotate_key_action, "s", NULL, NULL, { 0 } },
+  { "show-attention", show_attention_action, NULL, NULL, NULL, { 0 } },
 };
 
 static int
@@ -227,6 +273,7 @@ lk_application_dispose (GObject *object)
 {
   LkApplication *self = LK_APPLICATION (object);
 
+  g_clear_object (&self->expiry_notifier);
   g_clear_object (&self->settings);
   g_clear_object (&self->prefetch);
 
@@ -275,4 +322,16 @@ lk_application_get_settings (LkApplication *self)
     self->settings = g_settings_new (APP_ID);
 
   return self->settings;
+}
+
+LkExpiryNotifier *
+lk_application_get_expiry_notifier (LkApplication *self)
+{
+  g_return_val_if_fail (LK_IS_APPLICATION (self), NULL);
+
+  if (self->expiry_notifier == NULL)
+    self->expiry_notifier = lk_expiry_notifier_new (G_APPLICATION (self),
+                                                    lk_application_get_settings (self), NULL);
+
+  return self->expiry_notifier;
 }

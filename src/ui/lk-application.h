@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "lk-account-prefetch.h"
+#include "lk-expiry-notifier.h"
 #include "lk-platform.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,9 @@ void           lk_application_start_prefetch (LkApplication *self);
 LkAccountPrefetch *lk_application_take_prefetch (LkApplication *self,
                                                  const char    *platform_id,
                                                  const char    *client_id);
+
+/* The expiry notifications (the windows hand it their clients). */
+LkExpiryNotifier *lk_application_get_expiry_notifier (LkApplication *self);
 
 /* The platform @settings name ("region", or the custom URLs); NULL with
  * @error when the custom URLs are not valid. */

@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include "lk-demo.h"
+#include "lk-secret.h"
 #include "lk-simulator.h"
+#include "lk-time.h"
 
 struct _LkDemo
 {
@@ -17,6 +19,7 @@ struct _LkDemo
   /* The Secret Service's session collection: demo keys never reach the
    * login keyring (issue 20). */
   LkCredentialStore *store;
+  gboolean           keyring_seeded;
 };
 
 G_DEFINE_FINAL_TYPE (LkDemo, lk_demo, G_TYPE_OBJECT)
@@ -67,6 +70,76 @@ on_signed_in (GObject      *source,
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
+static void
+sign_in (GTask *task)
+{
+  LkDemo *self = g_task_get_source_object (task);
+  LkSession *session = g_task_get_task_data (task);
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (self->simulator);
+
+  lk_session_set_demo_store (session, self->store);
+  lk_session_sign_in_async (session, platform,
+                            lk_simulator_get_admin_client_id (self->simulator),
+                            lk_simulator_get_admin_client_secret (self->simulator),
+                            LK_SESSION_SIGN_IN_DEMO,
+                            g_task_get_cancellable (task), on_signed_in, task);
+}
+
+static void
+on_demo_secret_saved (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *label = NULL;
+  guint *pending = g_object_get_data (G_OBJECT (task), "lk-demo-pending");
+
+  label = lk_credential_store_save_key_finish (LK_CREDENTIAL_STORE (source), result, &error);
+  if (label == NULL)
+    /* The demo works without them: only its key-health marks are fewer. */
+    g_debug ("The demo’s keyring items could not be stored: %s", error->message);
+
+  if (--*pending == 0)
+    sign_in (task);
+}
+
+/* Two secrets in the demo's keyring, so that key health shows its two
+ * keyring marks: one of a key that exists (its secret is here), one of
+ * a key the tenant deleted since (a stale item). */
+static void
+seed_keyring (LkDemo *self,
+              GTask  *task)
+{
+  static const struct { const char *name; gboolean deleted; } demo_keys[] = {
+    { "Demo laptop (secret stored here)", FALSE },
+    { "Old deploy key (deleted)", TRUE },
+  };
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (self->simulator);
+  guint *pending = g_new0 (guint, 1);
+
+  self->keyring_seeded = TRUE;
+  *pending = G_N_ELEMENTS (demo_keys);
+  g_object_set_data_full (G_OBJECT (task), "lk-demo-pending", pending, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_keys); i++)
+    {
+      LkPermissions permissions = { { 0 } };
+      g_autoptr (LkApiKey) key = NULL;
+      char *secret = NULL;
+
+      lk_permissions_set (&permissions, LK_CATEGORY_DETECTIONS, LK_ACCESS_READ);
+      key = lk_simulator_add_key (self->simulator, demo_keys[i].name, &permissions,
+                                  lk_time_now () + (gint64) 30 * 24 * 60 * 60, &secret);
+      if (demo_keys[i].deleted)
+        lk_simulator_remove_key (self->simulator, lk_api_key_get_id (key));
+      lk_credential_store_save_key_async (self->store, lk_platform_get_id (platform), key, secret,
+                                          g_task_get_cancellable (task),
+                                          on_demo_secret_saved, task);
+      lk_secret_free (secret);
+    }
+}
+
 void
 lk_demo_sign_in_async (LkDemo              *self,
                        LkSession           *session,
@@ -76,7 +149,6 @@ lk_demo_sign_in_async (LkDemo              *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (LkPlatform) platform = NULL;
 
   g_return_if_fail (LK_IS_DEMO (self));
   g_return_if_fail (LK_IS_SESSION (session));
@@ -84,6 +156,7 @@ lk_demo_sign_in_async (LkDemo              *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_demo_sign_in_async);
+  g_task_set_task_data (task, g_object_ref (session), g_object_unref);
 
   if (!lk_demo_start (self, &error))
     {
@@ -91,15 +164,12 @@ lk_demo_sign_in_async (LkDemo              *self,
       return;
     }
 
-  platform = lk_simulator_get_platform (self->simulator);
   if (self->store == NULL)
     self->store = lk_secret_store_new_demo ();
-  lk_session_set_demo_store (session, self->store);
-  lk_session_sign_in_async (session, platform,
-                            lk_simulator_get_admin_client_id (self->simulator),
-                            lk_simulator_get_admin_client_secret (self->simulator),
-                            LK_SESSION_SIGN_IN_DEMO,
-                            cancellable, on_signed_in, g_steal_pointer (&task));
+  if (!self->keyring_seeded)
+    seed_keyring (self, g_steal_pointer (&task));
+  else
+    sign_in (g_steal_pointer (&task));
 }
 
 gboolean

@@ -135,6 +135,50 @@ update_account_button (LkWindow *self)
                                   -1);
 }
 
+/* ---- What a notification asks to show ---- */
+
+#define PENDING_KEY "lk-window-pending-key"
+
+static void
+on_keys_state (LkWindow *self)
+{
+  const char *key_id = g_object_get_data (G_OBJECT (self), PENDING_KEY);
+  g_autofree char *state = NULL;
+
+  g_object_get (self->keys_view, "state", &state, NULL);
+  if (key_id == NULL || g_strcmp0 (state, "list") != 0 ||
+      !lk_keys_view_select_key (self->keys_view, key_id))
+    return;
+
+  g_object_set_data (G_OBJECT (self), PENDING_KEY, NULL);
+  g_signal_handlers_disconnect_by_func (self->keys_view, on_keys_state, self);
+}
+
+void
+lk_window_show_key (LkWindow   *self,
+                    const char *key_id)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+  g_return_if_fail (key_id != NULL);
+
+  if (lk_keys_view_select_key (self->keys_view, key_id))
+    return;
+
+  /* Not listed yet (signing in, listing): once it is. */
+  g_signal_handlers_disconnect_by_func (self->keys_view, on_keys_state, self);
+  g_object_set_data_full (G_OBJECT (self), PENDING_KEY, g_strdup (key_id), g_free);
+  g_signal_connect_object (self->keys_view, "notify::state", G_CALLBACK (on_keys_state),
+                           self, G_CONNECT_SWAPPED);
+}
+
+void
+lk_window_show_needs_attention (LkWindow *self)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+
+  lk_keys_view_set_needs_attention (self->keys_view, TRUE);
+}
+
 /* The session signed in or out: the keys view follows its client. */
 static void
 on_client_changed (LkWindow *self)
@@ -161,6 +205,11 @@ on_client_changed (LkWindow *self)
   lk_keys_view_set_can_read (self->keys_view, lk_session_get_can_read (self->session));
   lk_keys_view_set_can_delete (self->keys_view, lk_session_get_can_delete (self->session));
   lk_keys_view_set_client (self->keys_view, client);
+  /* Expiry notifications: not for the demo's made-up tenant. */
+  if (!lk_session_get_demo (self->session) &&
+      LK_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))))
+    lk_expiry_notifier_watch (lk_application_get_expiry_notifier (LK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))),
+                              client);
 
   lk_sign_in_page_set_busy (self->sign_in_page, FALSE);
   lk_sign_in_page_clear_error (self->sign_in_page);

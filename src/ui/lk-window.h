@@ -31,5 +31,11 @@ void       lk_window_show_toast    (LkWindow      *self,
 /* Shows @toast (takes ownership). */
 void       lk_window_add_toast     (LkWindow      *self,
                                     AdwToast      *toast);
+/* Selects the key @key_id in the list, once it is listed (a
+ * notification's Show). */
+void       lk_window_show_key      (LkWindow      *self,
+                                    const char    *key_id);
+/* Shows only the keys that need attention. */
+void       lk_window_show_needs_attention (LkWindow *self);
 
 G_END_DECLS

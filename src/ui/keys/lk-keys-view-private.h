@@ -14,6 +14,7 @@
 #include "lk-key-rows.h"
 #include "lk-keys-view.h"
 #include "lk-shown-keys.h"
+#include "lk-stale-items.h"
 #include "lk-window.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,7 @@ struct _LkKeysView
   GtkLabel             *selection_label;
   GtkWidget            *delete_button;
   GMenuModel           *context_menu_model;
+  LkStaleItems         *stale_items;
 
   /* Models (template objects too): the client's keys -> shown (sorted,
    * then searched) -> rows -> selection.  Sorting comes first so that a
@@ -62,6 +64,7 @@ struct _LkKeysView
   gboolean              can_read;
   gboolean              can_delete;
   gboolean              listing;
+  gboolean              needs_attention;
 };
 
 enum {
@@ -73,6 +76,7 @@ enum {
   LK_KEYS_VIEW_PROP_N_SELECTED,
   LK_KEYS_VIEW_PROP_SEARCH_MODE,
   LK_KEYS_VIEW_PROP_STATE,
+  LK_KEYS_VIEW_PROP_NEEDS_ATTENTION,
   LK_KEYS_VIEW_N_PROPS
 };
 

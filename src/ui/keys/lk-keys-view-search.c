@@ -49,6 +49,9 @@ on_search_activate (LkKeysView *self)
 static void
 on_search_mode_changed (LkKeysView *self)
 {
+  /* Closing the search bar clears its entry: and its filter. */
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    lk_keys_view_set_needs_attention (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), lk_keys_view_properties[LK_KEYS_VIEW_PROP_SEARCH_MODE]);
 }
 

@@ -308,3 +308,46 @@ lk_keys_view_selection_init (LkKeysView *self)
   g_signal_connect (long_press, "pressed", G_CALLBACK (on_long_press), self);
   gtk_widget_add_controller (GTK_WIDGET (self->table), GTK_EVENT_CONTROLLER (long_press));
 }
+
+static guint
+shown_position (LkKeysView *self,
+                const char *key_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (G_LIST_MODEL (self->shown), i);
+
+      if (g_strcmp0 (lk_api_key_get_id (key), key_id) == 0)
+        return i;
+    }
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+gboolean
+lk_keys_view_select_key (LkKeysView *self,
+                         const char *key_id)
+{
+  guint position;
+
+  g_return_val_if_fail (LK_IS_KEYS_VIEW (self), FALSE);
+  g_return_val_if_fail (key_id != NULL, FALSE);
+
+  position = shown_position (self, key_id);
+  if (position == GTK_INVALID_LIST_POSITION)
+    {
+      /* Hidden by the search or the filter: show every key. */
+      lk_keys_view_set_needs_attention (self, FALSE);
+      lk_keys_view_set_search_text (self, NULL);
+      position = shown_position (self, key_id);
+    }
+  if (position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  lk_key_table_scroll_to (self->table, position);
+  lk_key_table_focus_list (self->table);
+  return TRUE;
+}

@@ -109,7 +109,23 @@ lk_keys_view_update_state (LkKeysView *self)
         set_state (self, "empty");
     }
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->shown)) == 0)
-    set_state (self, "no-results");
+    {
+      if (self->needs_attention && self->needle == NULL)
+        {
+          adw_status_page_set_title (self->no_results_page, _("No Key Needs Attention"));
+          adw_status_page_set_description (self->no_results_page,
+                                           _("No key expires soon, has all permissions or lives longer than 90 days."));
+        }
+      else
+        {
+          adw_status_page_set_title (self->no_results_page, _("No Results Found"));
+          adw_status_page_set_description (self->no_results_page,
+                                           self->needs_attention
+                                           ? _("No key that needs attention has this text in its name or client ID.")
+                                           : _("No key has this text in its name or client ID."));
+        }
+      set_state (self, "no-results");
+    }
   else
     set_state (self, "list");
 }
@@ -171,6 +187,8 @@ on_list_done (GObject      *source,
     {
       self->last_refresh = g_get_monotonic_time ();
       lk_keys_view_update_state (self);
+      /* A complete list: secrets stored for keys not in it are stale. */
+      lk_stale_items_check (self->stale_items, self->client);
       return;
     }
 
@@ -265,6 +283,7 @@ lk_keys_view_set_client (LkKeysView *self,
     }
   else
     lk_shown_keys_set_source (self->shown, NULL);
+  lk_stale_items_check (self->stale_items, self->last_refresh != 0 ? client : NULL);
 
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
   lk_keys_view_update_state (self);
@@ -337,6 +356,25 @@ lk_keys_view_focus_list (LkKeysView *self)
   lk_key_table_focus_list (self->table);
 }
 
+void
+lk_keys_view_set_needs_attention (LkKeysView *self,
+                                  gboolean    needs_attention)
+{
+  g_return_if_fail (LK_IS_KEYS_VIEW (self));
+
+  needs_attention = !!needs_attention;
+  if (self->needs_attention == needs_attention)
+    return;
+
+  self->needs_attention = needs_attention;
+  lk_shown_keys_set_attention (self->shown, needs_attention, self->expiry_warning_days);
+  /* The toggle is in the search bar: show it while the filter is on. */
+  if (needs_attention)
+    gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  lk_keys_view_update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), lk_keys_view_properties[LK_KEYS_VIEW_PROP_NEEDS_ATTENTION]);
+}
+
 /* ---- For lk-window.c, until it no longer needs them ---- */
 
 /* ---- GObject ---- */
@@ -386,6 +424,9 @@ lk_keys_view_get_property (GObject    *object,
     case LK_KEYS_VIEW_PROP_STATE:
       g_value_set_string (value, self->state);
       break;
+    case LK_KEYS_VIEW_PROP_NEEDS_ATTENTION:
+      g_value_set_boolean (value, self->needs_attention);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -415,11 +456,16 @@ lk_keys_view_set_property (GObject      *object,
         {
           self->expiry_warning_days = g_value_get_uint (value);
           lk_key_table_set_expiry_warning_days (self->table, self->expiry_warning_days);
+          lk_shown_keys_set_attention (self->shown, self->needs_attention, self->expiry_warning_days);
+          lk_keys_view_update_state (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
     case LK_KEYS_VIEW_PROP_SEARCH_MODE:
       lk_keys_view_set_search_mode (self, g_value_get_boolean (value));
+      break;
+    case LK_KEYS_VIEW_PROP_NEEDS_ATTENTION:
+      lk_keys_view_set_needs_attention (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -506,7 +552,11 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   lk_keys_view_properties[LK_KEYS_VIEW_PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  lk_keys_view_properties[LK_KEYS_VIEW_PROP_NEEDS_ATTENTION] =
+    g_param_spec_boolean ("needs-attention", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LK_KEYS_VIEW_N_PROPS, lk_keys_view_properties);
+  gtk_widget_class_install_property_action (widget_class, "keys.needs-attention", "needs-attention");
 
   signals[SIGNAL_SESSION_ENDED] =
     g_signal_new ("session-ended",
@@ -518,6 +568,7 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   g_type_ensure (LK_TYPE_KEY_TABLE);
   g_type_ensure (LK_TYPE_KEY_ROWS);
   g_type_ensure (LK_TYPE_SHOWN_KEYS);
+  g_type_ensure (LK_TYPE_STALE_ITEMS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/keys/lk-keys-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, search_bar);
@@ -535,6 +586,7 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, selection_label);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, delete_button);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, context_menu_model);
+  gtk_widget_class_bind_template_child (widget_class, LkKeysView, stale_items);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, shown);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, rows);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, selection);

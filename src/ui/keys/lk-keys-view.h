@@ -32,6 +32,9 @@ G_DECLARE_FINAL_TYPE (LkKeysView, lk_keys_view, LK, KEYS_VIEW, AdwBin)
  *   "expiry-warning-days"  uint: highlight keys expiring within this many days
  *   "n-selected"           uint, read-only
  *   "search-mode"          boolean: the search bar is shown
+ *   "needs-attention"      boolean: only the keys that need attention are
+ *                          shown (lk-key-health.h); its action is
+ *                          "keys.needs-attention", the search bar's toggle
  *   "state"                string, read-only: "list", "loading", "empty",
  *                          "no-results", "error" or "no-permission"
  */
@@ -56,6 +59,14 @@ void            lk_keys_view_set_search_mode     (LkKeysView *self,
                                                   gboolean    search_mode);
 void            lk_keys_view_set_search_text     (LkKeysView *self,
                                                   const char *text);
+
+void            lk_keys_view_set_needs_attention (LkKeysView *self,
+                                                  gboolean    needs_attention);
+
+/* Selects the key @key_id alone and scrolls to it (clearing the search
+ * and the filter when they hide it); FALSE when it is not listed. */
+gboolean        lk_keys_view_select_key          (LkKeysView *self,
+                                                  const char *key_id);
 
 /* The selected keys, in display order (a GPtrArray of LkApiKey refs). */
 GPtrArray      *lk_keys_view_get_selected_keys   (LkKeysView *self);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lk-api-key.h"
+#include "lk-key-health.h"
 #include "lk-key-search.h"
 #include "lk-shown-keys.h"
 
@@ -20,6 +21,8 @@ struct _LkShownKeys
   GPtrArray  *mirror;      /* the source's keys in its order (references) */
   GPtrArray  *sorted;      /* the same keys, sorted (no references) */
   char       *needle;      /* NULL: every key */
+  gboolean    attention;   /* only the keys that need attention */
+  guint       warning_days;
   GPtrArray  *shown;       /* the keys shown (no references) */
   GArray     *shown_at;    /* guint: the position in @sorted of each */
 
@@ -154,7 +157,7 @@ refilter (LkShownKeys *self,
   self->shown_at = g_array_sized_new (FALSE, FALSE, sizeof (guint),
                                       narrower ? before->len : self->sorted->len);
 
-  if (self->needle == NULL)
+  if (self->needle == NULL && !self->attention)
     {
       /* The texts stay (until the keys change): the next search is
        * likely, and making them is most of a keystroke's work. */
@@ -168,17 +171,21 @@ refilter (LkShownKeys *self,
     {
       guint n = narrower ? before_at->len : self->sorted->len;
 
-      ensure_texts (self);
+      if (self->needle != NULL)
+        ensure_texts (self);
       for (guint j = 0; j < n; j++)
         {
           guint i = narrower ? g_array_index (before_at, guint, j) : j;
-          const char *text = self->texts->str + g_array_index (self->text_at, guint, i);
 
-          if (strstr (text, self->needle) != NULL)
-            {
-              g_ptr_array_add (self->shown, self->sorted->pdata[i]);
-              g_array_append_val (self->shown_at, i);
-            }
+          if (self->needle != NULL &&
+              strstr (self->texts->str + g_array_index (self->text_at, guint, i), self->needle) == NULL)
+            continue;
+          if (self->attention &&
+              !lk_key_health_needs_attention (self->sorted->pdata[i], self->warning_days))
+            continue;
+
+          g_ptr_array_add (self->shown, self->sorted->pdata[i]);
+          g_array_append_val (self->shown_at, i);
         }
     }
 
@@ -200,6 +207,22 @@ lk_shown_keys_set_needle (LkShownKeys *self,
   g_free (self->needle);
   self->needle = g_strdup (needle);
   refilter (self, narrower);
+}
+
+void
+lk_shown_keys_set_attention (LkShownKeys *self,
+                             gboolean     attention,
+                             guint        warning_days)
+{
+  g_return_if_fail (LK_IS_SHOWN_KEYS (self));
+
+  attention = !!attention;
+  if (self->attention == attention && self->warning_days == warning_days)
+    return;
+
+  self->attention = attention;
+  self->warning_days = warning_days;
+  refilter (self, FALSE);
 }
 
 /* ---- Sorting ---- */

@@ -38,5 +38,10 @@ void         lk_shown_keys_set_source   (LkShownKeys *self,
 /* @needle: as lk_key_search_needle() makes it; NULL shows every key. */
 void         lk_shown_keys_set_needle   (LkShownKeys *self,
                                          const char  *needle);
+/* With @attention, only the keys that need it (lk-key-health.h), an
+ * expiry within @warning_days counting. */
+void         lk_shown_keys_set_attention (LkShownKeys *self,
+                                          gboolean     attention,
+                                          guint        warning_days);
 
 G_END_DECLS

@@ -17,6 +17,7 @@ struct _LkPreferencesWindow
   /* Template children */
   GtkAdjustment *clipboard_adjustment;
   GtkAdjustment *expiry_adjustment;
+  GtkWidget     *notify_row;
 
   /* State */
   GSettings     *settings;
@@ -74,6 +75,8 @@ lk_preferences_window_constructed (GObject *object)
                    self->clipboard_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "expiry-warning-days",
                    self->expiry_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "expiry-notification-days",
+                   self->notify_row, "text", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -85,6 +88,8 @@ lk_preferences_window_dispose (GObject *object)
     g_settings_unbind (self->clipboard_adjustment, "value");
   if (self->expiry_adjustment != NULL)
     g_settings_unbind (self->expiry_adjustment, "value");
+  if (self->notify_row != NULL)
+    g_settings_unbind (self->notify_row, "text");
   gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -147,6 +152,7 @@ lk_preferences_window_class_init (LkPreferencesWindowClass *klass)
                                                "/io/github/layerkeys/LayerKeys/preferences/lk-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LkPreferencesWindow, clipboard_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LkPreferencesWindow, expiry_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, LkPreferencesWindow, notify_row);
 }
 
 static void

@@ -4,7 +4,8 @@
  * (g_settings_bind), so a change applies at once and a Flatpak user, who
  * cannot reach dconf from the host, has them too:
  *   clipboard-clear-seconds  how long a copied secret stays on the clipboard
- *   expiry-warning-days      how early the list warns of a key's expiry
+ *   expiry-warning-days      how early the list warns of a key’s expiry
+ *   expiry-notification-days when expiry notifications are sent ("30, 7, 1")
  *
  * Property:
  *   "settings"  GSettings of the application's schema (construct-only)

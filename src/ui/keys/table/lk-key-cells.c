@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-key-cells.h"
+#include "lk-key-health.h"
 #include "lk-permissions.h"
 #include "lk-time.h"
 
@@ -132,17 +133,32 @@ lk_key_cells_get_expiry_level (LkApiKey *key,
 }
 
 char *
+lk_key_cells_dup_health (LkApiKey *key,
+                         guint     warning_days)
+{
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  return lk_key_health_describe (lk_key_health_check (key, warning_days), warning_days);
+}
+
+char *
 lk_key_cells_dup_tooltip (LkApiKey    *key,
-                          LkKeyColumn  column)
+                          LkKeyColumn  column,
+                          guint        warning_days)
 {
   g_autofree char *date = NULL;
+  g_autofree char *why = NULL;
 
   g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
 
   switch (column)
     {
     case LK_KEY_COLUMN_NAME:
-      return g_strdup (lk_api_key_get_name (key));
+      why = lk_key_health_describe (lk_key_health_check (key, warning_days) & LK_KEY_HEALTH_ATTENTION,
+                                    warning_days);
+      if (why == NULL)
+        return g_strdup (lk_api_key_get_name (key));
+      return g_strdup_printf ("%s\n%s", lk_api_key_get_name (key), why);
     case LK_KEY_COLUMN_CLIENT_ID:
       return g_strdup (lk_api_key_get_client_id (key));
     case LK_KEY_COLUMN_CREATED:
@@ -159,7 +175,9 @@ lk_key_cells_dup_tooltip (LkApiKey    *key,
     case LK_KEY_COLUMN_PERMISSIONS:
       return lk_permissions_to_summary (lk_api_key_get_permissions (key));
     case LK_KEY_COLUMN_KEYRING:
-      return lk_api_key_get_has_local_secret (key) ? g_strdup (lk_key_cells_get_keyring ()) : NULL;
+      if (lk_api_key_get_has_local_secret (key))
+        return g_strdup (lk_key_cells_get_keyring ());
+      return lk_key_health_describe (LK_KEY_HEALTH_SECRET_ELSEWHERE, warning_days);
     case LK_N_KEY_COLUMNS:
     default:
       g_return_val_if_reached (NULL);

@@ -29,9 +29,16 @@ const char *lk_key_cells_get_keyring           (void);
  * @warning_days) or NULL. */
 const char *lk_key_cells_get_expiry_level      (LkApiKey    *key,
                                                 guint        warning_days);
-/* The tooltip of @column, or NULL for none. */
+/* The tooltip of @column, or NULL for none.  The name's says why the
+ * key needs attention (an expiry within @warning_days counting), the
+ * keyring column's where its secret is. */
 char       *lk_key_cells_dup_tooltip           (LkApiKey    *key,
-                                                LkKeyColumn  column);
+                                                LkKeyColumn  column,
+                                                guint        warning_days);
+/* Why the key is marked (lk-key-health.h), the informational note
+ * included, for the row's accessible description; NULL when nothing. */
+char       *lk_key_cells_dup_health            (LkApiKey    *key,
+                                                guint        warning_days);
 /* The whole row in one sentence, for screen readers. */
 char       *lk_key_cells_dup_accessible_text   (LkApiKey    *key);
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "lk-key-cells.h"
+#include "lk-key-health.h"
 #include "lk-key-row-widget.h"
 
 /* Space above and below the text of a row. */
@@ -64,15 +65,22 @@ set_pending_labels (gpointer user_data)
     {
       LkKeyRowWidget *self = g_ptr_array_index (rows, i);
       g_autofree char *text = NULL;
+      g_autofree char *health = NULL;
 
       self->label_pending = FALSE;
       /* gone from the list since */
       if (gtk_widget_get_parent (GTK_WIDGET (self)) == NULL)
         continue;
       if (self->key != NULL)
-        text = lk_key_cells_dup_accessible_text (self->key);
+        {
+          text = lk_key_cells_dup_accessible_text (self->key);
+          health = lk_key_cells_dup_health (self->key,
+                                            lk_key_layout_get_expiry_warning_days (self->layout));
+        }
+      /* The row's marks, said: why the key needs attention. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, text ? text : "",
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, health ? health : "",
                                       -1);
     }
 
@@ -219,18 +227,22 @@ draw_text (LkKeyRowWidget             *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/* A symbolic icon at @x, centred in @width (or at its start, for 0). */
 static void
-draw_keyring_icon (LkKeyRowWidget *self,
-                   GtkSnapshot    *snapshot,
-                   const GdkRGBA  *colors,
-                   int             x,
-                   int             width)
+draw_icon (LkKeyRowWidget *self,
+           GtkSnapshot    *snapshot,
+           const char     *icon_name,
+           const GdkRGBA  *colors,
+           int             x,
+           int             width)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
   g_autoptr (GtkIconPaintable) icon = NULL;
 
-  icon = gtk_icon_theme_lookup_icon (theme, "dialog-password-symbolic", NULL, ICON_SIZE,
+  if (width == 0)
+    width = ICON_SIZE;
+  icon = gtk_icon_theme_lookup_icon (theme, icon_name, NULL, ICON_SIZE,
                                      gtk_widget_get_scale_factor (widget),
                                      gtk_widget_get_direction (widget), 0);
   if (icon == NULL)
@@ -267,7 +279,9 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
   /* foreground, error, warning, success: as symbolic icons take them */
   GdkRGBA colors[4];
   GdkRGBA dim, expiry_color;
+  GdkRGBA mark_colors[4];
   LkKeyPlacement layout;
+  gboolean attention;
 
   if (self->key == NULL)
     return;
@@ -286,6 +300,14 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
   expiry_color = g_strcmp0 (level, "error") == 0 ? colors[1]
                : g_strcmp0 (level, "warning") == 0 ? colors[2] : colors[0];
 
+  /* The mark of a key that needs attention: a warning sign before its
+   * name (its tooltip and the row's description say why). */
+  attention = lk_key_health_needs_attention (self->key, lk_key_layout_get_expiry_warning_days (self->layout));
+  mark_colors[0] = colors[2];
+  mark_colors[1] = colors[1];
+  mark_colors[2] = colors[2];
+  mark_colors[3] = colors[3];
+
   lk_key_layout_place (self->layout, gtk_widget_get_width (widget), rtl, &layout);
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
     {
@@ -297,8 +319,20 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
       switch ((LkKeyColumn) c)
         {
         case LK_KEY_COLUMN_NAME:
-          draw_text (self, snapshot, lk_api_key_get_name (self->key), NULL, &colors[0],
-                     layout.x[c], layout.width[c]);
+          if (attention && layout.width[c] > ICON_SIZE + 2 * LK_KEY_CELL_PADDING)
+            {
+              int mark = ICON_SIZE + LK_KEY_CELL_PADDING;
+
+              draw_icon (self, snapshot, "dialog-warning-symbolic", mark_colors,
+                         rtl ? layout.x[c] + layout.width[c] - LK_KEY_CELL_PADDING - ICON_SIZE
+                             : layout.x[c] + LK_KEY_CELL_PADDING,
+                         0);
+              draw_text (self, snapshot, lk_api_key_get_name (self->key), NULL, &colors[0],
+                         rtl ? layout.x[c] : layout.x[c] + mark, layout.width[c] - mark);
+            }
+          else
+            draw_text (self, snapshot, lk_api_key_get_name (self->key), NULL, &colors[0],
+                       layout.x[c], layout.width[c]);
           break;
         case LK_KEY_COLUMN_CLIENT_ID:
           if (mono == NULL)
@@ -320,7 +354,7 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
           break;
         case LK_KEY_COLUMN_KEYRING:
           if (lk_api_key_get_has_local_secret (self->key))
-            draw_keyring_icon (self, snapshot, colors, layout.x[c], layout.width[c]);
+            draw_icon (self, snapshot, "dialog-password-symbolic", colors, layout.x[c], layout.width[c]);
           break;
         case LK_N_KEY_COLUMNS:
         default:
@@ -350,7 +384,8 @@ lk_key_row_widget_query_tooltip (GtkWidget  *widget,
   if (column == LK_N_KEY_COLUMNS)
     return FALSE;
 
-  text = lk_key_cells_dup_tooltip (self->key, column);
+  text = lk_key_cells_dup_tooltip (self->key, column,
+                                   lk_key_layout_get_expiry_warning_days (self->layout));
   if (text == NULL)
     return FALSE;
 

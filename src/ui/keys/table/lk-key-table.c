@@ -359,6 +359,15 @@ lk_key_table_get_model (LkKeyTable *self)
   return gtk_list_view_get_model (self->list_view);
 }
 
+void
+lk_key_table_scroll_to (LkKeyTable *self,
+                        guint       position)
+{
+  g_return_if_fail (LK_IS_KEY_TABLE (self));
+
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
 gboolean
 lk_key_table_focus_list (LkKeyTable *self)
 {

@@ -35,6 +35,9 @@ void               lk_key_table_set_model                (LkKeyTable        *sel
 GtkSelectionModel *lk_key_table_get_model                (LkKeyTable        *self);
 /* Moves the keyboard focus to the list of rows. */
 gboolean           lk_key_table_focus_list               (LkKeyTable        *self);
+/* Scrolls the row at @position into view. */
+void               lk_key_table_scroll_to                (LkKeyTable        *self,
+                                                          guint              position);
 void               lk_key_table_set_expiry_warning_days  (LkKeyTable        *self,
                                                           guint              days);
 guint              lk_key_table_get_expiry_warning_days  (LkKeyTable        *self);
