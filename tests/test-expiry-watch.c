@@ -129,7 +129,7 @@ test_decide (void)
   title = lk_expiry_group_title (group);
   body = lk_expiry_group_body (group);
   g_assert_cmpstr (title, ==, "2 API keys expire within 30 days");
-  g_assert_cmpstr (body, ==, "“month-a” and “month-b”");
+  g_assert_cmpstr (body, ==, "“month-a”\n“month-b”");
   g_clear_pointer (&groups, g_ptr_array_unref);
 
   /* Again: nothing new.  Another platform's keys are its own. */
@@ -161,7 +161,7 @@ test_decide (void)
   title = lk_expiry_group_title (groups->pdata[0]);
   body = lk_expiry_group_body (groups->pdata[0]);
   g_assert_cmpstr (title, ==, "7 API keys expire within 7 days");
-  g_assert_true (g_str_has_suffix (body, " and 2 more"));
+  g_assert_true (g_str_has_suffix (body, "\nand 2 more"));
   g_clear_pointer (&groups, g_ptr_array_unref);
 
   lk_time_set_clock (NULL, NULL);

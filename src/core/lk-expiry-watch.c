@@ -44,24 +44,29 @@ group_new (guint threshold)
 char *
 lk_expiry_group_title (const LkExpiryGroup *group)
 {
-  g_autofree char *days = NULL;
+  guint n, days;
 
   g_return_val_if_fail (group != NULL && group->names->len > 0, NULL);
 
-  /* Translators: the end of "… expire within %s"; %u is a number of days */
-  days = g_strdup_printf (ngettext ("%u day", "%u days", group->threshold), group->threshold);
-  if (group->names->len == 1)
-    /* Translators: a notification's title; the first %s is a key's name,
-     * the second a number of days ("7 days") */
-    return g_strdup_printf (_("API key “%s” expires within %s"),
+  n = group->names->len;
+  days = group->threshold;
+  if (n == 1)
+    /* Translators: a notification's title; %s is a key's name, %u a
+     * number of days */
+    return g_strdup_printf (ngettext ("API key “%s” expires within %u day",
+                                      "API key “%s” expires within %u days", days),
                             (const char *) group->names->pdata[0], days);
 
-  /* Translators: a notification's title; %u is how many keys, %s a
-   * number of days ("7 days") */
-  return g_strdup_printf (ngettext ("%u API key expires within %s",
-                                    "%u API keys expire within %s",
-                                    group->names->len),
-                          group->names->len, days);
+  if (days == 1)
+    /* Translators: a notification's title; %u is how many keys */
+    return g_strdup_printf (ngettext ("%u API key expires within a day",
+                                      "%u API keys expire within a day", n), n);
+
+  /* Translators: a notification's title; the first %u is how many keys
+   * (the plural follows it), the second a number of days, always 2 or
+   * more */
+  return g_strdup_printf (ngettext ("%u API key expires within %u days",
+                                    "%u API keys expire within %u days", n), n, days);
 }
 
 char *
@@ -75,24 +80,24 @@ lk_expiry_group_body (const LkExpiryGroup *group)
   if (group->names->len == 1)
     return g_strdup (_("Rotate it before it expires: the platform deletes expired keys, and whatever uses it stops working."));
 
+  /* One name a line: no words joining them, which translators could not
+   * reorder. */
   shown = MIN (group->names->len, MAX_NAMES);
   body = g_string_new (NULL);
   for (guint i = 0; i < shown; i++)
     {
-      if (i > 0 && i + 1 == shown && shown == group->names->len)
-        /* Translators: between the last two names of a list */
-        g_string_append (body, _(" and "));
-      else if (i > 0)
-        /* Translators: between names of a list */
-        g_string_append (body, _(", "));
+      if (i > 0)
+        g_string_append_c (body, '\n');
       g_string_append_printf (body, "“%s”", (const char *) group->names->pdata[i]);
     }
   if (shown < group->names->len)
     {
       guint more = group->names->len - shown;
 
-      /* Translators: after a list of key names; %u is how many are not listed */
-      g_string_append_printf (body, ngettext (" and %u more", " and %u more", more), more);
+      g_string_append_c (body, '\n');
+      /* Translators: the last line of a list of key names; %u is how
+       * many are not listed */
+      g_string_append_printf (body, ngettext ("and %u more", "and %u more", more), more);
     }
 
   return g_string_free (body, FALSE);
