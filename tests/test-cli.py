@@ -779,6 +779,82 @@ def _():
                 check(len(line) < 12 or line not in text, f'part of a secret is in {what}')
 
 
+def rotation_state():
+    """A state folder of the rotate cases' own, and its journal."""
+    folder = os.path.join(S.scratch, 'state')
+    journal = os.path.join(folder, 'layer-keys', 'rotations.json')
+    document = {}
+    if os.path.exists(journal):
+        with open(journal) as f:
+            document = json.load(f)
+    return {'XDG_STATE_HOME': folder}, document
+
+
+@case('rotate: a verified successor with the same permissions, its secret in the keyring only')
+def _():
+    state, _ = rotation_state()
+    r = admin('create', 'cli-rotate-me', '--preset', 'read-only', '--json', env=state)
+    expect(r, 0)
+    old = json.loads(r.out)
+    S.secrets.add(lookup_secret(key_id=old['id'], platform=S.url) or 'x' * 40)
+    r = admin('rotate', old['id'], '--json', env=state)
+    expect(r, 0)
+    out = json.loads(r.out)
+    new = out['successor']
+    check(out['stored'] is True and out['verified'] is True and out['old_deleted'] is True,
+          'not rotated', r)
+    check(out['old']['id'] == old['id'] and new['permissions'] == old['permissions'],
+          'not the same permissions', r)
+    check(new['name'].startswith('cli-rotate-me (rotated '), 'not the old name with a suffix', r)
+    secret = lookup_secret(key_id=new['id'], platform=S.url)
+    check(secret, 'the successor\'s secret is not in the keyring')
+    S.secrets.add(secret)
+    check(secret not in r.out + r.err, 'the secret is in the output', r)
+    check(lookup_secret(key_id=old['id'], platform=S.url) is None, 'the old item is still there')
+    listed = {k['id'] for k in json.loads(admin('list', '--json').out)}
+    check(old['id'] not in listed and new['id'] in listed, 'the old key is still listed')
+    # The stored secret works at the token endpoint.
+    t = cli('token', new['id'], secret_in_stdout=True)
+    expect(t, 0)
+    status, who = whoami(S.url, t.out.strip())
+    check(status == 200 and who['key_id'] == new['id'], f'whoami {status} {who}')
+    _, journal = rotation_state()
+    check(journal.get('rotations') == [], f'the journal is not empty: {journal}')
+    check(secret not in json.dumps(journal), 'the secret is in the journal')
+    expect(admin('delete', '--yes', new['id']), 0)
+
+
+@case('rotate --delete-old: later keeps both until then, never keeps both; bad values exit 2')
+def _():
+    state, _ = rotation_state()
+    expect(admin('rotate', 'x', '--delete-old', 'soon', env=state), 2, '--delete-old')
+    expect(admin('rotate', env=state), 2, 'rotate')
+    expect(admin('rotate', 'cli-rotate-no-such', env=state), 3, 'cli-rotate-no-such')
+    r = admin('create', 'cli-rotate-later', '--preset', 'read-only', '--json', env=state)
+    expect(r, 0)
+    old = json.loads(r.out)
+    S.secrets.add(lookup_secret(key_id=old['id'], platform=S.url) or 'x' * 40)
+    r = admin('rotate', 'cli-rotate-later', '--delete-old', '1h', env=state)
+    expect(r, 0, 'cli-rotate-later (rotated ', 'will be deleted at')
+    listed = {k['name']: k for k in json.loads(admin('list', '--json').out)}
+    successors = [k for name, k in listed.items() if name.startswith('cli-rotate-later (rotated ')]
+    check('cli-rotate-later' in listed and len(successors) == 1, 'not both keys', r)
+    S.secrets.add(lookup_secret(key_id=successors[0]['id'], platform=S.url) or 'x' * 40)
+    _, journal = rotation_state()
+    scheduled = [d for d in journal.get('scheduled-deletions', []) if d['key-id'] == old['id']]
+    check(journal.get('rotations') == [] and len(scheduled) == 1, f'journal {journal}')
+    # Rotating the successor and keeping both.
+    r = admin('rotate', successors[0]['id'], '--delete-old', 'never', '--json', env=state)
+    expect(r, 0)
+    out = json.loads(r.out)
+    S.secrets.add(lookup_secret(key_id=out['successor']['id'], platform=S.url) or 'x' * 40)
+    check(out['old_deleted'] is False and out['old_delete_at'] is None, 'not kept', r)
+    listed = {k['id'] for k in json.loads(admin('list', '--json').out)}
+    check({old['id'], successors[0]['id'], out['successor']['id']} <= listed, 'a key is missing')
+    for key_id in (old['id'], successors[0]['id'], out['successor']['id']):
+        expect(admin('delete', '--yes', key_id), 0)
+
+
 # ---- Running ----
 
 def start_simulator():

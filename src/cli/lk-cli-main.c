@@ -33,6 +33,7 @@ static const struct {
   { "list", lk_cli_cmd_list },
   { "create", lk_cli_cmd_create },
   { "delete", lk_cli_cmd_delete },
+  { "rotate", lk_cli_cmd_rotate },
   { "env", lk_cli_cmd_env },
   { "exec", lk_cli_cmd_exec },
   { "token", lk_cli_cmd_token },

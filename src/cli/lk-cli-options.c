@@ -203,6 +203,7 @@ lk_cli_print_overview (FILE *stream)
                            "                               are in this keyring, without the network\n"));
   g_string_append (text, _("  create NAME [OPTION…]        Create a key and store its secret in the keyring\n"));
   g_string_append (text, _("  delete KEY…                  Delete keys, and their keyring items\n"));
+  g_string_append (text, _("  rotate KEY [--delete-old WHEN]  Replace a key with a verified successor\n"));
   g_string_append (text, _("  env KEY [--format FORMAT]    Print a stored key’s variables for sh, fish or dotenv\n"));
   g_string_append (text, _("  exec KEY -- COMMAND [ARG…]   Run COMMAND with a stored key in its environment only\n"));
   g_string_append (text, _("  token KEY                    Print a fresh access token for a stored key\n"));

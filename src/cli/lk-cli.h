@@ -276,6 +276,12 @@ int         lk_cli_cmd_delete           (LkCli          *cli,
                                          LkCliArgs      *args,
                                          GError        **error);
 
+/* ---- lk-cli-rotate.c ---- */
+
+int         lk_cli_cmd_rotate           (LkCli          *cli,
+                                         LkCliArgs      *args,
+                                         GError        **error);
+
 /* ---- lk-cli-env.c: handing a stored key to a program ---- */
 
 typedef enum {

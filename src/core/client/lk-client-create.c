@@ -394,3 +394,18 @@ lk_client_create_key_finish (LkClient      *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+void
+lk_client_forget_create (LkClient   *self,
+                         const char *name)
+{
+  g_autofree char *trimmed = NULL;
+
+  g_return_if_fail (LK_IS_CLIENT (self));
+  g_return_if_fail (name != NULL);
+
+  trimmed = g_strstrip (g_strdup (name));
+  if (!lk_client_disposed (self))
+    g_hash_table_remove (self->unsettled_creates, trimmed);
+  lk_client_unsettled_remove_named (self, trimmed);
+}

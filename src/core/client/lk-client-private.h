@@ -305,6 +305,11 @@ void           lk_client_unsettled_remove_async  (LkClient            *self,
 gboolean       lk_client_unsettled_remove_finish (GAsyncResult        *result,
                                                   GError             **error);
 
+/* Forgets the records of this platform and client ID for a create of
+ * @name (trimmed), in the background. */
+void           lk_client_unsettled_remove_named  (LkClient            *self,
+                                                  const char          *name);
+
 /* One record, as the state file holds it. */
 typedef struct {
   char   *idempotency_key;

@@ -291,6 +291,50 @@ lk_client_unsettled_remove (LkClient   *self,
   lk_client_unsettled_remove_async (self, idempotency_key, on_unrecorded, NULL);
 }
 
+/* (worker thread) */
+static gboolean
+edit_remove_named (JsonObject *document,
+                   gpointer    user_data)
+{
+  LkUnsettledRecord *named = user_data;
+  JsonArray *creates = document_creates (document);
+  gboolean removed = FALSE;
+
+  for (guint i = json_array_get_length (creates); i > 0; i--)
+    {
+      JsonNode *node = json_array_get_element (creates, i - 1);
+      JsonObject *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = json_node_get_object (node);
+      if (g_strcmp0 (entry_string (entry, MEMBER_NAME), named->name) == 0 &&
+          g_strcmp0 (entry_string (entry, MEMBER_API_URL), named->api_url) == 0 &&
+          g_strcmp0 (entry_string (entry, MEMBER_TOKEN_URL), named->token_url) == 0 &&
+          g_strcmp0 (entry_string (entry, MEMBER_CLIENT_ID), named->client_id) == 0)
+        {
+          json_array_remove_element (creates, i - 1);
+          removed = TRUE;
+        }
+    }
+
+  return removed;
+}
+
+void
+lk_client_unsettled_remove_named (LkClient   *self,
+                                  const char *name)
+{
+  LkUnsettledRecord *record;
+
+  g_assert (LK_IS_CLIENT (self));
+
+  record = record_for (self, "");
+  record->name = g_strdup (name);
+  lk_state_file_update_async (self->unsettled_file, edit_remove_named, record,
+                              (GDestroyNotify) lk_unsettled_record_free, NULL, on_unrecorded, NULL);
+}
+
 GPtrArray *
 lk_client_unsettled_records (LkClient   *self,
                              JsonObject *document)

@@ -191,6 +191,13 @@ gboolean           lk_client_dismiss_lost_create_finish (LkClient            *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
+/* Forgets the create of @name (by this client's platform and client ID),
+ * in memory and on disk, whatever its outcome: its key was deleted again
+ * before its secret was kept (a rotation rolled back), so there is nothing
+ * to recover.  In the background. */
+void               lk_client_forget_create       (LkClient            *self,
+                                                  const char          *name);
+
 /* ---- Handing a session to another client (another thread's) ----
  *
  * What a client that signed in and listed the keys knows: its token,
