@@ -104,6 +104,7 @@ resolve_key (GListModel  *model,
                  _("The tenant has no key with the name, key ID or client ID “%s”."), printable);
   else
     g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_AMBIGUOUS,
+                 /* Translators: the first %s is what the user gave to name a key, %u how many keys match it */
                  _("“%s” matches %u keys. Give the key ID."), printable, matches);
   return NULL;
 }
@@ -120,6 +121,7 @@ resume_earlier (LkCliSession *session)
   done = lk_rotation_resume_finish (lk_cli_wait (&result), &error);
   if (done == NULL)
     {
+      /* Translators: %s is the reason */
       lk_cli_warn (_("Earlier rotations could not be looked at: %s"), error->message);
       return;
     }
@@ -129,18 +131,21 @@ resume_earlier (LkCliSession *session)
       LkRotationOutcome *outcome = g_ptr_array_index (done->completed, i);
       g_autofree char *name = lk_cli_printable (outcome->old_name);
 
+      /* Translators: %s is a key's name */
       lk_cli_warn (_("An earlier rotation of “%s” was finished."), name);
     }
   for (guint i = 0; i < done->rolled_back->len; i++)
     {
       g_autofree char *name = lk_cli_printable (g_ptr_array_index (done->rolled_back, i));
 
+      /* Translators: %s is the name of the new key that was deleted again */
       lk_cli_warn (_("An earlier rotation was undone: “%s” was not kept."), name);
     }
   for (guint i = 0; i < done->deleted->len; i++)
     {
       g_autofree char *name = lk_cli_printable (g_ptr_array_index (done->deleted, i));
 
+      /* Translators: %s is a key's name */
       lk_cli_warn (_("“%s” was deleted, as scheduled."), name);
     }
   for (guint i = 0; i < done->failed->len; i++)
@@ -179,14 +184,17 @@ print_outcome (LkCli             *cli,
       return;
     }
 
+  /* Translators: the first %s is the old key's name, the second the new key's, the third its client ID, the fourth its expiry date */
   g_print (_("Rotated “%s”: the new key “%s” (client ID %s, expires %s) works, and its secret is in the keyring.\n"),
            old_name, new_name, lk_api_key_get_client_id (successor), expires);
   if (outcome->old_deleted)
     g_print (_("The old key was deleted.\n"));
   else if (outcome->delete_error != NULL)
+    /* Translators: %s is the reason */
     g_print (_("The old key could not be deleted yet (%s); this will be tried again the next time.\n"),
              outcome->delete_error->message);
   else if (delete_at != NULL)
+    /* Translators: %s is a date and time */
     g_print (_("The old key will be deleted at %s, the next time Layer Keys runs after that.\n"), delete_at);
   else
     g_print (_("The old key was kept.\n"));
