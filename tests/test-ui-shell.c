@@ -837,6 +837,18 @@ test_no_read (void)
 
   /* It may not list: the status says which permission, nothing is asked. */
   g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "no-permission");
+  /* The page took the focus, so a screen reader reads it: its title and
+   * description are its accessible name and description. */
+  {
+    GtkWidget *page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), LK_TYPE_KEYS_VIEW,
+                                                                 "no_permission_page"));
+
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (win)) == page);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         adw_status_page_get_title (ADW_STATUS_PAGE (page)));
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         adw_status_page_get_description (ADW_STATUS_PAGE (page)));
+  }
   g_assert_false (gtk_widget_get_sensitive (get_window_child (win, "search_button")));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (get_window_child (win, "search_button")),
                             "API Keys: Read"));
@@ -872,11 +884,17 @@ test_error_and_retry (void)
   g_assert_true (lk_test_wait_until (state_is_error, view, WAIT_MS));
   retry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view), LK_TYPE_KEYS_VIEW, "retry_button"));
   g_assert_true (gtk_widget_get_mapped (retry));
+  /* The error page replaced the loading page the focus was on: its
+   * button has the focus now, so a screen reader reads the page. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (win)) == retry);
 
   lk_simulator_clear_faults (sim);
   g_signal_emit_by_name (retry, "clicked");
   wait_for_list (win);
   g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
+  /* And the list when it comes. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)),
+                                         GTK_WIDGET (lk_test_keys_view_get_table (view))));
 
   close_window (win);
 }

@@ -30,7 +30,9 @@ struct _LkKeysView
   GtkScrolledWindow    *scrolled_window;
   LkKeyTable           *table;
   GtkSpinner           *loading_spinner;
+  AdwStatusPage        *loading_page;
   AdwStatusPage        *empty_page;
+  GtkWidget            *empty_new_button;
   AdwStatusPage        *no_results_page;
   AdwStatusPage        *error_page;
   GtkWidget            *retry_button;

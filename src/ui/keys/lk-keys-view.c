@@ -62,6 +62,92 @@ show_page_icon (LkKeysView *self,
     adw_status_page_set_icon_name (self->no_permission_page, "action-unavailable-symbolic");
 }
 
+static AdwStatusPage *
+state_page (LkKeysView *self,
+            const char *state)
+{
+  if (g_str_equal (state, "loading"))
+    return self->loading_page;
+  if (g_str_equal (state, "empty"))
+    return self->empty_page;
+  if (g_str_equal (state, "no-results"))
+    return self->no_results_page;
+  if (g_str_equal (state, "error"))
+    return self->error_page;
+  if (g_str_equal (state, "no-permission"))
+    return self->no_permission_page;
+  return NULL;
+}
+
+/* A page that replaces the one the keyboard focus was on takes the focus,
+ * so that a screen reader reads it (GTK 4.8 has no other way to announce
+ * it): the list, a page's button, or the page itself, which then reads as
+ * its title and description.  The focus anywhere else (the search entry,
+ * the header bar) stays where it is. */
+static void
+focus_state (LkKeysView *self,
+             const char *state)
+{
+  AdwStatusPage *page;
+  GtkWidget *button = NULL;
+
+  if (g_str_equal (state, "list"))
+    {
+      lk_key_table_focus_list (self->table);
+      return;
+    }
+
+  page = state_page (self, state);
+  if (page == NULL)
+    return;
+
+  if (page == self->empty_page)
+    button = self->empty_new_button;
+  else if (page == self->error_page)
+    button = self->retry_button;
+  if (button != NULL && gtk_widget_is_sensitive (button) && gtk_widget_grab_focus (button))
+    return;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (page),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, adw_status_page_get_title (page),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  adw_status_page_get_description (page) ? adw_status_page_get_description (page) : "",
+                                  -1);
+  gtk_widget_set_focusable (GTK_WIDGET (page), TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (page));
+}
+
+static void
+announce_state (LkKeysView *self,
+                const char *state)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus;
+
+  if (root == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  focus = gtk_root_get_focus (root);
+  if (focus != NULL && gtk_widget_get_mapped (focus) &&
+      !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->state_stack)))
+    return;
+
+  focus_state (self, state);
+}
+
+/* The view shows (the window turned to it after sign-in, say) with its
+ * state set while it was hidden: that page is new to the user too. */
+static void
+lk_keys_view_map (GtkWidget *widget)
+{
+  LkKeysView *self = LK_KEYS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (lk_keys_view_parent_class)->map (widget);
+
+  if (self->state != NULL)
+    announce_state (self, self->state);
+}
+
 static void
 set_state (LkKeysView *self,
            const char *state)
@@ -74,6 +160,7 @@ set_state (LkKeysView *self,
       self->state = state;
       gtk_stack_set_visible_child_name (self->state_stack, state);
       gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (state, "loading"));
+      announce_state (self, state);
       g_object_notify_by_pspec (G_OBJECT (self), lk_keys_view_properties[LK_KEYS_VIEW_PROP_STATE]);
     }
 
@@ -353,7 +440,10 @@ lk_keys_view_focus_list (LkKeysView *self)
 {
   g_return_if_fail (LK_IS_KEYS_VIEW (self));
 
-  lk_key_table_focus_list (self->table);
+  if (self->state != NULL)
+    focus_state (self, self->state);
+  else
+    lk_key_table_focus_list (self->table);
 }
 
 void
@@ -529,6 +619,7 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   object_class->dispose = lk_keys_view_dispose;
   object_class->finalize = lk_keys_view_finalize;
   widget_class->size_allocate = lk_keys_view_size_allocate;
+  widget_class->map = lk_keys_view_map;
 
   lk_keys_view_properties[LK_KEYS_VIEW_PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,
@@ -577,7 +668,9 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, table);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, LkKeysView, loading_page);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, LkKeysView, empty_new_button);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, error_page);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, retry_button);

@@ -52,7 +52,8 @@ void            lk_keys_view_refresh             (LkKeysView *self);
 /* Monotonic time (µs) of the last list that finished well, 0 if none. */
 gint64          lk_keys_view_get_last_refresh    (LkKeysView *self);
 
-/* Moves the keyboard focus to the list of keys. */
+/* Moves the keyboard focus to the list of keys, or to what the view shows
+ * instead of it (the loading, empty, error or no-permission page). */
 void            lk_keys_view_focus_list          (LkKeysView *self);
 
 void            lk_keys_view_set_search_mode     (LkKeysView *self,
