@@ -40,43 +40,10 @@ get_sign_in_page (LkWindow *win)
   return lk_test_ui_template_child (win, LK_TYPE_WINDOW, "sign_in_page");
 }
 
-static LkWindow *
-new_window (void)
-{
-  LkWindow *win = lk_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
-  gtk_window_present (GTK_WINDOW (win));
-  return win;
-}
-
-static void
-close_window (LkWindow *win)
-{
-  g_object_ref (win);
-  gtk_window_destroy (GTK_WINDOW (win));
-  lk_test_spin (50);
-  g_assert_finalize_object (win);
-}
-
-static AdwMessageDialog *
-find_message_dialog (LkWindow *win)
-{
-  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
 static gboolean
 has_dialog (gpointer data)
 {
-  return find_message_dialog (data) != NULL;
+  return lk_test_ui_find_message_dialog (data) != NULL;
 }
 
 static gboolean
@@ -88,10 +55,10 @@ store_has_account (const char *client_id)
   g_autoptr (LkAccount) account = NULL;
   g_autoptr (GError) error = NULL;
 
-  lk_credential_store_lookup_account_async (store, lk_platform_get_id (platform), client_id,
-                                            NULL, lk_test_store_result, &result);
+  lk_credential_store_find_account_async (store, platform, client_id,
+                                          NULL, lk_test_store_result, &result);
   lk_test_wait_result (&result, WAIT_MS);
-  account = lk_credential_store_lookup_account_finish (store, result, &error);
+  account = lk_credential_store_find_account_finish (store, result, &error);
   if (account == NULL)
     g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
   return account != NULL;
@@ -132,7 +99,6 @@ store_save_key (LkApiKey   *key,
   g_assert_no_error (error);
 }
 
-
 static LkWindow *
 admin_window (void)
 {
@@ -141,7 +107,7 @@ admin_window (void)
   LkWindow *win;
 
   g_settings_reset (lk_application_get_settings (app), "last-client-id");
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
   lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
@@ -243,7 +209,7 @@ test_sign_out_then_forget (void)
 
   /* Signed in from the form, remembered. */
   g_settings_reset (settings, "last-client-id");
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
   lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
@@ -262,10 +228,10 @@ test_sign_out_then_forget (void)
   g_assert_null (lk_test_ui_get_client (win));
   lk_test_spin (500);
   g_assert_true (store_has_account (admin_id));
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* A new window signs in to it, with no typing. */
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "keys");
   g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
 
@@ -276,13 +242,13 @@ test_sign_out_then_forget (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
   g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
   {
-    const char *body = adw_message_dialog_get_body (find_message_dialog (win));
+    const char *body = adw_message_dialog_get_body (lk_test_ui_find_message_dialog (win));
     LkApiKey *whoami = lk_client_get_whoami (lk_test_ui_get_client (win));
     const char *name = lk_api_key_get_name (whoami);
 
     g_assert_nonnull (strstr (body, name && name[0] ? name : admin_id));
   }
-  adw_message_dialog_response (find_message_dialog (win), "cancel");
+  adw_message_dialog_response (lk_test_ui_find_message_dialog (win), "cancel");
   lk_test_spin (300);
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "keys");
   g_assert_true (store_has_account (admin_id));
@@ -290,7 +256,7 @@ test_sign_out_then_forget (void)
   /* Forget: the item is gone, every API-key item is still there. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
   g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
-  adw_message_dialog_response (find_message_dialog (win), "forget");
+  adw_message_dialog_response (lk_test_ui_find_message_dialog (win), "forget");
   lk_test_ui_wait_for_page (win, "sign-in");
   lk_test_spin (500);
   g_assert_false (store_has_account (admin_id));
@@ -298,16 +264,15 @@ test_sign_out_then_forget (void)
   g_assert_cmpuint (g_hash_table_size (keys_after), ==, g_hash_table_size (keys_before));
   g_assert_true (g_hash_table_contains (keys_after, lk_api_key_get_id (key1)));
   g_assert_true (g_hash_table_contains (keys_after, lk_api_key_get_id (key2)));
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* And the next window asks. */
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   lk_test_spin (300);
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
-
 
 static void
 test_export (void)
@@ -414,7 +379,7 @@ test_export (void)
 
     g_object_add_weak_pointer (session, &session);
     g_object_add_weak_pointer (view, &view);
-    close_window (win);
+    lk_test_ui_close_window (win);
     lk_test_spin (200);
     /* nothing waits for an answer that will never come */
     g_assert_null (session);
@@ -461,7 +426,7 @@ test_preferences_clipboard (void)
   g_settings_reset (settings, "clipboard-clear-seconds");
   g_settings_reset (settings, "expiry-warning-days");
   g_settings_reset (settings, "last-client-id");
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
 
   /* Ctrl+comma's action opens them, showing the settings as they are. */
@@ -502,7 +467,7 @@ test_preferences_clipboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_reset (settings, "clipboard-clear-seconds");
   g_settings_reset (settings, "expiry-warning-days");
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static void
@@ -537,46 +502,20 @@ test_about_debug_info (void)
   g_assert_null (strstr (info, lk_simulator_get_base_url (sim)));
 
   gtk_window_destroy (GTK_WINDOW (about));
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!lk_test_have_secret_service () || g_getenv ("DISPLAY") == NULL)
-    {
-      g_test_skip ("needs the private session of build-aux/dev (keyring and X server)");
-      return g_test_run ();
-    }
-
-  gtk_init ();
-  adw_init ();
-
-  sim = lk_simulator_new ();
-  lk_simulator_seed (sim, 0);
-  if (!lk_simulator_start (sim, 0, NULL, &error))
-    g_error ("simulator: %s", error->message);
-
-  app = lk_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("register: %s", error->message);
+  if (!lk_test_ui_setup (&argc, &argv, &app, &sim))
+    return g_test_run ();
 
   g_test_add_func ("/lk/ui-accounts/sign-out-then-forget", test_sign_out_then_forget);
   g_test_add_func ("/lk/ui-accounts/export", test_export);
   g_test_add_func ("/lk/ui-accounts/preferences-clipboard", test_preferences_clipboard);
   g_test_add_func ("/lk/ui-accounts/about-debug-info", test_about_debug_info);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  lk_simulator_stop (sim);
-  g_clear_object (&sim);
-  return ret;
+  return lk_test_ui_run (&app, &sim);
 }

@@ -27,9 +27,4 @@ LkAccountPrefetch *lk_application_take_prefetch (LkApplication *self,
                                                  const char    *platform_id,
                                                  const char    *client_id);
 
-/* The platform @settings name ("region", or the custom URLs); NULL with
- * @error when the custom URLs are not valid. */
-LkPlatform    *lk_settings_dup_platform    (GSettings     *settings,
-                                            GError       **error);
-
 G_END_DECLS

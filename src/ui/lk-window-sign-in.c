@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-platform-settings.h"
 #include "lk-window-private.h"
 
 /* A new sign-in: the one under way no longer counts. */
@@ -183,7 +184,7 @@ _lk_window_sign_in_remembered (LkWindow *self)
       return;
     }
 
-  platform = lk_settings_dup_platform (self->settings, &error);
+  platform = lk_platform_settings_dup (self->settings, &error);
   if (platform == NULL)
     {
       _lk_window_show_page (self, "sign-in");
