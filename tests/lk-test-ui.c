@@ -78,18 +78,25 @@ lk_test_ui_close_window (LkWindow *win)
   g_assert_finalize_object (win);
 }
 
-AdwMessageDialog *
-lk_test_ui_find_message_dialog (LkWindow *win)
+gpointer
+lk_test_ui_find_dialog (LkWindow *win,
+                        GType     type)
 {
   g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
 
   for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
         gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
         gtk_widget_get_visible (l->data))
       return l->data;
 
   return NULL;
+}
+
+AdwMessageDialog *
+lk_test_ui_find_message_dialog (LkWindow *win)
+{
+  return lk_test_ui_find_dialog (win, ADW_TYPE_MESSAGE_DIALOG);
 }
 
 gpointer

@@ -39,6 +39,9 @@ int               lk_test_ui_run                (LkApplication **app,
 LkWindow         *lk_test_ui_new_window         (LkApplication  *app);
 /* Destroys @win and checks nothing keeps it alive. */
 void              lk_test_ui_close_window       (LkWindow       *win);
+/* The visible window of @type transient for @win, or NULL. */
+gpointer          lk_test_ui_find_dialog        (LkWindow       *win,
+                                                 GType           type);
 /* The visible message dialog transient for @win, or NULL. */
 AdwMessageDialog *lk_test_ui_find_message_dialog (LkWindow      *win);
 

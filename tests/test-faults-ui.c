@@ -356,15 +356,7 @@ run_list (const FaultCase *fault)
 static LkCreateDialog *
 find_create_dialog (LkWindow *win)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (LK_IS_CREATE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
+  return lk_test_ui_find_dialog (win, LK_TYPE_CREATE_DIALOG);
 }
 
 static const char *
