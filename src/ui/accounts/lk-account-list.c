@@ -20,14 +20,6 @@ struct _LkAccountList
 
 G_DEFINE_FINAL_TYPE (LkAccountList, lk_account_list, GTK_TYPE_BOX)
 
-enum {
-  PROP_0,
-  PROP_SESSION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 char *
 lk_account_describe_platform (const char *platform_id)
 {
@@ -181,14 +173,6 @@ lk_account_list_refresh (LkAccountList *self)
                                            self->cancellable, on_listed, self);
 }
 
-LkSession *
-lk_account_list_get_session (LkAccountList *self)
-{
-  g_return_val_if_fail (LK_IS_ACCOUNT_LIST (self), NULL);
-
-  return self->session;
-}
-
 void
 lk_account_list_set_session (LkAccountList *self,
                              LkSession     *session)
@@ -196,19 +180,8 @@ lk_account_list_set_session (LkAccountList *self,
   g_return_if_fail (LK_IS_ACCOUNT_LIST (self));
   g_return_if_fail (session == NULL || LK_IS_SESSION (session));
 
-  if (self->session == session)
-    return;
-
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  /* Another account signed in: the mark moves. */
-  if (session != NULL)
-    g_signal_connect_object (session, "notify::client", G_CALLBACK (lk_account_list_refresh),
-                             self, G_CONNECT_SWAPPED);
-
-  lk_account_list_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  if (g_set_object (&self->session, session))
+    lk_account_list_refresh (self);
 }
 
 static void
@@ -218,47 +191,9 @@ lk_account_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (lk_account_list_parent_class)->dispose (object);
-}
-
-static void
-lk_account_list_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  LkAccountList *self = LK_ACCOUNT_LIST (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lk_account_list_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  LkAccountList *self = LK_ACCOUNT_LIST (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      lk_account_list_set_session (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -267,13 +202,6 @@ lk_account_list_class_init (LkAccountListClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = lk_account_list_dispose;
-  object_class->get_property = lk_account_list_get_property;
-  object_class->set_property = lk_account_list_set_property;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, LK_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "accountlist");
 }

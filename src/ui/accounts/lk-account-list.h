@@ -4,11 +4,9 @@
  * session's keyring (lk_credential_store_list_accounts_async(), nothing
  * secret), each a button that switches to it (win.switch-account), the
  * signed-in one marked and not a button.  The list is read again when
- * another account signs in, and when refreshed (the popover does when
- * it opens).
- *
- * Property:
- *   "session"  LkSession whose store it lists and whose account it marks
+ * refreshed: the popover does when it opens, and when another account
+ * signs in.  The popover hands it its session (whose store it lists and
+ * whose account it marks).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,7 +21,6 @@ G_BEGIN_DECLS
 #define LK_TYPE_ACCOUNT_LIST (lk_account_list_get_type ())
 G_DECLARE_FINAL_TYPE (LkAccountList, lk_account_list, LK, ACCOUNT_LIST, GtkBox)
 
-LkSession *lk_account_list_get_session (LkAccountList *self);
 void       lk_account_list_set_session (LkAccountList *self,
                                         LkSession     *session);
 /* Reads the remembered accounts again. */

@@ -116,6 +116,9 @@ update (LkAccountPopover *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->abilities_box))) != NULL)
     gtk_box_remove (self->abilities_box, child);
 
+  /* Another account: the tick moves. */
+  lk_account_list_refresh (self->account_list);
+
   if (whoami == NULL)
     return;
 
@@ -165,6 +168,7 @@ lk_account_popover_set_session (LkAccountPopover *self,
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  lk_account_list_set_session (self->account_list, session);
   if (session != NULL)
     g_signal_connect_object (session, "notify::whoami", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 
