@@ -10,9 +10,10 @@
  *
  * Prints "store_ms=X lookup_ms=X delete_ms=X total_ms=X".
  *
- *   bench-keyring --remember-account PLATFORM_ID CLIENT_ID
+ *   bench-keyring --remember-account API_URL TOKEN_URL CLIENT_ID
  *
- * Instead remembers an admin account ("Remember in keyring"), its secret
+ * Instead remembers an admin account ("Remember in keyring", bound to that
+ * platform as the app binds it), its secret
  * taken from LK_BENCH_CLIENT_SECRET, so the benchmark can start the
  * application straight into a simulated tenant.
  *
@@ -101,10 +102,12 @@ forget_one (LkCredentialStore *store,
 }
 
 static int
-remember_account (const char *platform_id,
+remember_account (const char *api_url,
+                  const char *token_url,
                   const char *client_id)
 {
   g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = NULL;
   g_autoptr (GError) error = NULL;
   const char *secret = g_getenv ("LK_BENCH_CLIENT_SECRET");
   GAsyncResult *result = NULL;
@@ -115,10 +118,12 @@ remember_account (const char *platform_id,
       return 2;
     }
 
-  lk_credential_store_save_account_async (store, platform_id, client_id, secret, NULL,
-                                          bench_store_result, &result);
+  platform = lk_platform_new_custom (api_url, token_url, NULL, &error);
+  bench_check ("the platform", error);
+  lk_credential_store_remember_account_async (store, platform, client_id, secret, NULL,
+                                              bench_store_result, &result);
   result = bench_wait_result (&result, 60);
-  lk_credential_store_save_account_finish (store, result, &error);
+  lk_credential_store_remember_account_finish (store, result, &error);
   g_object_unref (result);
   bench_check ("remembering the account", error);
 
@@ -135,8 +140,8 @@ main (int   argc,
   guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 200;
   double t0, t1, t2, t3;
 
-  if (argc == 4 && g_strcmp0 (argv[1], "--remember-account") == 0)
-    return remember_account (argv[2], argv[3]);
+  if (argc == 5 && g_strcmp0 (argv[1], "--remember-account") == 0)
+    return remember_account (argv[2], argv[3], argv[4]);
 
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (keys, make_key (i));

@@ -103,46 +103,94 @@ lk_test_forget_key (LkCredentialStore  *store,
   return lk_credential_store_forget_key_finish (store, result, error);
 }
 
-gboolean
-lk_test_save_account (LkCredentialStore  *store,
-                      const char         *platform,
-                      const char         *client_id,
-                      const char         *secret,
-                      GError            **error)
+LkPlatform *
+lk_test_platform_for_id (const char *platform)
 {
+  g_autofree char *token_url = NULL;
+
+  if (platform == NULL || platform[0] == '\0')
+    return NULL;
+
+  token_url = g_strconcat (platform, "/oauth2/token", NULL);
+  return lk_platform_new_custom (platform, token_url, NULL, NULL);
+}
+
+gboolean
+lk_test_remember_account (LkCredentialStore  *store,
+                          const char         *platform,
+                          const char         *client_id,
+                          const char         *secret,
+                          GError            **error)
+{
+  g_autoptr (LkPlatform) bound = lk_test_platform_for_id (platform);
   g_autoptr (GAsyncResult) result = NULL;
 
-  lk_credential_store_save_account_async (store, platform, client_id, secret, NULL,
-                                          lk_test_store_result, &result);
+  lk_credential_store_remember_account_async (store, bound, client_id, secret, NULL,
+                                              lk_test_store_result, &result);
   lk_test_wait_result (&result, LK_TEST_KEYRING_WAIT_MS);
-  return lk_credential_store_save_account_finish (store, result, error);
+  return lk_credential_store_remember_account_finish (store, result, error);
 }
 
 LkAccount *
-lk_test_lookup_account (LkCredentialStore  *store,
+lk_test_find_account (LkCredentialStore  *store,
+                      const char         *platform,
+                      const char         *client_id,
+                      GError            **error)
+{
+  g_autoptr (LkPlatform) bound = lk_test_platform_for_id (platform);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  lk_credential_store_find_account_async (store, bound, client_id, NULL,
+                                          lk_test_store_result, &result);
+  lk_test_wait_result (&result, LK_TEST_KEYRING_WAIT_MS);
+  return lk_credential_store_find_account_finish (store, result, error);
+}
+
+GPtrArray *
+lk_test_list_accounts (LkCredentialStore  *store,
+                       const char         *client_id,
+                       GError            **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  lk_credential_store_list_accounts_async (store, client_id, NULL, lk_test_store_result, &result);
+  lk_test_wait_result (&result, LK_TEST_KEYRING_WAIT_MS);
+  return lk_credential_store_list_accounts_finish (store, result, error);
+}
+
+gboolean
+lk_test_forget_account (LkCredentialStore  *store,
                         const char         *platform,
                         const char         *client_id,
                         GError            **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  lk_credential_store_lookup_account_async (store, platform, client_id, NULL,
-                                            lk_test_store_result, &result);
-  lk_test_wait_result (&result, LK_TEST_KEYRING_WAIT_MS);
-  return lk_credential_store_lookup_account_finish (store, result, error);
-}
-
-gboolean
-lk_test_forget_account (LkCredentialStore  *store,
-                        const char         *platform,
-                        GError            **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  lk_credential_store_forget_account_async (store, platform, NULL,
+  lk_credential_store_forget_account_async (store, platform, client_id, NULL,
                                             lk_test_store_result, &result);
   lk_test_wait_result (&result, LK_TEST_KEYRING_WAIT_MS);
   return lk_credential_store_forget_account_finish (store, result, error);
+}
+
+void
+lk_test_remember_unbound (LkCredentialStore *store,
+                          const char        *platform,
+                          const char        *client_id,
+                          const char        *secret)
+{
+  LkCredentialStoreClass *klass = LK_CREDENTIAL_STORE_GET_CLASS (store);
+  g_autoptr (GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *label = g_strdup_printf ("HiddenLayer sign-in for %s on %s", client_id, platform);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_hash_table_insert (attributes, (gpointer) "platform", (gpointer) platform);
+  g_hash_table_insert (attributes, (gpointer) "client-id", (gpointer) client_id);
+  klass->store_async (store, LK_SCHEMA_ACCOUNT, attributes, label, secret, NULL,
+                      lk_test_store_result, &result);
+  lk_test_wait_result (&result, LK_TEST_KEYRING_WAIT_MS);
+  g_assert_true (klass->store_finish (store, result, &error));
+  g_assert_no_error (error);
 }
 
 /* ---- Looking at the keyring directly ---- */

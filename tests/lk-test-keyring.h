@@ -50,18 +50,33 @@ gboolean           lk_test_forget_key         (LkCredentialStore  *store,
                                                const char         *platform,
                                                const char         *key_id,
                                                GError            **error);
-gboolean           lk_test_save_account       (LkCredentialStore  *store,
+/* The admin's sign-in on @platform (an API URL), bound to the platform
+ * lk_test_platform_for_id() makes of it. */
+LkPlatform        *lk_test_platform_for_id    (const char         *platform);
+gboolean           lk_test_remember_account   (LkCredentialStore  *store,
                                                const char         *platform,
                                                const char         *client_id,
                                                const char         *secret,
                                                GError            **error);
-LkAccount         *lk_test_lookup_account     (LkCredentialStore  *store,
+LkAccount         *lk_test_find_account       (LkCredentialStore  *store,
                                                const char         *platform,
                                                const char         *client_id,
                                                GError            **error);
+/* Every remembered sign-in (GPtrArray of LkRememberedAccount). */
+GPtrArray         *lk_test_list_accounts      (LkCredentialStore  *store,
+                                               const char         *client_id,
+                                               GError            **error);
+/* @client_id NULL: every sign-in of @platform. */
 gboolean           lk_test_forget_account     (LkCredentialStore  *store,
                                                const char         *platform,
+                                               const char         *client_id,
                                                GError            **error);
+/* A sign-in as it was remembered before sign-ins were bound to their
+ * platform: "platform" and "client-id" alone. */
+void               lk_test_remember_unbound   (LkCredentialStore  *store,
+                                               const char         *platform,
+                                               const char         *client_id,
+                                               const char         *secret);
 
 /* The keyring looked at directly, through a libsecret connection of the
  * test's own. */

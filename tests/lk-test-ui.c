@@ -11,6 +11,94 @@
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 
+/* ---- The set-up ---- */
+
+gboolean
+lk_test_ui_setup (int            *argc,
+                  char         ***argv,
+                  LkApplication **app,
+                  LkSimulator   **sim)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_test_init (argc, argv, NULL);
+
+  if (!lk_test_have_secret_service () || g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("needs the private session of build-aux/dev (keyring and X server)");
+      return FALSE;
+    }
+
+  gtk_init ();
+  adw_init ();
+
+  *sim = lk_simulator_new ();
+  lk_simulator_seed (*sim, 0);
+  if (!lk_simulator_start (*sim, 0, NULL, &error))
+    g_error ("simulator: %s", error->message);
+
+  *app = lk_application_new ();
+  g_application_set_flags (G_APPLICATION (*app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (*app), NULL, &error))
+    g_error ("register: %s", error->message);
+
+  return TRUE;
+}
+
+int
+lk_test_ui_run (LkApplication **app,
+                LkSimulator   **sim)
+{
+  int ret = g_test_run ();
+
+  g_clear_object (app);
+  lk_simulator_stop (*sim);
+  g_clear_object (sim);
+  return ret;
+}
+
+/* ---- Windows ---- */
+
+LkWindow *
+lk_test_ui_new_window (LkApplication *app)
+{
+  LkWindow *win = lk_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
+  gtk_window_present (GTK_WINDOW (win));
+  return win;
+}
+
+void
+lk_test_ui_close_window (LkWindow *win)
+{
+  g_object_ref (win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  lk_test_spin (50);
+  g_assert_finalize_object (win);
+}
+
+gpointer
+lk_test_ui_find_dialog (LkWindow *win,
+                        GType     type)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+AdwMessageDialog *
+lk_test_ui_find_message_dialog (LkWindow *win)
+{
+  return lk_test_ui_find_dialog (win, ADW_TYPE_MESSAGE_DIALOG);
+}
+
 gpointer
 lk_test_ui_template_child (gpointer    widget,
                            GType       type,

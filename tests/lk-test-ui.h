@@ -11,13 +11,39 @@
 
 #include <adwaita.h>
 
+#include "lk-application.h"
 #include "lk-sign-in-page.h"
+#include "lk-simulator.h"
 #include "lk-window.h"
 
 G_BEGIN_DECLS
 
 /* How long a window is waited for (scaled by LK_TEST_SLOWDOWN). */
 #define LK_TEST_UI_WAIT_MS 20000
+
+/* The set-up every window test's main() shares: g_test_init(), then,
+ * in the private session of build-aux/dev (keyring and X server), GTK and
+ * libadwaita, a seeded simulator on 127.0.0.1 (*@sim) and a registered,
+ * non-unique application (*@app).  FALSE outside that session: the run is
+ * skipped (return g_test_run()). */
+gboolean          lk_test_ui_setup              (int            *argc,
+                                                 char         ***argv,
+                                                 LkApplication **app,
+                                                 LkSimulator   **sim);
+/* g_test_run(), then the application and simulator of lk_test_ui_setup()
+ * go. */
+int               lk_test_ui_run                (LkApplication **app,
+                                                 LkSimulator   **sim);
+
+/* A window of @app, presented at 1000×700. */
+LkWindow         *lk_test_ui_new_window         (LkApplication  *app);
+/* Destroys @win and checks nothing keeps it alive. */
+void              lk_test_ui_close_window       (LkWindow       *win);
+/* The visible window of @type transient for @win, or NULL. */
+gpointer          lk_test_ui_find_dialog        (LkWindow       *win,
+                                                 GType           type);
+/* The visible message dialog transient for @win, or NULL. */
+AdwMessageDialog *lk_test_ui_find_message_dialog (LkWindow      *win);
 
 /* @widget's template child @name of @type; fails the test when missing. */
 gpointer    lk_test_ui_template_child     (gpointer      widget,

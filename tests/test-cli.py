@@ -630,8 +630,10 @@ def _():
     gsettings('custom-token-url', S.token_url)
     gsettings('custom-ca-file', '')
     gsettings('last-client-id', S.admin_id)
+    # As Layer Keys remembers it: bound to the platform's token URL and CA.
     store_item(f'HiddenLayer sign-in for {S.admin_id} on {S.url}',
-               {'xdg:schema': SCHEMA_ACCOUNT, 'platform': S.url, 'client-id': S.admin_id}, S.admin_secret)
+               {'xdg:schema': SCHEMA_ACCOUNT, 'platform': S.url, 'client-id': S.admin_id,
+                'token-url': S.token_url, 'ca-sha256': 'none'}, S.admin_secret)
     expect(cli('list'), 0, 'CI model scanner', one_line=False)
     expect(cli('list', '--stored'), 0, one_line=False)
     accounts = json.loads(cli('accounts', '--json').out)
@@ -644,7 +646,8 @@ def _():
     expect(cli('--platform', S.url, '--token-url', S.url + '/elsewhere/token', 'list'), 2,
            S.token_url, 'nowhere else')
     elsewhere = f'http://127.0.0.1:{free_port()}'
-    store_item('second', {'xdg:schema': SCHEMA_ACCOUNT, 'platform': elsewhere, 'client-id': S.admin_id},
+    store_item('second', {'xdg:schema': SCHEMA_ACCOUNT, 'platform': elsewhere, 'client-id': S.admin_id,
+                          'token-url': elsewhere + '/oauth2/token', 'ca-sha256': 'none'},
                S.admin_secret)
     try:
         expect(cli('--account', S.admin_id, 'list'), 3, 'more than one platform')

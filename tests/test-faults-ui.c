@@ -111,7 +111,6 @@ reset_settings (void)
     g_settings_reset (settings, keys[i]);
 }
 
-
 static gboolean
 list_settled (gpointer data)
 {
@@ -165,7 +164,6 @@ wait_for_refresh (LkWindow *win,
     g_error ("no list completed: state %s, last toast “%s”",
              lk_test_keys_view_get_state (keys_view_of (win)), lk_test_ui_get_toast (win));
 }
-
 
 /* A window signed in as the simulator's admin, its list complete, its
  * client tuned to fail fast. */
@@ -358,15 +356,7 @@ run_list (const FaultCase *fault)
 static LkCreateDialog *
 find_create_dialog (LkWindow *win)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (LK_IS_CREATE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
+  return lk_test_ui_find_dialog (win, LK_TYPE_CREATE_DIALOG);
 }
 
 static const char *
@@ -567,20 +557,6 @@ run_create (const FaultCase *fault)
 
 /* ---- Delete ---- */
 
-static AdwMessageDialog *
-find_message_dialog (LkWindow *win)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
 static void
 select_key (LkWindow   *win,
             const char *key_id)
@@ -613,7 +589,7 @@ confirm_delete (LkWindow   *win,
 
   select_key (win, key_id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
-  dialog = find_message_dialog (win);
+  dialog = lk_test_ui_find_message_dialog (win);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
 }
@@ -999,31 +975,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) tests = g_ptr_array_new_with_free_func (g_free);
-  int ret;
 
-  g_test_init (&argc, &argv, NULL);
-
-  if (!lk_test_have_secret_service () || g_getenv ("DISPLAY") == NULL)
-    {
-      g_test_skip ("needs the private session of build-aux/dev (keyring and X server)");
-      return g_test_run ();
-    }
-
-  gtk_init ();
-  adw_init ();
-
-  sim = lk_simulator_new ();
-  lk_simulator_seed (sim, 0);
-  if (!lk_simulator_start (sim, 0, NULL, &error))
-    g_error ("simulator: %s", error->message);
+  if (!lk_test_ui_setup (&argc, &argv, &app, &sim))
+    return g_test_run ();
   sim_port = lk_simulator_get_port (sim);
-
-  app = lk_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("register: %s", error->message);
 
   for (guint op = OP_LIST; op <= OP_DELETE; op++)
     for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
@@ -1044,10 +1000,5 @@ main (int   argc,
   g_test_add_func ("/lk/faults-ui/close/during-create", test_close_during_create);
   g_test_add_func ("/lk/faults-ui/close/during-delete", test_close_during_delete);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  lk_simulator_stop (sim);
-  g_clear_object (&sim);
-  return ret;
+  return lk_test_ui_run (&app, &sim);
 }

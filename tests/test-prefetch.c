@@ -17,6 +17,7 @@
 #include "lk-credential-store.h"
 #include "lk-error.h"
 #include "lk-simulator.h"
+#include "lk-test-keyring.h"
 #include "lk-test-util.h"
 #include "lk-wire.h"
 
@@ -56,7 +57,7 @@ forget_accounts (const char *platform_id)
   g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
   g_autoptr (GAsyncResult) result = NULL;
 
-  lk_credential_store_forget_account_async (store, platform_id, NULL, lk_test_store_result, &result);
+  lk_credential_store_forget_account_async (store, platform_id, NULL, NULL, lk_test_store_result, &result);
   lk_credential_store_forget_account_finish (store, lk_test_wait_result (&result, WAIT_MS), NULL);
 }
 
@@ -279,15 +280,10 @@ test_bound_to_platform (void)
       if (!old)
         {
           g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
-          g_autoptr (GAsyncResult) result = NULL;
 
           forget_accounts (lk_platform_get_id (platform));
-          lk_credential_store_save_account_async (store, lk_platform_get_id (platform), admin,
-                                                  lk_simulator_get_admin_client_secret (sim), NULL,
-                                                  lk_test_store_result, &result);
-          g_assert_true (lk_credential_store_save_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
-                                                                  &error));
-          g_assert_no_error (error);
+          lk_test_remember_unbound (store, lk_platform_get_id (platform), admin,
+                                    lk_simulator_get_admin_client_secret (sim));
         }
     }
 

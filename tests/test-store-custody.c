@@ -23,6 +23,7 @@
 #include "lk-client.h"
 #include "lk-credential-store.h"
 #include "lk-simulator.h"
+#include "lk-test-keyring.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
 
@@ -199,29 +200,13 @@ find_account (LkCredentialStore  *store,
 }
 
 static void
-save_account_by_id (LkCredentialStore *store,
-                    const char        *platform_id,
-                    const char        *client_id,
-                    const char        *secret)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  lk_credential_store_save_account_async (store, platform_id, client_id, secret, NULL,
-                                          lk_test_store_result, &result);
-  g_assert_true (lk_credential_store_save_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
-                                                          &error));
-  g_assert_no_error (error);
-}
-
-static void
 forget_account (LkCredentialStore *store,
                 const char        *platform_id)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  lk_credential_store_forget_account_async (store, platform_id, NULL, lk_test_store_result, &result);
+  lk_credential_store_forget_account_async (store, platform_id, NULL, NULL, lk_test_store_result, &result);
   g_assert_true (lk_credential_store_forget_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
                                                             &error));
   g_assert_no_error (error);
@@ -525,19 +510,21 @@ test_account_bound (void)
   /* Remembered before sign-ins were bound: not handed out; the next
    * sign-in replaces it. */
   forget_account (store, api);
-  save_account_by_id (store, api, client_id, "old-secret");
+  lk_test_remember_unbound (store, api, client_id, "old-secret");
   assert_changed (store, platform, client_id);
   remember (store, platform, client_id, "admin-secret");
   assert_found (store, platform, client_id, "admin-secret");
   g_assert_cmpuint (direct_count ("client-id", client_id, NULL), ==, 1);
 
-  /* Saved by platform ID after a client signed in through this store:
-   * bound to that client's platform. */
-  forget_account (store, api);
-  lk_credential_store_note_signed_in (store, other_token);
-  save_account_by_id (store, api, client_id, "noted-secret");
-  assert_found (store, other_token, client_id, "noted-secret");
-  assert_changed (store, platform, client_id);
+  /* Listed, without its secret, bound to its token URL. */
+  {
+    g_autoptr(GPtrArray) accounts = lk_test_list_accounts (store, client_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (accounts->len, ==, 1);
+    g_assert_cmpstr (((LkRememberedAccount *) accounts->pdata[0])->platform_id, ==, api);
+    g_assert_cmpstr (((LkRememberedAccount *) accounts->pdata[0])->token_url, ==, token);
+  }
 
   forget_account (store, api);
   g_assert_cmpuint (direct_count ("client-id", client_id, NULL), ==, 0);

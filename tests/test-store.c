@@ -26,6 +26,38 @@
 
 /* ---- Looking at an item ---- */
 
+/* Whether the store lists a sign-in of @client_id on @platform; what it
+ * lists of it is never secret. */
+static gboolean
+has_remembered (LkCredentialStore *store,
+                const char        *platform,
+                const char        *client_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) accounts = lk_test_list_accounts (store, NULL, &error);
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      LkRememberedAccount *account = g_ptr_array_index (accounts, i);
+      g_autofree char *token_url = NULL;
+
+      if (g_strcmp0 (account->platform_id, platform) != 0 ||
+          g_strcmp0 (account->client_id, client_id) != 0)
+        continue;
+
+      token_url = g_strconcat (platform, "/oauth2/token", NULL);
+      g_assert_false (found);
+      g_assert_cmpstr (account->token_url, ==, token_url);
+      g_assert_false (account->has_ca);
+      g_assert_nonnull (strstr (account->label, client_id));
+      found = TRUE;
+    }
+
+  return found;
+}
+
 /* The attributes are exactly the NULL-terminated name/value pairs. */
 static void
 assert_attributes_exactly (GHashTable *attributes,
@@ -273,7 +305,7 @@ test_secret_save_refused (void)
   g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_false (lk_test_save_account (store, platform, NULL, "secret", &error));
+  g_assert_false (lk_test_remember_account (store, platform, NULL, "secret", &error));
   g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
@@ -415,7 +447,7 @@ test_secret_forget_refuses (void)
   g_clear_pointer (&label, g_free);
   label = lk_test_save_key (store, platform, key_b, "secret-b", &error);
   g_assert_no_error (error);
-  g_assert_true (lk_test_save_account (store, platform, "client-admin", "secret-admin", &error));
+  g_assert_true (lk_test_remember_account (store, platform, "client-admin", "secret-admin", &error));
   g_assert_no_error (error);
 
   /* Some other application's item. */
@@ -449,7 +481,7 @@ test_secret_forget_refuses (void)
 
   g_assert_true (lk_test_forget_key (store, platform, id_b, &error));
   g_assert_no_error (error);
-  g_assert_true (lk_test_forget_account (store, platform, &error));
+  g_assert_true (lk_test_forget_account (store, platform, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (lk_test_direct_count ("platform", platform), ==, 0);
   g_assert_cmpuint (lk_test_direct_count ("application", other_app), ==, 1);
@@ -478,7 +510,7 @@ test_secret_account (void)
     return;
 
   store = lk_secret_store_new ();
-  g_assert_true (lk_test_save_account (store, platform, client_id, secret, &error));
+  g_assert_true (lk_test_remember_account (store, platform, client_id, secret, &error));
   g_assert_no_error (error);
   /* A key of the same platform, which signing out must leave alone. */
   key = lk_test_make_key (key_id, "Stays", "client-stays");
@@ -488,11 +520,17 @@ test_secret_account (void)
   items = lk_test_direct_search ("client-id", client_id);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   attributes = secret_item_get_attributes (items->data);
-  assert_attributes_exactly (attributes,
-                             "platform", platform,
-                             "client-id", client_id,
-                             "xdg:schema", LK_SCHEMA_NAME_ACCOUNT,
-                             NULL);
+  {
+    g_autofree char *token_url = g_strconcat (platform, "/oauth2/token", NULL);
+
+    assert_attributes_exactly (attributes,
+                               "platform", platform,
+                               "client-id", client_id,
+                               "token-url", token_url,
+                               "ca-sha256", "none",
+                               "xdg:schema", LK_SCHEMA_NAME_ACCOUNT,
+                               NULL);
+  }
   assert_secret_not_in_metadata (items->data, secret);
   {
     g_autofree char *item_label = secret_item_get_label (items->data);
@@ -507,33 +545,33 @@ test_secret_account (void)
   g_assert_finalize_object (g_steal_pointer (&store));
   store = lk_secret_store_new ();
 
-  account = lk_test_lookup_account (store, platform, NULL, &error);
+  /* Listed (without its secret) ... */
+  g_assert_true (has_remembered (store, platform, client_id));
+
+  /* ... and found, secret and all. */
+  account = lk_test_find_account (store, platform, client_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (account);
   g_assert_cmpstr (account->client_id, ==, client_id);
   g_assert_cmpstr (account->client_secret, ==, secret);
   g_clear_pointer (&account, lk_account_free);
 
-  account = lk_test_lookup_account (store, platform, client_id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (account->client_secret, ==, secret);
-  g_clear_pointer (&account, lk_account_free);
-
-  account = lk_test_lookup_account (store, platform, "someone-else", &error);
+  account = lk_test_find_account (store, platform, "someone-else", &error);
   g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
   g_assert_null (account);
   g_clear_error (&error);
 
   /* Sign out. */
-  g_assert_true (lk_test_forget_account (store, platform, &error));
+  g_assert_true (lk_test_forget_account (store, platform, client_id, &error));
   g_assert_no_error (error);
-  account = lk_test_lookup_account (store, platform, NULL, &error);
+  account = lk_test_find_account (store, platform, client_id, &error);
   g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  g_assert_false (has_remembered (store, platform, client_id));
   g_assert_cmpuint (lk_test_direct_count ("client-id", client_id), ==, 0);
   g_assert_cmpuint (lk_test_direct_count ("key-id", key_id), ==, 1);
 
-  g_assert_true (lk_test_forget_account (store, "", &error) == FALSE);
+  g_assert_true (lk_test_forget_account (store, "", client_id, &error) == FALSE);
   g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
@@ -549,6 +587,7 @@ test_secret_concurrent (void)
   g_autoptr (LkCredentialStore) store = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *platform = lk_test_random_platform ();
+  g_autoptr (LkPlatform) bound = NULL;
   GAsyncResult *saved[4] = { NULL, };
   GAsyncResult *account_result = NULL;
   LkApiKey *keys[G_N_ELEMENTS (saved)];
@@ -567,8 +606,9 @@ test_secret_concurrent (void)
       lk_credential_store_save_key_async (store, platform, keys[i], "concurrent-secret", NULL,
                                           lk_test_store_result, &saved[i]);
     }
-  lk_credential_store_save_account_async (store, platform, "admin-concurrent", "admin-secret",
-                                          NULL, lk_test_store_result, &account_result);
+  bound = lk_test_platform_for_id (platform);
+  lk_credential_store_remember_account_async (store, bound, "admin-concurrent", "admin-secret",
+                                              NULL, lk_test_store_result, &account_result);
 
   for (guint i = 0; i < G_N_ELEMENTS (saved); i++)
     {
@@ -581,7 +621,7 @@ test_secret_concurrent (void)
       g_clear_object (&saved[i]);
     }
   lk_test_wait_result (&account_result, LK_TEST_KEYRING_WAIT_MS);
-  g_assert_true (lk_credential_store_save_account_finish (store, account_result, &error));
+  g_assert_true (lk_credential_store_remember_account_finish (store, account_result, &error));
   g_assert_no_error (error);
   g_clear_object (&account_result);
 
@@ -599,7 +639,7 @@ test_secret_concurrent (void)
       g_object_unref (keys[i]);
       g_free (key_ids[i]);
     }
-  g_assert_true (lk_test_forget_account (store, platform, &error));
+  g_assert_true (lk_test_forget_account (store, platform, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (lk_test_direct_count ("platform", platform), ==, 0);
 }
@@ -634,8 +674,9 @@ test_memory_roundtrip (void)
   g_clear_pointer (&label, g_free);
   label = lk_test_save_key (store, platform, key2, "memory-secret-2", &error);
   g_assert_no_error (error);
-  g_assert_true (lk_test_save_account (store, platform, "admin", "admin-secret", &error));
+  g_assert_true (lk_test_remember_account (store, platform, "admin", "admin-secret", &error));
   g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 3);
+  g_assert_true (has_remembered (store, platform, "admin"));
 
   found = lk_test_lookup_key (store, platform, "key-2", &error);
   g_assert_no_error (error);
@@ -647,7 +688,7 @@ test_memory_roundtrip (void)
   g_assert_true (g_hash_table_contains (key_ids, "key-1"));
   g_assert_true (g_hash_table_contains (key_ids, "key-2"));
 
-  account = lk_test_lookup_account (store, platform, NULL, &error);
+  account = lk_test_find_account (store, platform, "admin", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (account->client_id, ==, "admin");
   g_assert_cmpstr (account->client_secret, ==, "admin-secret");
@@ -660,7 +701,7 @@ test_memory_roundtrip (void)
   g_assert_true (lk_test_forget_key (store, platform, "key-1", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 2);
-  g_assert_true (lk_test_forget_account (store, platform, &error));
+  g_assert_true (lk_test_forget_account (store, platform, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
 

@@ -12,6 +12,8 @@
 #include <json-glib/json-glib.h>
 
 #include "lk-about.h"
+#include "lk-account-list.h"
+#include "lk-account-popover.h"
 #include "lk-api-key.h"
 #include "lk-application.h"
 #include "lk-clipboard.h"
@@ -26,6 +28,7 @@
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 #include "lk-window.h"
+#include "lk-wire.h"
 
 #define WAIT_MS 20000
 
@@ -40,61 +43,35 @@ get_sign_in_page (LkWindow *win)
   return lk_test_ui_template_child (win, LK_TYPE_WINDOW, "sign_in_page");
 }
 
-static LkWindow *
-new_window (void)
-{
-  LkWindow *win = lk_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
-  gtk_window_present (GTK_WINDOW (win));
-  return win;
-}
-
-static void
-close_window (LkWindow *win)
-{
-  g_object_ref (win);
-  gtk_window_destroy (GTK_WINDOW (win));
-  lk_test_spin (50);
-  g_assert_finalize_object (win);
-}
-
-static AdwMessageDialog *
-find_message_dialog (LkWindow *win)
-{
-  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
 static gboolean
 has_dialog (gpointer data)
 {
-  return find_message_dialog (data) != NULL;
+  return lk_test_ui_find_message_dialog (data) != NULL;
+}
+
+static gboolean
+store_has_account_of (LkSimulator *of,
+                      const char  *client_id)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (of);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+
+  lk_credential_store_find_account_async (store, platform, client_id,
+                                          NULL, lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  account = lk_credential_store_find_account_finish (store, result, &error);
+  if (account == NULL)
+    g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
+  return account != NULL;
 }
 
 static gboolean
 store_has_account (const char *client_id)
 {
-  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
-  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (LkAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
-
-  lk_credential_store_lookup_account_async (store, lk_platform_get_id (platform), client_id,
-                                            NULL, lk_test_store_result, &result);
-  lk_test_wait_result (&result, WAIT_MS);
-  account = lk_credential_store_lookup_account_finish (store, result, &error);
-  if (account == NULL)
-    g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
-  return account != NULL;
+  return store_has_account_of (sim, client_id);
 }
 
 /* The key IDs of the platform whose secrets the keyring holds. */
@@ -132,7 +109,6 @@ store_save_key (LkApiKey   *key,
   g_assert_no_error (error);
 }
 
-
 static LkWindow *
 admin_window (void)
 {
@@ -141,7 +117,7 @@ admin_window (void)
   LkWindow *win;
 
   g_settings_reset (lk_application_get_settings (app), "last-client-id");
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
   lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
@@ -243,7 +219,7 @@ test_sign_out_then_forget (void)
 
   /* Signed in from the form, remembered. */
   g_settings_reset (settings, "last-client-id");
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
   lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
@@ -262,10 +238,10 @@ test_sign_out_then_forget (void)
   g_assert_null (lk_test_ui_get_client (win));
   lk_test_spin (500);
   g_assert_true (store_has_account (admin_id));
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* A new window signs in to it, with no typing. */
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "keys");
   g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
 
@@ -276,13 +252,13 @@ test_sign_out_then_forget (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
   g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
   {
-    const char *body = adw_message_dialog_get_body (find_message_dialog (win));
+    const char *body = adw_message_dialog_get_body (lk_test_ui_find_message_dialog (win));
     LkApiKey *whoami = lk_client_get_whoami (lk_test_ui_get_client (win));
     const char *name = lk_api_key_get_name (whoami);
 
     g_assert_nonnull (strstr (body, name && name[0] ? name : admin_id));
   }
-  adw_message_dialog_response (find_message_dialog (win), "cancel");
+  adw_message_dialog_response (lk_test_ui_find_message_dialog (win), "cancel");
   lk_test_spin (300);
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "keys");
   g_assert_true (store_has_account (admin_id));
@@ -290,7 +266,7 @@ test_sign_out_then_forget (void)
   /* Forget: the item is gone, every API-key item is still there. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
   g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
-  adw_message_dialog_response (find_message_dialog (win), "forget");
+  adw_message_dialog_response (lk_test_ui_find_message_dialog (win), "forget");
   lk_test_ui_wait_for_page (win, "sign-in");
   lk_test_spin (500);
   g_assert_false (store_has_account (admin_id));
@@ -298,16 +274,15 @@ test_sign_out_then_forget (void)
   g_assert_cmpuint (g_hash_table_size (keys_after), ==, g_hash_table_size (keys_before));
   g_assert_true (g_hash_table_contains (keys_after, lk_api_key_get_id (key1)));
   g_assert_true (g_hash_table_contains (keys_after, lk_api_key_get_id (key2)));
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* And the next window asks. */
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   lk_test_spin (300);
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
-
 
 static void
 test_export (void)
@@ -414,7 +389,7 @@ test_export (void)
 
     g_object_add_weak_pointer (session, &session);
     g_object_add_weak_pointer (view, &view);
-    close_window (win);
+    lk_test_ui_close_window (win);
     lk_test_spin (200);
     /* nothing waits for an answer that will never come */
     g_assert_null (session);
@@ -461,7 +436,7 @@ test_preferences_clipboard (void)
   g_settings_reset (settings, "clipboard-clear-seconds");
   g_settings_reset (settings, "expiry-warning-days");
   g_settings_reset (settings, "last-client-id");
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
 
   /* Ctrl+comma's action opens them, showing the settings as they are. */
@@ -502,7 +477,7 @@ test_preferences_clipboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_reset (settings, "clipboard-clear-seconds");
   g_settings_reset (settings, "expiry-warning-days");
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static void
@@ -537,46 +512,290 @@ test_about_debug_info (void)
   g_assert_null (strstr (info, lk_simulator_get_base_url (sim)));
 
   gtk_window_destroy (GTK_WINDOW (about));
-  close_window (win);
+  lk_test_ui_close_window (win);
+}
+
+/* ---- Several accounts ---- */
+
+static void
+store_remember (LkSimulator *tenant,
+                const char  *client_id,
+                const char  *secret)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (tenant);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  lk_credential_store_remember_account_async (store, platform, client_id, secret, NULL,
+                                              lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  g_assert_true (lk_credential_store_remember_account_finish (store, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+store_forget (LkSimulator *tenant,
+              const char  *client_id)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (tenant);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  lk_credential_store_forget_account_async (store, lk_platform_get_id (platform), client_id, NULL,
+                                            lk_test_store_result, &result);
+  lk_test_wait_result (&result, WAIT_MS);
+  g_assert_true (lk_credential_store_forget_account_finish (store, result, &error));
+  g_assert_no_error (error);
+}
+
+/* Signs @win in from the form to @tenant's admin, remembered. */
+static void
+sign_in_remembered (LkWindow    *win,
+                    LkSimulator *tenant)
+{
+  g_autofree char *token_url = lk_simulator_get_token_url (tenant);
+  LkSignInPage *page = get_sign_in_page (win);
+
+  lk_sign_in_page_set_region (page, LK_REGION_CUSTOM);
+  lk_sign_in_page_set_custom (page, lk_simulator_get_base_url (tenant), token_url, NULL);
+  lk_sign_in_page_set_client_id (page, lk_simulator_get_admin_client_id (tenant));
+  lk_sign_in_page_set_secret (page, lk_simulator_get_admin_client_secret (tenant));
+  lk_sign_in_page_set_remember (page, TRUE);
+  g_assert_true (lk_sign_in_page_submit (page));
+  lk_test_ui_wait_for_page (win, "keys");
+}
+
+typedef struct {
+  LkWindow    *win;
+  LkSimulator *tenant;
+} Shown;
+
+/* @win shows @tenant's keys, all listed. */
+static gboolean
+shows_tenant (gpointer data)
+{
+  Shown *shown = data;
+  LkClient *client = lk_test_ui_get_client (shown->win);
+
+  return client != NULL && !lk_client_get_loading (client) &&
+         g_str_equal (lk_test_ui_get_page (shown->win), "keys") &&
+         g_str_equal (lk_platform_get_api_base (lk_client_get_platform (client)),
+                      lk_simulator_get_base_url (shown->tenant)) &&
+         g_list_model_get_n_items (lk_client_get_keys (client)) == lk_simulator_get_n_keys (shown->tenant);
+}
+
+static gboolean
+has_key_named (LkWindow   *win,
+               const char *name)
+{
+  GListModel *keys = lk_client_get_keys (lk_test_ui_get_client (win));
+
+  for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (keys, i);
+
+      if (g_strcmp0 (lk_api_key_get_name (key), name) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static LkAccountList *
+open_account_list (LkWindow *win)
+{
+  GtkMenuButton *button = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "account_button");
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+  gtk_menu_button_popup (button);
+  lk_test_spin (50);
+  return lk_test_ui_template_child (popover, LK_TYPE_ACCOUNT_POPOVER, "account_list");
+}
+
+typedef struct {
+  LkAccountList *list;
+  LkSimulator   *tenant;
+  GtkWidget     *row;
+} RowSearch;
+
+/* The list's row of @tenant's admin account, as a person finds it. */
+static gboolean
+find_row (gpointer data)
+{
+  RowSearch *search = data;
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (search->tenant);
+
+  search->row = NULL;
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (search->list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
+      const char *platform_id = NULL, *client_id = NULL;
+
+      if (target == NULL)
+        {
+          /* the signed-in account: marked, not a button */
+          g_assert_false (gtk_widget_get_sensitive (row));
+          continue;
+        }
+      g_variant_get (target, "(&s&s&sb)", &platform_id, &client_id, NULL, NULL);
+      if (g_str_equal (platform_id, lk_platform_get_id (platform)) &&
+          g_str_equal (client_id, lk_simulator_get_admin_client_id (search->tenant)))
+        search->row = row;
+    }
+
+  return search->row != NULL;
+}
+
+/* Clicks @tenant's row in the account popover and waits for its keys;
+ * returns how many token requests @tenant got meanwhile. */
+static guint
+switch_to (LkWindow    *win,
+           LkSimulator *tenant)
+{
+  RowSearch search = { open_account_list (win), tenant, NULL };
+  Shown shown = { win, tenant };
+  guint tokens = lk_simulator_count_requests (tenant, "POST", LK_WIRE_PATH_TOKEN);
+
+  g_assert_true (lk_test_wait_until (find_row, &search, WAIT_MS));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (search.row)), ==, "win.switch-account");
+  g_signal_emit_by_name (search.row, "clicked");
+  g_assert_true (lk_test_wait_until (shows_tenant, &shown, WAIT_MS));
+  lk_test_spin (200);
+  return lk_simulator_count_requests (tenant, "POST", LK_WIRE_PATH_TOKEN) - tokens;
+}
+
+static const char *
+subtitle (LkWindow *win)
+{
+  return adw_window_title_get_subtitle (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "window_title"));
+}
+
+static void
+test_switch_accounts (void)
+{
+  g_autoptr (LkSimulator) sim2 = lk_simulator_new ();
+  g_autoptr (LkPermissions) permissions = lk_permissions_new ();
+  g_autoptr (LkApiKey) key1 = NULL;
+  g_autoptr (LkApiKey) key2 = NULL;
+  g_autoptr (GHashTable) keys_before = NULL;
+  g_autoptr (GHashTable) keys_after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *secret1 = NULL;
+  g_autofree char *secret2 = NULL;
+  g_autofree char *port1 = g_strdup_printf (":%u", lk_simulator_get_port (sim));
+  g_autofree char *port2 = NULL;
+  Shown shown2 = { NULL, sim2 };
+  LkWindow *win;
+
+  /* A second tenant, on a port of its own, each with a key of its own. */
+  lk_simulator_seed (sim2, 0);
+  g_assert_true (lk_simulator_start (sim2, 0, NULL, &error));
+  g_assert_no_error (error);
+  port2 = g_strdup_printf (":%u", lk_simulator_get_port (sim2));
+  key1 = lk_simulator_add_key (sim, "Only on tenant one", permissions, 0, &secret1);
+  key2 = lk_simulator_add_key (sim2, "Only on tenant two", permissions, 0, &secret2);
+  store_save_key (key1, secret1);
+
+  /* Both remembered: the first from the form, the second with Add Account…. */
+  g_settings_reset (lk_application_get_settings (app), "last-client-id");
+  win = lk_test_ui_new_window (app);
+  lk_test_ui_wait_for_page (win, "sign-in");
+  sign_in_remembered (win, sim);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.add-account", NULL));
+  lk_test_ui_wait_for_page (win, "sign-in");
+  g_assert_cmpstr (lk_sign_in_page_get_client_id (get_sign_in_page (win)), ==, "");
+  sign_in_remembered (win, sim2);
+  shown2.win = win;
+  g_assert_true (lk_test_wait_until (shows_tenant, &shown2, WAIT_MS));
+  g_assert_true (has_key_named (win, "Only on tenant two"));
+  g_assert_false (has_key_named (win, "Only on tenant one"));
+  /* The subtitle names the account shown, and where. */
+  g_assert_nonnull (strstr (subtitle (win), port2));
+  lk_test_spin (500);
+  g_assert_true (store_has_account_of (sim, lk_simulator_get_admin_client_id (sim)));
+  g_assert_true (store_has_account_of (sim2, lk_simulator_get_admin_client_id (sim2)));
+
+  /* Back and forth with one click, no typing: each its own keys, one
+   * token request per switch. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (switch_to (win, sim), ==, 1);
+      g_assert_true (has_key_named (win, "Only on tenant one"));
+      g_assert_false (has_key_named (win, "Only on tenant two"));
+      g_assert_nonnull (strstr (subtitle (win), port1));
+
+      g_assert_cmpuint (switch_to (win, sim2), ==, 1);
+      g_assert_true (has_key_named (win, "Only on tenant two"));
+      g_assert_false (has_key_named (win, "Only on tenant one"));
+      g_assert_nonnull (strstr (subtitle (win), port2));
+    }
+  g_assert_cmpuint (switch_to (win, sim), ==, 1);
+
+  /* Sign Out, then start again: the last account used, with no typing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
+  lk_test_ui_wait_for_page (win, "sign-in");
+  lk_test_ui_close_window (win);
+  win = lk_test_ui_new_window (app);
+  {
+    Shown shown1 = { win, sim };
+
+    g_assert_true (lk_test_wait_until (shows_tenant, &shown1, WAIT_MS));
+  }
+  g_assert_true (has_key_named (win, "Only on tenant one"));
+
+  /* Forget This Account…: only its own item goes; the other accounts
+   * (also another client ID on the same platform) and every API-key item
+   * stay. */
+  store_remember (sim, lk_api_key_get_client_id (key1), secret1);
+  keys_before = store_find_keys ();
+  g_assert_true (g_hash_table_contains (keys_before, lk_api_key_get_id (key1)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
+  g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
+  adw_message_dialog_response (lk_test_ui_find_message_dialog (win), "forget");
+  lk_test_ui_wait_for_page (win, "sign-in");
+  lk_test_spin (500);
+  g_assert_false (store_has_account_of (sim, lk_simulator_get_admin_client_id (sim)));
+  g_assert_true (store_has_account_of (sim2, lk_simulator_get_admin_client_id (sim2)));
+  g_assert_true (store_has_account_of (sim, lk_api_key_get_client_id (key1)));
+  keys_after = store_find_keys ();
+  g_assert_true (g_hash_table_contains (keys_after, lk_api_key_get_id (key1)));
+  g_assert_cmpuint (g_hash_table_size (keys_after), ==, g_hash_table_size (keys_before));
+
+  /* The other account is still one click away. */
+  sign_in_remembered (win, sim2);
+  {
+    RowSearch search = { open_account_list (win), sim, NULL };
+
+    lk_test_spin (500);
+    g_assert_false (find_row (&search));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
+  g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
+  adw_message_dialog_response (lk_test_ui_find_message_dialog (win), "forget");
+  lk_test_ui_wait_for_page (win, "sign-in");
+  lk_test_spin (500);
+  g_assert_false (store_has_account_of (sim2, lk_simulator_get_admin_client_id (sim2)));
+  store_forget (sim, lk_api_key_get_client_id (key1));
+  lk_test_ui_close_window (win);
+  lk_simulator_stop (sim2);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!lk_test_have_secret_service () || g_getenv ("DISPLAY") == NULL)
-    {
-      g_test_skip ("needs the private session of build-aux/dev (keyring and X server)");
-      return g_test_run ();
-    }
-
-  gtk_init ();
-  adw_init ();
-
-  sim = lk_simulator_new ();
-  lk_simulator_seed (sim, 0);
-  if (!lk_simulator_start (sim, 0, NULL, &error))
-    g_error ("simulator: %s", error->message);
-
-  app = lk_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("register: %s", error->message);
+  if (!lk_test_ui_setup (&argc, &argv, &app, &sim))
+    return g_test_run ();
 
   g_test_add_func ("/lk/ui-accounts/sign-out-then-forget", test_sign_out_then_forget);
+  g_test_add_func ("/lk/ui-accounts/switch-accounts", test_switch_accounts);
   g_test_add_func ("/lk/ui-accounts/export", test_export);
   g_test_add_func ("/lk/ui-accounts/preferences-clipboard", test_preferences_clipboard);
   g_test_add_func ("/lk/ui-accounts/about-debug-info", test_about_debug_info);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  lk_simulator_stop (sim);
-  g_clear_object (&sim);
-  return ret;
+  return lk_test_ui_run (&app, &sim);
 }

@@ -60,26 +60,6 @@ reset_settings (void)
   g_settings_reset (settings, "last-client-id");
 }
 
-static LkWindow *
-new_window (void)
-{
-  LkWindow *win = lk_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (win), 1000, 700);
-  gtk_window_present (GTK_WINDOW (win));
-  return win;
-}
-
-static void
-close_window (LkWindow *win)
-{
-  g_object_ref (win);
-  gtk_window_destroy (GTK_WINDOW (win));
-  lk_test_spin (50);
-  g_assert_finalize_object (win);
-}
-
-
 static gboolean
 has_error_heading (gpointer data)
 {
@@ -141,7 +121,7 @@ signed_in_window (const char *client_id,
   LkWindow *win;
 
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   fill_form (win, client_id, secret, FALSE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
@@ -162,21 +142,6 @@ admin_window (void)
   return win;
 }
 
-static AdwMessageDialog *
-find_message_dialog (LkWindow *win)
-{
-  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (win) &&
-        gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
-
 static void
 select_positions (LkWindow    *win,
                   const guint *positions,
@@ -190,7 +155,6 @@ select_positions (LkWindow    *win,
   g_assert_cmpuint (lk_keys_view_get_n_selected (get_keys_view (win)), ==, n);
 }
 
-
 static gboolean
 store_lookup_account (const char *client_id,
                       GError    **error)
@@ -200,10 +164,10 @@ store_lookup_account (const char *client_id,
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (LkAccount) account = NULL;
 
-  lk_credential_store_lookup_account_async (store, lk_platform_get_id (platform), client_id,
-                                            NULL, lk_test_store_result, &result);
+  lk_credential_store_find_account_async (store, platform, client_id,
+                                          NULL, lk_test_store_result, &result);
   lk_test_wait_result (&result, WAIT_MS);
-  account = lk_credential_store_lookup_account_finish (store, result, error);
+  account = lk_credential_store_find_account_finish (store, result, error);
   if (account != NULL)
     g_assert_cmpstr (account->client_id, ==, client_id);
   return account != NULL;
@@ -219,7 +183,7 @@ test_sign_in_bad (void)
   guint tokens_before;
 
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   page = get_sign_in_page (win);
 
@@ -255,7 +219,7 @@ test_sign_in_bad (void)
   g_assert_nonnull (strstr (lk_test_ui_get_sign_in_error (page), "reach"));
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
 
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static void
@@ -268,7 +232,7 @@ test_sign_in_remembered (void)
   g_autofree char *last_client_id = NULL;
 
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   fill_form (win, admin_id, lk_simulator_get_admin_client_secret (sim), TRUE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
@@ -282,14 +246,14 @@ test_sign_in_remembered (void)
   g_assert_no_error (error);
   last_client_id = g_settings_get_string (settings, "last-client-id");
   g_assert_cmpstr (last_client_id, ==, admin_id);
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* A new window signs in by itself. */
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "keys");
   g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
   wait_for_list (win);
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* As when the application starts: signed in and listed by the
    * prefetch, which the next window takes over instead of doing it
@@ -304,7 +268,7 @@ test_sign_in_remembered (void)
       g_assert_null (lk_application_take_prefetch (app, "no-such-platform", admin_id));
       if (wait_first)
         lk_test_spin (500);
-      win = new_window ();
+      win = lk_test_ui_new_window (app);
       lk_test_ui_wait_for_page (win, "keys");
       wait_for_list (win);
       g_assert_cmpstr (lk_client_get_client_id (lk_test_ui_get_client (win)), ==, admin_id);
@@ -317,15 +281,15 @@ test_sign_in_remembered (void)
                                                    lk_platform_get_id (lk_client_get_platform (lk_test_ui_get_client (win))),
                                                    admin_id));
       if (!wait_first)
-        close_window (win);
+        lk_test_ui_close_window (win);
     }
 
   /* Forget This Account… (confirmed) forgets it and empties the secret
    * field (test-ui-accounts.c: Sign Out keeps it). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.forget-account", NULL));
   lk_test_spin (100);
-  g_assert_nonnull (find_message_dialog (win));
-  adw_message_dialog_response (find_message_dialog (win), "forget");
+  g_assert_nonnull (lk_test_ui_find_message_dialog (win));
+  adw_message_dialog_response (lk_test_ui_find_message_dialog (win), "forget");
   lk_test_ui_wait_for_page (win, "sign-in");
   g_assert_null (lk_test_ui_get_client (win));
   {
@@ -336,16 +300,16 @@ test_sign_in_remembered (void)
   g_assert_false (store_lookup_account (admin_id, &error));
   g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* The next window asks, with the client ID filled in. */
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   lk_test_spin (300);
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
   g_assert_cmpstr (lk_sign_in_page_get_client_id (get_sign_in_page (win)), ==, admin_id);
   g_assert_null (lk_test_ui_get_sign_in_error (get_sign_in_page (win)));
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static void
@@ -362,7 +326,7 @@ test_remembered_key_gone (void)
 
   key = lk_simulator_add_key (sim, "Remembered, then deleted", NULL, 0, &secret);
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   fill_form (win, lk_api_key_get_client_id (key), secret, TRUE);
   g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
@@ -370,21 +334,22 @@ test_remembered_key_gone (void)
   lk_test_spin (500);
   g_assert_true (store_lookup_account (lk_api_key_get_client_id (key), &error));
   g_assert_no_error (error);
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   /* The key was deleted elsewhere: the next start says so, with the
    * client ID filled in, instead of signing in. */
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   page = get_sign_in_page (win);
   g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
   g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
   g_assert_cmpstr (lk_test_ui_get_sign_in_error (page), ==, "Could not sign in with the remembered key");
   g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_api_key_get_client_id (key));
   g_assert_null (lk_test_ui_get_client (win));
-  close_window (win);
+  lk_test_ui_close_window (win);
 
-  lk_credential_store_forget_account_async (store, lk_platform_get_id (platform), NULL,
+  lk_credential_store_forget_account_async (store, lk_platform_get_id (platform),
+                                            lk_api_key_get_client_id (key), NULL,
                                             lk_test_store_result, &result);
   g_assert_true (lk_credential_store_forget_account_finish (store, lk_test_wait_result (&result, WAIT_MS), &error));
   g_assert_no_error (error);
@@ -514,7 +479,7 @@ test_list_sort_filter (void)
   g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", "/api/v1/api-keys"), >, list_requests);
   g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n + 1);
 
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 /* How many keys of @model match @needle by name or client ID, ignoring
@@ -561,7 +526,7 @@ test_large_tenant (void)
   g_assert_cmpuint (n, >=, 10000);
 
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   token_url = lk_simulator_get_token_url (large);
   lk_sign_in_page_set_region (get_sign_in_page (win), LK_REGION_CUSTOM);
@@ -620,7 +585,7 @@ test_large_tenant (void)
       }
   }
 
-  close_window (win);
+  lk_test_ui_close_window (win);
   lk_simulator_stop (large);
 }
 
@@ -666,7 +631,7 @@ test_destroy_populated_view (void)
 
   /* The window's own view is untouched and still shows every key. */
   g_assert_cmpuint (g_list_model_get_n_items (lk_test_keys_view_get_shown_keys (get_keys_view (win))), ==, n);
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static gboolean
@@ -711,7 +676,7 @@ test_delete (void)
     g_ptr_array_add (ids, g_strdup (lk_api_key_get_id (key)));
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
-    dialog = find_message_dialog (win);
+    dialog = lk_test_ui_find_message_dialog (win);
     g_assert_nonnull (dialog);
     g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), lk_api_key_get_name (key)));
     g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), lk_api_key_get_client_id (key)));
@@ -725,7 +690,7 @@ test_delete (void)
   g_assert_false (key_gone (g_ptr_array_index (ids, 0)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
-  dialog = find_message_dialog (win);
+  dialog = lk_test_ui_find_message_dialog (win);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
   g_assert_true (lk_test_wait_until (key_gone, g_ptr_array_index (ids, 0), WAIT_MS));
@@ -742,7 +707,7 @@ test_delete (void)
       g_ptr_array_add (ids, g_strdup (lk_api_key_get_id (key)));
     }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
-  dialog = find_message_dialog (win);
+  dialog = lk_test_ui_find_message_dialog (win);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 3 keys?");
   adw_message_dialog_response (dialog, "delete");
@@ -761,7 +726,7 @@ test_delete (void)
 
     g_assert_true (lk_simulator_remove_key (sim, id));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL));
-    dialog = find_message_dialog (win);
+    dialog = lk_test_ui_find_message_dialog (win);
     g_assert_nonnull (dialog);
     adw_message_dialog_response (dialog, "delete");
     lk_test_ui_wait_for_toast (win, "no longer existed");
@@ -770,7 +735,7 @@ test_delete (void)
     g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n - 5);
   }
 
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static void
@@ -814,9 +779,9 @@ test_read_only (void)
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (delete_button), "API Keys: Delete"));
   gtk_widget_activate_action (GTK_WIDGET (win), "win.delete-selected", NULL);
   lk_test_spin (200);
-  g_assert_null (find_message_dialog (win));
+  g_assert_null (lk_test_ui_find_message_dialog (win));
 
-  close_window (win);
+  lk_test_ui_close_window (win);
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
 }
 
@@ -859,7 +824,7 @@ test_no_read (void)
   /* It may create. */
   g_assert_true (gtk_widget_get_sensitive (get_window_child (win, "new_key_button")));
 
-  close_window (win);
+  lk_test_ui_close_window (win);
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
 }
 
@@ -896,7 +861,7 @@ test_error_and_retry (void)
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)),
                                          GTK_WIDGET (lk_test_keys_view_get_table (view))));
 
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static void
@@ -926,7 +891,7 @@ test_session_ended (void)
     g_assert_cmpstr (kept, ==, "");
   }
 
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 /* The window's own measure adds the shadow of its decorations: measure
@@ -955,14 +920,14 @@ test_shortcuts_and_width (void)
   g_clear_pointer (&accels, g_strfreev);
 
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
 
   /* Usable at 360 px: the sign-in form and the list fit. */
   content_min_width (win, &min_width);
   g_assert_cmpint (min_width, <=, 360);
-  close_window (win);
+  lk_test_ui_close_window (win);
 
   win = admin_window ();
   content_min_width (win, &min_width);
@@ -985,7 +950,7 @@ test_shortcuts_and_width (void)
     g_assert_true (gtk_window_get_modal (dialog));
     gtk_window_destroy (dialog);
   }
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static gboolean
@@ -1008,7 +973,7 @@ test_about_and_size (void)
   int width, height;
 
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
@@ -1038,7 +1003,7 @@ test_about_and_size (void)
   gtk_window_get_default_size (GTK_WINDOW (win), &width, &height);
   g_assert_cmpint (width, ==, 820);
   g_assert_cmpint (height, ==, 610);
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 static void
@@ -1076,7 +1041,7 @@ test_demo (void)
   g_autoptr (GError) error = NULL;
 
   reset_settings ();
-  win = new_window ();
+  win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
   demo_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (get_sign_in_page (win)),
                                                            LK_TYPE_SIGN_IN_PAGE, "demo_button"));
@@ -1157,36 +1122,15 @@ test_demo (void)
       save_screenshot (GTK_WIDGET (win), path);
     }
 
-  close_window (win);
+  lk_test_ui_close_window (win);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!lk_test_have_secret_service () || g_getenv ("DISPLAY") == NULL)
-    {
-      g_test_skip ("needs the private session of build-aux/dev (keyring and X server)");
-      return g_test_run ();
-    }
-
-  gtk_init ();
-  adw_init ();
-
-  sim = lk_simulator_new ();
-  lk_simulator_seed (sim, 0);
-  if (!lk_simulator_start (sim, 0, NULL, &error))
-    g_error ("simulator: %s", error->message);
-
-  app = lk_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("register: %s", error->message);
+  if (!lk_test_ui_setup (&argc, &argv, &app, &sim))
+    return g_test_run ();
 
   g_test_add_func ("/lk/ui-shell/sign-in/bad-credentials", test_sign_in_bad);
   g_test_add_func ("/lk/ui-shell/sign-in/remembered", test_sign_in_remembered);
@@ -1203,10 +1147,5 @@ main (int   argc,
   g_test_add_func ("/lk/ui-shell/permissions/no-read", test_no_read);
   g_test_add_func ("/lk/ui-shell/demo", test_demo);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  lk_simulator_stop (sim);
-  g_clear_object (&sim);
-  return ret;
+  return lk_test_ui_run (&app, &sim);
 }

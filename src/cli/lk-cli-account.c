@@ -143,28 +143,13 @@ lk_cli_remembered_platform (LkCli   *cli,
                             GError **error)
 {
   GSettings *settings = lk_cli_get_settings (cli);
-  g_autofree char *region = NULL;
-  g_autofree char *api_base = NULL;
-  g_autofree char *token_url = NULL;
-  g_autofree char *ca_file = NULL;
   g_autoptr (GError) local_error = NULL;
   LkPlatform *platform;
 
   if (settings == NULL)
     return lk_platform_new_region (LK_REGION_US);
 
-  region = g_settings_get_string (settings, "region");
-  if (g_strcmp0 (region, "eu") == 0)
-    return lk_platform_new_region (LK_REGION_EU);
-  if (g_strcmp0 (region, "custom") != 0)
-    return lk_platform_new_region (LK_REGION_US);
-
-  api_base = g_settings_get_string (settings, "custom-api-url");
-  token_url = g_settings_get_string (settings, "custom-token-url");
-  ca_file = g_settings_get_string (settings, "custom-ca-file");
-
-  platform = lk_platform_new_custom (api_base, token_url, ca_file[0] != '\0' ? ca_file : NULL,
-                                     &local_error);
+  platform = lk_platform_settings_dup (settings, &local_error);
   if (platform == NULL)
     g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
                  /* Translators: %s says what is wrong with the address */
@@ -335,12 +320,12 @@ account_platform (LkCli       *cli,
 
   for (guint i = 0; i < accounts->len; i++)
     {
-      LkCliStoredAccount *account = g_ptr_array_index (accounts, i);
+      LkRememberedAccount *account = g_ptr_array_index (accounts, i);
 
-      if (explicit != NULL && !platform_is (explicit, account->platform))
+      if (explicit != NULL && !platform_is (explicit, account->platform_id))
         continue;
       g_ptr_array_add (matching, account);
-      g_string_append_printf (platforms, "%s%s", platforms->len > 0 ? ", " : "", account->platform);
+      g_string_append_printf (platforms, "%s%s", platforms->len > 0 ? ", " : "", account->platform_id);
     }
 
   if (matching->len == 0)
@@ -369,8 +354,48 @@ account_platform (LkCli       *cli,
       return NULL;
     }
 
-  return lk_cli_platform_for_id (cli, ((LkCliStoredAccount *) g_ptr_array_index (matching, 0))->platform,
+  return lk_cli_platform_for_id (cli, ((LkRememberedAccount *) g_ptr_array_index (matching, 0))->platform_id,
                                  error);
+}
+
+/* The client ID of the one account remembered for @platform. */
+static char *
+only_account_of (LkCli       *cli,
+                 LkPlatform  *platform,
+                 GError     **error)
+{
+  g_autoptr (GPtrArray) accounts = NULL;
+  const char *found = NULL;
+  guint n_found = 0;
+
+  accounts = lk_cli_stored_accounts (cli, NULL, error);
+  if (accounts == NULL)
+    return NULL;
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      LkRememberedAccount *account = g_ptr_array_index (accounts, i);
+
+      if (!platform_is (platform, account->platform_id))
+        continue;
+      found = account->client_id;
+      n_found++;
+    }
+
+  if (n_found == 1)
+    return g_strdup (found);
+
+  if (n_found == 0)
+    g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                 /* Translators: %s is a platform (its address) */
+                 _("No sign-in for %s is remembered in the keyring: sign in with Layer Keys with “Remember in keyring” on, or use --client-id."),
+                 lk_platform_get_id (platform));
+  else
+    g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_AMBIGUOUS,
+                 /* Translators: %u is how many, %s a platform address */
+                 _("%u accounts are remembered for %s: choose one with --account (“layer-keys-cli accounts” lists them)."),
+                 n_found, lk_platform_get_id (platform));
+  return NULL;
 }
 
 LkCliSession *
@@ -450,25 +475,36 @@ lk_cli_open_session (LkCli   *cli,
         }
     }
 
-  lk_credential_store_lookup_account_async (lk_cli_get_store (cli), lk_platform_get_id (platform),
-                                            client_id, NULL, lk_cli_async_done, &result);
-  account = lk_credential_store_lookup_account_finish (lk_cli_get_store (cli), lk_cli_wait (&result),
-                                                       &local_error);
+  /* Any account remembered for that platform: the only one. */
+  if (client_id == NULL)
+    {
+      client_id = only_account_of (cli, platform, error);
+      if (client_id == NULL)
+        return NULL;
+    }
+
+  /* Bound: the secret goes only to the platform it was remembered for. */
+  lk_credential_store_find_account_async (lk_cli_get_store (cli), platform, client_id,
+                                          NULL, lk_cli_async_done, &result);
+  account = lk_credential_store_find_account_finish (lk_cli_get_store (cli), lk_cli_wait (&result),
+                                                     &local_error);
   if (account == NULL)
     {
       if (g_error_matches (local_error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND))
         {
-          if (client_id != NULL)
-            g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
-                         /* Translators: the first %s is a client ID, the second a
-                          * platform (its address) */
-                         _("The sign-in of %s on %s is not remembered in the keyring: sign in with Layer Keys with “Remember in keyring” on, or use --client-id."),
-                         client_id, lk_platform_get_id (platform));
-          else
-            g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
-                         /* Translators: %s is a platform (its address) */
-                         _("No sign-in for %s is remembered in the keyring: sign in with Layer Keys with “Remember in keyring” on, or use --client-id."),
-                         lk_platform_get_id (platform));
+          g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                       /* Translators: the first %s is a client ID, the second a
+                        * platform (its address) */
+                       _("The sign-in of %s on %s is not remembered in the keyring: sign in with Layer Keys with “Remember in keyring” on, or use --client-id."),
+                       client_id, lk_platform_get_id (platform));
+          return NULL;
+        }
+      if (g_error_matches (local_error, LK_STORE_ERROR, LK_STORE_ERROR_PLATFORM_CHANGED))
+        {
+          g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_NO_SUCH,
+                       /* Translators: a client ID, then a platform address */
+                       _("The sign-in of %s was remembered for %s with another token URL or CA file, so its secret is not sent: sign in again with Layer Keys, or use --client-id."),
+                       client_id, lk_platform_get_id (platform));
           return NULL;
         }
 
@@ -481,17 +517,6 @@ lk_cli_open_session (LkCli   *cli,
 }
 
 /* ---- accounts ---- */
-
-static int
-compare_accounts (gconstpointer a,
-                  gconstpointer b)
-{
-  const LkCliStoredAccount *x = *(LkCliStoredAccount * const *) a;
-  const LkCliStoredAccount *y = *(LkCliStoredAccount * const *) b;
-  int by_platform = g_strcmp0 (x->platform, y->platform);
-
-  return by_platform != 0 ? by_platform : g_strcmp0 (x->client_id, y->client_id);
-}
 
 int
 lk_cli_cmd_accounts (LkCli      *cli,
@@ -516,10 +541,10 @@ lk_cli_cmd_accounts (LkCli      *cli,
       return LK_CLI_EXIT_USAGE;
     }
 
+  /* sorted by platform, then client ID */
   accounts = lk_cli_stored_accounts (cli, NULL, error);
   if (accounts == NULL)
     return LK_CLI_EXIT_FAILED;
-  g_ptr_array_sort (accounts, compare_accounts);
 
   settings = lk_cli_get_settings (cli);
   if (settings != NULL)
@@ -535,13 +560,13 @@ lk_cli_cmd_accounts (LkCli      *cli,
 
       for (guint i = 0; i < accounts->len; i++)
         {
-          LkCliStoredAccount *account = g_ptr_array_index (accounts, i);
+          LkRememberedAccount *account = g_ptr_array_index (accounts, i);
           JsonObject *object = json_object_new ();
 
           json_object_set_string_member (object, "client_id", account->client_id);
-          json_object_set_string_member (object, "platform", account->platform);
+          json_object_set_string_member (object, "platform", account->platform_id);
           json_object_set_boolean_member (object, "last_used",
-                                          platform_is (remembered, account->platform) &&
+                                          platform_is (remembered, account->platform_id) &&
                                           g_strcmp0 (last_client_id, account->client_id) == 0);
           json_array_add_object_element (array, object);
         }
@@ -561,11 +586,11 @@ lk_cli_cmd_accounts (LkCli      *cli,
 
     for (guint i = 0; i < accounts->len; i++)
       {
-        LkCliStoredAccount *account = g_ptr_array_index (accounts, i);
-        gboolean last = platform_is (remembered, account->platform) &&
+        LkRememberedAccount *account = g_ptr_array_index (accounts, i);
+        gboolean last = platform_is (remembered, account->platform_id) &&
                         g_strcmp0 (last_client_id, account->client_id) == 0;
 
-        lk_cli_table_add_row (table, account->client_id, account->platform,
+        lk_cli_table_add_row (table, account->client_id, account->platform_id,
                               last ? _("yes") : "", NULL);
       }
     lk_cli_table_print (table);

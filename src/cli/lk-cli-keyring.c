@@ -7,8 +7,8 @@
  * Secrets are read through the credential store's typed API; the item
  * searches go through its search operation (the store's public class
  * interface), since core has no call that returns stored keys with their
- * attributes yet.  Remembered accounts are listed through libsecret,
- * since the store can look one up but not list them all.
+ * attributes yet.  Remembered accounts are listed by the store
+ * (lk_credential_store_list_accounts_async()).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,25 +19,10 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
-/* libsecret 0.20 warns about its unstable API unless this is
- * acknowledged; nothing here uses it. */
-#define SECRET_API_SUBJECT_TO_CHANGE
-#include <libsecret/secret.h>
-
 #include "lk-cli.h"
 
 static const char * const key_attribute_names[] = {
   "key-id", "client-id", "name", "platform", "expires",
-};
-
-/* The account schema, as Layer Keys stores it; matched on its name too. */
-static const SecretSchema account_schema = {
-  LK_SCHEMA_NAME_ACCOUNT, SECRET_SCHEMA_NONE,
-  {
-    { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  }
 };
 
 void
@@ -52,17 +37,6 @@ lk_cli_stored_key_free (LkCliStoredKey *key)
   g_free (key->platform);
   g_free (key->expires);
   g_free (key);
-}
-
-void
-lk_cli_stored_account_free (LkCliStoredAccount *account)
-{
-  if (account == NULL)
-    return;
-
-  g_free (account->client_id);
-  g_free (account->platform);
-  g_free (account);
 }
 
 LkCredentialStore *
@@ -300,95 +274,21 @@ lk_cli_stored_secret (LkCli           *cli,
 
 /* ---- Remembered accounts ---- */
 
-static GError *
-libsecret_error (GError   *error,
-                 gboolean  connecting)
-{
-  GError *mapped;
-
-  if (connecting || error->domain == G_DBUS_ERROR)
-    mapped = g_error_new_literal (LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE, error->message);
-  else if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    mapped = g_error_new_literal (LK_STORE_ERROR, LK_STORE_ERROR_LOCKED, error->message);
-  else
-    mapped = g_error_new_literal (LK_STORE_ERROR, LK_STORE_ERROR_FAILED, error->message);
-
-  g_error_free (error);
-  return mapped;
-}
-
 GPtrArray *
 lk_cli_stored_accounts (LkCli       *cli,
                         const char  *client_id,
                         GError     **error)
 {
-  g_autoptr (SecretService) service = NULL;
-  g_autoptr (GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  LkCredentialStore *store = lk_cli_get_store (cli);
+  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GHashTable) seen = NULL;
-  GList *found;
   GPtrArray *accounts;
-  guint n_locked = 0;
 
-  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &local_error);
-  if (service == NULL)
-    {
-      g_propagate_error (error, lk_cli_explain_store_error (_("Could not list the remembered accounts"),
-                                                            libsecret_error (g_steal_pointer (&local_error), TRUE)));
-      return NULL;
-    }
-
-  if (client_id != NULL)
-    g_hash_table_insert (attributes, (gpointer) "client-id", (gpointer) client_id);
-
-  /* Attributes only, no secrets: nothing needs unlocking. */
-  found = secret_service_search_sync (service, &account_schema, attributes, SECRET_SEARCH_ALL,
-                                      NULL, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, lk_cli_explain_store_error (_("Could not list the remembered accounts"),
-                                                            libsecret_error (g_steal_pointer (&local_error), FALSE)));
-      return NULL;
-    }
-
-  accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_cli_stored_account_free);
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (GList *l = found; l != NULL; l = l->next)
-    {
-      g_autoptr (GHashTable) item_attributes = secret_item_get_attributes (l->data);
-      const char *platform = item_attributes ? g_hash_table_lookup (item_attributes, "platform") : NULL;
-      const char *item_client_id = item_attributes ? g_hash_table_lookup (item_attributes, "client-id") : NULL;
-      LkCliStoredAccount *account;
-      char *identity;
-
-      if (platform == NULL || platform[0] == '\0' || item_client_id == NULL || item_client_id[0] == '\0')
-        {
-          if (secret_item_get_locked (l->data))
-            n_locked++;
-          continue;
-        }
-
-      /* The same account in two collections is one account. */
-      identity = g_strconcat (platform, "\n", item_client_id, NULL);
-      if (!g_hash_table_add (seen, identity))
-        continue;
-
-      account = g_new0 (LkCliStoredAccount, 1);
-      account->client_id = g_strdup (item_client_id);
-      account->platform = g_strdup (platform);
-      g_ptr_array_add (accounts, account);
-    }
-  g_list_free_full (found, g_object_unref);
-
-  if (n_locked > 0 && accounts->len == 0)
-    {
-      g_ptr_array_unref (accounts);
-      g_propagate_error (error, lk_cli_explain_store_error (_("Could not list the remembered accounts"),
-                                                            g_error_new_literal (LK_STORE_ERROR, LK_STORE_ERROR_LOCKED, "")));
-      return NULL;
-    }
-  if (n_locked > 0)
-    lk_cli_warn (_("Some remembered accounts are in a locked keyring and not shown."));
+  lk_credential_store_list_accounts_async (store, client_id, NULL, lk_cli_async_done, &result);
+  accounts = lk_credential_store_list_accounts_finish (store, lk_cli_wait (&result), &local_error);
+  if (accounts == NULL)
+    g_propagate_error (error, lk_cli_explain_store_error (_("Could not list the remembered accounts"),
+                                                          g_steal_pointer (&local_error)));
 
   return accounts;
 }

@@ -21,6 +21,7 @@
 #include "lk-credential-store.h"
 #include "lk-permissions.h"
 #include "lk-platform.h"
+#include "lk-platform-settings.h"
 
 G_BEGIN_DECLS
 
@@ -213,12 +214,6 @@ typedef struct {
 void        lk_cli_stored_key_free      (LkCliStoredKey *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkCliStoredKey, lk_cli_stored_key_free)
 
-typedef struct {
-  char *client_id;
-  char *platform;
-} LkCliStoredAccount;
-
-void        lk_cli_stored_account_free  (LkCliStoredAccount *account);
 
 LkCredentialStore *lk_cli_get_store     (LkCli          *cli);
 /* The stored keys of @platform_id, sorted by name. */
@@ -235,7 +230,8 @@ LkCliStoredKey *lk_cli_resolve_stored   (LkCli          *cli,
 char       *lk_cli_stored_secret        (LkCli          *cli,
                                          LkCliStoredKey *key,
                                          GError        **error);
-/* Every remembered account (LkCliStoredAccount), attributes only. */
+/* Every remembered account (LkRememberedAccount, of @client_id unless it
+ * is NULL), sorted by platform, then client ID; never a secret. */
 GPtrArray  *lk_cli_stored_accounts      (LkCli          *cli,
                                          const char     *client_id,
                                          GError        **error);

@@ -144,7 +144,7 @@ on_account_saved (GObject      *source,
 {
   g_autoptr (GError) error = NULL;
 
-  if (lk_credential_store_save_account_finish (LK_CREDENTIAL_STORE (source), result, &error))
+  if (lk_credential_store_remember_account_finish (LK_CREDENTIAL_STORE (source), result, &error))
     return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -263,13 +263,13 @@ on_client_signed_in (GObject      *source,
   set_client (self, sign_in->client, (sign_in->flags & LK_SESSION_SIGN_IN_DEMO) != 0);
 
   if ((sign_in->flags & LK_SESSION_SIGN_IN_REMEMBER) != 0)
-    lk_credential_store_save_account_async (self->store,
-                                            lk_platform_get_id (sign_in->platform),
-                                            sign_in->client_id,
-                                            sign_in->client_secret,
-                                            self->cancellable,
-                                            on_account_saved,
-                                            self);
+    lk_credential_store_remember_account_async (self->store,
+                                                sign_in->platform,
+                                                sign_in->client_id,
+                                                sign_in->client_secret,
+                                                self->cancellable,
+                                                on_account_saved,
+                                                self);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -344,12 +344,13 @@ look_account_up (GTask *task)
   LkSession *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
 
-  lk_credential_store_lookup_account_async (self->store,
-                                            lk_platform_get_id (sign_in->platform),
-                                            sign_in->client_id,
-                                            g_task_get_cancellable (task),
-                                            on_account_found,
-                                            task);
+  /* Bound: the secret goes only to the platform it was remembered for. */
+  lk_credential_store_find_account_async (self->store,
+                                          sign_in->platform,
+                                          sign_in->client_id,
+                                          g_task_get_cancellable (task),
+                                          on_account_found,
+                                          task);
 }
 
 /* The remembered account is there (or is not: @error says why): sign
@@ -423,7 +424,7 @@ on_account_found (GObject      *source,
     account = lk_account_prefetch_wait_finish (LK_ACCOUNT_PREFETCH (source), result,
                                                &client_session, &error);
   else
-    account = lk_credential_store_lookup_account_finish (LK_CREDENTIAL_STORE (source), result, &error);
+    account = lk_credential_store_find_account_finish (LK_CREDENTIAL_STORE (source), result, &error);
 
   self = g_task_get_source_object (task);
   sign_in = g_task_get_task_data (task);
@@ -529,10 +530,12 @@ lk_session_forget_account (LkSession *self)
   if (self->client == NULL)
     return;
 
-  /* The account items only: the API-key items of the platform stay. */
+  /* This account's items only: the platform's other accounts and its
+   * API-key items stay. */
   if (!self->demo)
     lk_credential_store_forget_account_async (self->store,
                                               lk_platform_get_id (lk_client_get_platform (self->client)),
+                                              lk_client_get_client_id (self->client),
                                               self->cancellable,
                                               on_account_forgotten,
                                               self);

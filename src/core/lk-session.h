@@ -105,8 +105,9 @@ gboolean           lk_session_sign_in_remembered_finish (LkSession             *
 /* Signs out; the remembered sign-in stays in the keyring, so the next
  * start signs in to it again. */
 void               lk_session_sign_out                  (LkSession             *self);
-/* Signs out and forgets the remembered sign-in of the platform (unless
- * it is the demo's), never its API-key items; see "forget-failed". */
+/* Signs out and forgets the remembered sign-in of this client ID on this
+ * platform (unless it is the demo's): never another account's, never an
+ * API-key item; see "forget-failed". */
 void               lk_session_forget_account            (LkSession             *self);
 /* The platform no longer accepts the key (@error says how): signs out,
  * keeps the remembered sign-in, and emits "ended". */

@@ -10,6 +10,7 @@
 
 #include "lk-about.h"
 #include "lk-application.h"
+#include "lk-platform-settings.h"
 #include "lk-clipboard.h"
 #include "lk-expiry-notifier.h"
 #include "lk-key-sort.h"
@@ -145,30 +146,6 @@ lk_application_handle_local_options (GApplication *application,
   return -1;
 }
 
-LkPlatform *
-lk_settings_dup_platform (GSettings  *settings,
-                          GError    **error)
-{
-  g_autofree char *region = NULL;
-
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
-
-  region = g_settings_get_string (settings, "region");
-  if (g_strcmp0 (region, "eu") == 0)
-    return lk_platform_new_region (LK_REGION_EU);
-
-  if (g_strcmp0 (region, "custom") == 0)
-    {
-      g_autofree char *api_base = g_settings_get_string (settings, "custom-api-url");
-      g_autofree char *token_url = g_settings_get_string (settings, "custom-token-url");
-      g_autofree char *ca_file = g_settings_get_string (settings, "custom-ca-file");
-
-      return lk_platform_new_custom (api_base, token_url, ca_file[0] ? ca_file : NULL, error);
-    }
-
-  return lk_platform_new_region (LK_REGION_US);
-}
-
 void
 lk_application_start_prefetch (LkApplication *self)
 {
@@ -182,7 +159,7 @@ lk_application_start_prefetch (LkApplication *self)
   if (client_id[0] == '\0')
     return;
 
-  platform = lk_settings_dup_platform (lk_application_get_settings (self), NULL);
+  platform = lk_platform_settings_dup (lk_application_get_settings (self), NULL);
   if (platform != NULL)
     /* The keys come sorted in the table's first order, which it then
      * need not sort.  (Their search texts wait for the first search: the

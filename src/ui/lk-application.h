@@ -31,9 +31,4 @@ LkAccountPrefetch *lk_application_take_prefetch (LkApplication *self,
 /* The expiry notifications (the windows hand it their clients). */
 LkExpiryNotifier *lk_application_get_expiry_notifier (LkApplication *self);
 
-/* The platform @settings name ("region", or the custom URLs); NULL with
- * @error when the custom URLs are not valid. */
-LkPlatform    *lk_settings_dup_platform    (GSettings     *settings,
-                                            GError       **error);
-
 G_END_DECLS

@@ -202,6 +202,30 @@ forget_account_action (GtkWidget  *widget,
                            on_account_forgotten, self);
 }
 
+static void
+switch_account_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  _lk_window_switch_account (LK_WINDOW (widget), parameter);
+}
+
+/* Add Account…: the form, empty, for another sign-in (the one signed in
+ * stays remembered). */
+static void
+add_account_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  lk_session_sign_out (self->session);
+  lk_sign_in_page_clear_secret (self->sign_in_page);
+  lk_sign_in_page_clear_error (self->sign_in_page);
+  lk_sign_in_page_set_client_id (self->sign_in_page, "");
+  _lk_window_show_page (self, "sign-in");
+}
+
 void
 _lk_window_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -214,4 +238,6 @@ _lk_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.forget-account", NULL, forget_account_action);
+  gtk_widget_class_install_action (widget_class, "win.switch-account", "(sssb)", switch_account_action);
+  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
 }

@@ -53,6 +53,10 @@ void  _lk_window_class_sign_in_init   (GtkWidgetClass *widget_class);
 /* At start: the form as last filled in, and a sign-in with the account
  * remembered for it, if any. */
 void  _lk_window_sign_in_remembered   (LkWindow       *self);
+/* win.switch-account: signs in with another remembered account, @account
+ * as LkAccountList's buttons give it, (platform, client ID, token URL, CA). */
+void  _lk_window_switch_account       (LkWindow       *self,
+                                       GVariant       *account);
 
 /* lk-window-actions.c */
 void  _lk_window_class_actions_init   (GtkWidgetClass *widget_class);

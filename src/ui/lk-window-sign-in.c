@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-platform-settings.h"
 #include "lk-window-private.h"
 
 /* A new sign-in: the one under way no longer counts. */
@@ -183,7 +184,7 @@ _lk_window_sign_in_remembered (LkWindow *self)
       return;
     }
 
-  platform = lk_settings_dup_platform (self->settings, &error);
+  platform = lk_platform_settings_dup (self->settings, &error);
   if (platform == NULL)
     {
       _lk_window_show_page (self, "sign-in");
@@ -201,6 +202,34 @@ _lk_window_sign_in_remembered (LkWindow *self)
 
   lk_session_sign_in_remembered_async (self->session, platform, client_id, prefetch,
                                        restart_sign_in (self), on_remembered_signed_in, self);
+}
+
+/* ---- Another remembered account ---- */
+
+void
+_lk_window_switch_account (LkWindow *self,
+                           GVariant *account)
+{
+  g_autoptr (LkPlatform) known = lk_platform_settings_dup (self->settings, NULL);
+  g_autoptr (LkPlatform) platform = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *platform_id, *client_id, *token_url;
+  gboolean has_ca;
+
+  g_assert (LK_IS_WINDOW (self));
+
+  g_variant_get (account, "(&s&s&sb)", &platform_id, &client_id, &token_url, &has_ca);
+  platform = lk_platform_for_account (platform_id, token_url[0] != '\0' ? token_url : NULL,
+                                      has_ca, known, &error);
+  if (platform == NULL)
+    {
+      lk_window_show_toast (self, error->message);
+      return;
+    }
+
+  /* The last account used is the one the next start opens. */
+  lk_platform_settings_save (self->settings, platform, client_id);
+  _lk_window_sign_in_remembered (self);
 }
 
 void

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-a11y.h"
+#include "lk-account-list.h"
 #include "lk-account-popover.h"
 #include "lk-credential-store.h"
 #include "lk-window-private.h"
@@ -77,19 +78,27 @@ lk_window_show_toast (LkWindow   *self,
 
 /* ---- What the header says (closures of lk-window.ui) ---- */
 
+/* Which account is shown: its key, and where. */
 static char *
 describe_signed_in (gpointer  unused,
                     LkApiKey *whoami,
-                    gboolean  demo)
+                    gboolean  demo,
+                    LkClient *client)
 {
-  if (whoami == NULL)
+  g_autofree char *where = NULL;
+
+  if (whoami == NULL || client == NULL)
     return NULL;
 
   if (demo)
     /* Translators: window subtitle; %s is the name of the signed-in key */
     return g_strdup_printf (_("%s · Demo"), lk_account_get_name (whoami));
 
-  return g_strdup (lk_account_get_name (whoami));
+  where = lk_account_describe_platform (lk_platform_get_id (lk_client_get_platform (client)));
+  /* Translators: window subtitle; the first %s is the name of the
+   * signed-in key, the second where it signs in ("United States", or a
+   * self-hosted platform's host name) */
+  return g_strdup_printf (_("%s · %s"), lk_account_get_name (whoami), where);
 }
 
 static char *

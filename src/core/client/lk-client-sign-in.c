@@ -2,9 +2,7 @@
  *
  * Signing in is asking whoami: the request needs a token, so the token
  * endpoint checks the client credentials (lk-token.c), and whoami says
- * which key signed in and what it may do.  The client's store is told
- * which platform the credentials worked on, so that remembering them binds
- * them to it.
+ * which key signed in and what it may do.
  *
  * A platform that does not offer whoami (LK_CLIENT_ERROR_ENDPOINT_MISSING)
  * but lists keys is signed in to all the same (issue 20): the first page
@@ -49,11 +47,6 @@ sign_in_done (GTask    *task,
     return;
 
   lk_client_update_whoami (self, whoami);
-
-  /* These credentials work on this very platform: a sign-in the store
-   * remembers for it is bound to it (lk-credential-store.h). */
-  if (self->store != NULL)
-    lk_credential_store_note_signed_in (self->store, self->platform);
 
   g_task_return_pointer (task, g_object_ref (whoami), g_object_unref);
 }

@@ -7,8 +7,9 @@
  * SHA-256.  Its secret is handed back only for that very platform, so a
  * token URL changed behind the user's back (three GSettings keys) gets
  * nothing: the lookup says the platform changed, and the user signs in
- * again.  Signing out keeps it; forgetting the account removes every
- * sign-in of that API URL.
+ * again.  Signing out keeps it; forgetting the account removes the
+ * sign-ins of that API URL and client ID, and nothing else.  Listing
+ * them reads attributes and labels only.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -344,111 +345,42 @@ lk_credential_store_find_account_finish (LkCredentialStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* ---- Remember and look up by platform ID (until the window binds) ---- */
-
-static void
-save_account_stored_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
-  g_autoptr (GError) error = NULL;
-
-  g_assert (G_IS_TASK (task));
-
-  if (!LK_CREDENTIAL_STORE_GET_CLASS (self)->store_finish (self, result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-save_account_remembered_cb (GObject      *source,
-                            GAsyncResult *result,
-                            gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
-
-  g_assert (G_IS_TASK (task));
-
-  if (lk_credential_store_remember_account_finish (LK_CREDENTIAL_STORE (source), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
+/* ---- List ---- */
 
 void
-lk_credential_store_save_account_async (LkCredentialStore   *self,
-                                        const char          *platform_id,
-                                        const char          *client_id,
-                                        const char          *client_secret,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
+lk_remembered_account_free (LkRememberedAccount *account)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
-  g_autofree char *label = NULL;
-  LkPlatform *signed_in;
+  if (account == NULL)
+    return;
 
-  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_credential_store_save_account_async);
-
-  if (lk_str_empty (platform_id) || lk_str_empty (client_id) || lk_str_empty (client_secret))
-    {
-      lk_credential_store_return_invalid (task, _("The sign-in cannot be remembered: its platform, client ID or client secret is missing."));
-      return;
-    }
-
-  /* The platform these credentials signed in to, if a client said so:
-   * bound to it. */
-  signed_in = lk_credential_store_get_signed_in (self, platform_id);
-  if (signed_in != NULL)
-    {
-      lk_credential_store_remember_account_async (self, signed_in, client_id, client_secret,
-                                                  cancellable, save_account_remembered_cb,
-                                                  g_steal_pointer (&task));
-      return;
-    }
-
-  attributes = lk_keyring_attributes_new ();
-  lk_keyring_attributes_add (attributes, "platform", platform_id);
-  lk_keyring_attributes_add (attributes, "client-id", client_id);
-  label = account_label (client_id, platform_id);
-
-  LK_CREDENTIAL_STORE_GET_CLASS (self)->store_async (self, LK_SCHEMA_ACCOUNT, attributes,
-                                                     label, client_secret, cancellable,
-                                                     save_account_stored_cb,
-                                                     g_steal_pointer (&task));
+  g_free (account->platform_id);
+  g_free (account->client_id);
+  g_free (account->token_url);
+  g_free (account->label);
+  g_free (account);
 }
 
-gboolean
-lk_credential_store_save_account_finish (LkCredentialStore  *self,
-                                         GAsyncResult       *result,
-                                         GError            **error)
+static int
+compare_remembered (gconstpointer a,
+                    gconstpointer b)
 {
-  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_save_account_async, FALSE);
+  const LkRememberedAccount *x = *(LkRememberedAccount * const *) a;
+  const LkRememberedAccount *y = *(LkRememberedAccount * const *) b;
+  int order = g_strcmp0 (x->platform_id, y->platform_id);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return order != 0 ? order : g_strcmp0 (x->client_id, y->client_id);
 }
-
-/* ---- Look up ---- */
 
 static void
-lookup_account_searched_cb (GObject      *source,
-                            GAsyncResult *result,
-                            gpointer      user_data)
+list_accounts_searched_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
   LkCredentialStore *self = LK_CREDENTIAL_STORE (source);
   g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GHashTable) by_identity = NULL;
   g_autoptr (GError) error = NULL;
 
   g_assert (G_IS_TASK (task));
@@ -460,70 +392,90 @@ lookup_account_searched_cb (GObject      *source,
       return;
     }
 
+  accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_remembered_account_free);
+  /* "platform\nclient-id" -> its LkRememberedAccount in @accounts */
+  by_identity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < items->len; i++)
     {
       LkStoredItem *item = g_ptr_array_index (items, i);
-      const char *client_id = NULL;
-      LkAccount *account;
+      const char *platform_id, *client_id, *token_url, *ca;
+      LkRememberedAccount *account;
+      char *identity;
 
-      if (item->attributes != NULL)
-        client_id = g_hash_table_lookup (item->attributes, "client-id");
-      if (lk_str_empty (client_id) || lk_str_empty (item->secret))
+      if (item->attributes == NULL)
+        continue;
+      platform_id = g_hash_table_lookup (item->attributes, "platform");
+      client_id = g_hash_table_lookup (item->attributes, "client-id");
+      token_url = g_hash_table_lookup (item->attributes, LK_ACCOUNT_ATTRIBUTE_TOKEN_URL);
+      ca = g_hash_table_lookup (item->attributes, LK_ACCOUNT_ATTRIBUTE_CA_SHA256);
+      if (lk_str_empty (platform_id) || lk_str_empty (client_id))
         continue;
 
-      account = g_new0 (LkAccount, 1);
-      account->client_id = g_strdup (client_id);
-      account->client_secret = g_steal_pointer (&item->secret);
-      g_task_return_pointer (task, account, (GDestroyNotify) lk_account_free);
-      return;
+      /* The same sign-in twice (two collections, or a bound item beside
+       * the one it replaces): one entry, the bound one. */
+      identity = g_strconcat (platform_id, "\n", client_id, NULL);
+      account = g_hash_table_lookup (by_identity, identity);
+      if (account != NULL)
+        {
+          g_free (identity);
+          if (account->token_url != NULL || lk_str_empty (token_url))
+            continue;
+        }
+      else
+        {
+          account = g_new0 (LkRememberedAccount, 1);
+          account->platform_id = g_strdup (platform_id);
+          account->client_id = g_strdup (client_id);
+          g_hash_table_insert (by_identity, identity, account);
+          g_ptr_array_add (accounts, account);
+        }
+
+      g_clear_pointer (&account->token_url, g_free);
+      g_clear_pointer (&account->label, g_free);
+      account->token_url = lk_str_empty (token_url) ? NULL : g_strdup (token_url);
+      account->has_ca = !lk_str_empty (ca) && g_strcmp0 (ca, LK_ACCOUNT_NO_CA) != 0;
+      account->label = g_strdup (item->label != NULL ? item->label : "");
     }
 
-  g_task_return_new_error (task, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND,
-                           _("No sign-in for this platform is remembered in the keyring."));
+  g_ptr_array_sort (accounts, compare_remembered);
+  g_task_return_pointer (task, g_steal_pointer (&accounts), (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
-lk_credential_store_lookup_account_async (LkCredentialStore   *self,
-                                          const char          *platform_id,
-                                          const char          *client_id,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
+lk_credential_store_list_accounts_async (LkCredentialStore   *self,
+                                         const char          *client_id,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
+  g_autoptr (GHashTable) query = NULL;
 
   g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lk_credential_store_lookup_account_async);
+  g_task_set_source_tag (task, lk_credential_store_list_accounts_async);
 
-  if (lk_str_empty (platform_id))
-    {
-      lk_credential_store_return_invalid (task, _("A remembered sign-in can only be looked up by its platform."));
-      return;
-    }
-
-  attributes = lk_keyring_attributes_new ();
-  lk_keyring_attributes_add (attributes, "platform", platform_id);
+  /* The account schema matches on its name: an empty query finds every
+   * remembered sign-in and nothing else (lk-keyring.c). */
+  query = lk_keyring_attributes_new ();
   if (!lk_str_empty (client_id))
-    lk_keyring_attributes_add (attributes, "client-id", client_id);
+    lk_keyring_attributes_add (query, "client-id", client_id);
 
-  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_ACCOUNT, attributes,
-                                                      TRUE, cancellable,
-                                                      lookup_account_searched_cb,
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->search_async (self, LK_SCHEMA_ACCOUNT, query, FALSE,
+                                                      cancellable, list_accounts_searched_cb,
                                                       g_steal_pointer (&task));
 }
 
-LkAccount *
-lk_credential_store_lookup_account_finish (LkCredentialStore  *self,
-                                           GAsyncResult       *result,
-                                           GError            **error)
+GPtrArray *
+lk_credential_store_list_accounts_finish (LkCredentialStore  *self,
+                                          GAsyncResult       *result,
+                                          GError            **error)
 {
   g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_lookup_account_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_list_accounts_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -533,6 +485,7 @@ lk_credential_store_lookup_account_finish (LkCredentialStore  *self,
 void
 lk_credential_store_forget_account_async (LkCredentialStore   *self,
                                           const char          *platform_id,
+                                          const char          *client_id,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
@@ -554,6 +507,8 @@ lk_credential_store_forget_account_async (LkCredentialStore   *self,
 
   attributes = lk_keyring_attributes_new ();
   lk_keyring_attributes_add (attributes, "platform", platform_id);
+  if (!lk_str_empty (client_id))
+    lk_keyring_attributes_add (attributes, "client-id", client_id);
 
   LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_ACCOUNT, attributes,
                                                      FALSE, cancellable, lk_credential_store_forgotten_cb,

@@ -3,8 +3,8 @@
  *   lk-credential-store.c           the class, its items, and API keys: save
  *                                   (replacing outdated copies), look up,
  *                                   find, forget
- *   lk-credential-store-accounts.c  the admin's own sign-in: remember, look
- *                                   up, forget
+ *   lk-credential-store-accounts.c  the admin's own sign-ins: remember,
+ *                                   find, list, forget
  *
  * Both build their attribute sets from the schemas (lk-keyring-private.h)
  * and refuse, before any implementation is asked, what is missing a part.
@@ -22,11 +22,6 @@ lk_str_empty (const char *text)
 {
   return text == NULL || *text == '\0';
 }
-
-/* The platform last noted with lk_credential_store_note_signed_in() for
- * @platform_id, or NULL. */
-LkPlatform *lk_credential_store_get_signed_in (LkCredentialStore *self,
-                                               const char        *platform_id);
 
 /* Completes @task with LK_STORE_ERROR_INVALID and @message. */
 void lk_credential_store_return_invalid (GTask        *task,

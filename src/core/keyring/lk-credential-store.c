@@ -18,59 +18,16 @@
 #include "lk-credential-store-private.h"
 #include "lk-time.h"
 
-typedef struct {
-  /* lk_credential_store_note_signed_in(): platform ID -> LkPlatform */
-  GHashTable *signed_in;
-} LkCredentialStorePrivate;
-
-G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (LkCredentialStore, lk_credential_store, G_TYPE_OBJECT)
-
-static void
-lk_credential_store_finalize (GObject *object)
-{
-  LkCredentialStorePrivate *priv = lk_credential_store_get_instance_private (LK_CREDENTIAL_STORE (object));
-
-  g_clear_pointer (&priv->signed_in, g_hash_table_unref);
-
-  G_OBJECT_CLASS (lk_credential_store_parent_class)->finalize (object);
-}
+G_DEFINE_ABSTRACT_TYPE (LkCredentialStore, lk_credential_store, G_TYPE_OBJECT)
 
 static void
 lk_credential_store_class_init (LkCredentialStoreClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = lk_credential_store_finalize;
 }
 
 static void
 lk_credential_store_init (LkCredentialStore *self)
 {
-  LkCredentialStorePrivate *priv = lk_credential_store_get_instance_private (self);
-
-  priv->signed_in = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) lk_platform_unref);
-}
-
-void
-lk_credential_store_note_signed_in (LkCredentialStore *self,
-                                    LkPlatform        *platform)
-{
-  LkCredentialStorePrivate *priv;
-
-  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
-  g_return_if_fail (platform != NULL);
-
-  priv = lk_credential_store_get_instance_private (self);
-  g_hash_table_replace (priv->signed_in, g_strdup (lk_platform_get_id (platform)),
-                        lk_platform_ref (platform));
-}
-
-LkPlatform *
-lk_credential_store_get_signed_in (LkCredentialStore *self,
-                                   const char        *platform_id)
-{
-  LkCredentialStorePrivate *priv = lk_credential_store_get_instance_private (self);
-
-  return platform_id != NULL ? g_hash_table_lookup (priv->signed_in, platform_id) : NULL;
 }
 
 /* ---- Items ---- */

@@ -72,7 +72,9 @@ struct _LkCredentialStoreClass
                                GAsyncResult        *result,
                                GError             **error);
   /* All items of @schema whose attributes include @attributes, and that
-   * are ours (an API key stored by hand counts: see the README). */
+   * are ours (an API key stored by hand counts: see the README).  An
+   * empty set is refused, except for the account schema, which matches
+   * on its name: then every remembered sign-in. */
   void       (*search_async)  (LkCredentialStore   *self,
                                LkSchemaKind         schema,
                                GHashTable          *attributes,
@@ -198,44 +200,38 @@ LkAccount  *lk_credential_store_find_account_finish  (LkCredentialStore   *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
-/* Until the window remembers and finds sign-ins by their platform (above),
- * these two take a platform ID:
- *   - save: bound to the platform that last signed in through a client
- *     using this store (LkClient notes it, see
- *     lk_credential_store_note_signed_in()), else stored unbound, which
- *     lk_credential_store_find_account_async() never uses;
- *   - lookup: any sign-in remembered for this API URL, whatever its token
- *     URL and CA: not for signing in automatically.
- * To be removed once nothing calls them. */
-void        lk_credential_store_save_account_async   (LkCredentialStore   *self,
-                                                      const char          *platform_id,
-                                                      const char          *client_id,
-                                                      const char          *client_secret,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
-gboolean    lk_credential_store_save_account_finish  (LkCredentialStore   *self,
-                                                      GAsyncResult        *result,
-                                                      GError             **error);
-/* The remembered account of @platform_id; @client_id may be NULL (any).
- * NULL with LK_STORE_ERROR_NOT_FOUND when none.  (See above.) */
-void        lk_credential_store_lookup_account_async (LkCredentialStore   *self,
-                                                      const char          *platform_id,
+/* What the keyring says of one remembered sign-in: nothing secret. */
+typedef struct {
+  char     *platform_id;    /* the API URL */
+  char     *client_id;
+  char     *token_url;      /* NULL: remembered before sign-ins were bound */
+  gboolean  has_ca;         /* bound to a CA file (which it does not name) */
+  char     *label;
+} LkRememberedAccount;
+
+void lk_remembered_account_free (LkRememberedAccount *account);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkRememberedAccount, lk_remembered_account_free)
+
+/* Every sign-in remembered in the keyring (of @client_id only, unless it
+ * is NULL): items of the account schema alone, read one by one by their
+ * D-Bus paths like every search, never a secret.  One entry per API URL
+ * and client ID (a bound item before one remembered before sign-ins were
+ * bound), sorted by API URL, then client ID.  Finish returns a
+ * GPtrArray of LkRememberedAccount, empty when there are none. */
+void        lk_credential_store_list_accounts_async  (LkCredentialStore   *self,
                                                       const char          *client_id,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
-LkAccount  *lk_credential_store_lookup_account_finish(LkCredentialStore   *self,
+GPtrArray  *lk_credential_store_list_accounts_finish (LkCredentialStore   *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
-/* LkClient, once @platform accepted a client's credentials: what
- * lk_credential_store_save_account_async() binds a sign-in to. */
-void        lk_credential_store_note_signed_in       (LkCredentialStore   *self,
-                                                      LkPlatform          *platform);
-/* Sign out: removes the account items of @platform_id (all client IDs,
- * bound or not). */
+/* Forget: removes the sign-ins of @client_id on @platform_id (bound or
+ * not, whatever their token URL and CA); with @client_id NULL, those of
+ * every client ID on @platform_id.  Never an API-key item. */
 void        lk_credential_store_forget_account_async (LkCredentialStore   *self,
                                                       const char          *platform_id,
+                                                      const char          *client_id,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);

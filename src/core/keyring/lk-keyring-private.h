@@ -51,6 +51,13 @@ gboolean            lk_keyring_attributes_fit      (LkSchemaKind  kind,
                                                     GHashTable   *attributes,
                                                     gboolean      all_required);
 
+/* Whether a search of @kind may be asked with @attributes: as
+ * lk_keyring_attributes_fit() (not all required), and for the account
+ * schema, which matches on its name, also an empty set (every remembered
+ * sign-in, nothing else).  Never for a clear. */
+gboolean            lk_keyring_query_fits          (LkSchemaKind  kind,
+                                                    GHashTable   *attributes);
+
 /* The attributes of @kind's schema that @attributes has, or NULL when one
  * of them is missing or empty. */
 GHashTable         *lk_keyring_attributes_pick     (LkSchemaKind  kind,

@@ -232,6 +232,18 @@ lk_keyring_attributes_fit (LkSchemaKind  kind,
   return g_hash_table_size (attributes) > 0;
 }
 
+gboolean
+lk_keyring_query_fits (LkSchemaKind  kind,
+                       GHashTable   *attributes)
+{
+  const SecretSchema *schema = lk_keyring_schema (kind);
+
+  if (attributes != NULL && g_hash_table_size (attributes) == 0)
+    return (schema->flags & SECRET_SCHEMA_DONT_MATCH_NAME) == 0;
+
+  return lk_keyring_attributes_fit (kind, attributes, FALSE);
+}
+
 GHashTable *
 lk_keyring_attributes_pick (LkSchemaKind  kind,
                             GHashTable   *attributes)

@@ -78,7 +78,7 @@ lk_secret_store_search_async (LkCredentialStore   *store,
   LkSecretStore *self = LK_SECRET_STORE (store);
   LkSecretStoreOp *op;
 
-  if (!lk_keyring_attributes_fit (schema, attributes, FALSE))
+  if (!lk_keyring_query_fits (schema, attributes))
     {
       return_invalid (self, callback, user_data, lk_secret_store_search_async);
       return;

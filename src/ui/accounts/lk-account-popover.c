@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-account-list.h"
 #include "lk-account-popover.h"
 #include "lk-time.h"
 
@@ -22,6 +23,7 @@ struct _LkAccountPopover
   GtkLabel  *expiry_label;
   GtkBox    *abilities_box;
   GtkLabel  *permissions_label;
+  LkAccountList *account_list;
 
   /* State */
   LkSession *session;
@@ -114,6 +116,9 @@ update (LkAccountPopover *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->abilities_box))) != NULL)
     gtk_box_remove (self->abilities_box, child);
 
+  /* Another account: the tick moves. */
+  lk_account_list_refresh (self->account_list);
+
   if (whoami == NULL)
     return;
 
@@ -160,11 +165,22 @@ lk_account_popover_set_session (LkAccountPopover *self,
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  lk_account_list_set_session (self->account_list, session);
   if (session != NULL)
     g_signal_connect_object (session, "notify::whoami", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/* Opened: the remembered accounts as they are now. */
+static void
+lk_account_popover_map (GtkWidget *widget)
+{
+  LkAccountPopover *self = LK_ACCOUNT_POPOVER (widget);
+
+  GTK_WIDGET_CLASS (lk_account_popover_parent_class)->map (widget);
+  lk_account_list_refresh (self->account_list);
 }
 
 static void
@@ -226,12 +242,14 @@ lk_account_popover_class_init (LkAccountPopoverClass *klass)
   object_class->dispose = lk_account_popover_dispose;
   object_class->get_property = lk_account_popover_get_property;
   object_class->set_property = lk_account_popover_set_property;
+  widget_class->map = lk_account_popover_map;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, LK_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LK_TYPE_ACCOUNT_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/layerkeys/LayerKeys/accounts/lk-account-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, name_label);
@@ -240,6 +258,7 @@ lk_account_popover_class_init (LkAccountPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, expiry_label);
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, abilities_box);
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, permissions_label);
+  gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, account_list);
 }
 
 static void

@@ -2,8 +2,10 @@
  *
  * The popover of the window's account button.  It shows the session's
  * signed-in key (name, client ID, platform, expiry), what it may do with
- * API keys, all its permissions, Sign Out (win.sign-out) and Forget This
- * Account… (win.forget-account).
+ * API keys, all its permissions, the remembered accounts to switch to
+ * (LkAccountList, read again each time it opens), Add Account…
+ * (win.add-account), Sign Out (win.sign-out) and Forget This Account…
+ * (win.forget-account).
  *
  * Property:
  *   "session"  LkSession whose key it shows (read-write)
