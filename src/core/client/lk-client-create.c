@@ -228,9 +228,11 @@ create_done (GTask *task)
   if (op->created->stored || op->store == NULL)
     lk_client_unsettled_remove (self, op->idempotency_key);
 
-  if (!g_task_return_error_if_cancelled (task))
-    g_task_return_pointer (task, lk_created_key_ref (op->created),
-                           (GDestroyNotify) lk_created_key_unref);
+  /* Cancelled or not: the secret was read, and the caller is the only
+   * way left to the user (the store may not have taken it). */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_return_pointer (task, lk_created_key_ref (op->created),
+                         (GDestroyNotify) lk_created_key_unref);
 }
 
 static void
