@@ -15,9 +15,10 @@
 #include <adwaita.h>
 
 #include "lk-application.h"
+#include "lk-clipboard.h"
 #include "lk-create-dialog.h"
 #include "lk-memory-store.h"
-#include "lk-secret-view.h"
+#include "lk-secret-view-private.h"
 #include "lk-secret-window.h"
 #include "lk-simulator.h"
 #include "lk-test-keys.h"
@@ -320,6 +321,128 @@ test_window_closed_then_quit (void)
   g_object_unref (dialog);
 }
 
+/* ---- Only Copy copies, with the hint ---- */
+
+typedef struct {
+  gboolean  done;
+  char     *mime_type;
+  GBytes   *bytes;
+} ReadMime;
+
+static void
+on_spliced (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ReadMime *read = user_data;
+
+  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, NULL);
+  read->bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
+  read->done = TRUE;
+}
+
+static void
+on_read_mime (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ReadMime *read = user_data;
+  const char *mime_type = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+
+  stream = gdk_clipboard_read_finish (GDK_CLIPBOARD (source), result, &mime_type, NULL);
+  if (stream == NULL)
+    {
+      read->done = TRUE;
+      return;
+    }
+
+  /* The provider writes from this main loop: read without blocking it. */
+  read->mime_type = g_strdup (mime_type);
+  out = g_memory_output_stream_new_resizable ();
+  g_output_stream_splice_async (out, stream,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, NULL, on_spliced, read);
+}
+
+/* What the clipboard offers as @mime_type, as a string, or NULL. */
+static char *
+read_clipboard_as (GdkClipboard *clipboard,
+                   const char   *mime_type)
+{
+  const char *mime_types[] = { mime_type, NULL };
+  ReadMime read = { FALSE, NULL, NULL };
+  char *text = NULL;
+
+  gdk_clipboard_read_async (clipboard, mime_types, G_PRIORITY_DEFAULT, NULL, on_read_mime, &read);
+  g_assert_true (lk_test_wait_for_flag (&read.done, 5000));
+  if (read.bytes != NULL)
+    {
+      g_assert_cmpstr (read.mime_type, ==, mime_type);
+      text = g_strndup (g_bytes_get_data (read.bytes, NULL), g_bytes_get_size (read.bytes));
+    }
+  g_clear_pointer (&read.bytes, g_bytes_unref);
+  g_free (read.mime_type);
+  return text;
+}
+
+static gboolean
+clipboard_released (gpointer data)
+{
+  return !lk_clipboard_holds_secret ();
+}
+
+static void
+test_copy_only_through_copy (void)
+{
+  const char *secret = "s3cr3t-only-copy-copies";
+  g_autoptr(LkApiKey) key = lk_api_key_new ("key-9", "Hinted key", "client-9", NULL, 0, 0, NULL);
+  g_autoptr(LkCreatedKey) created = lk_created_key_new (key, secret);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  LkSecretView *view = LK_SECRET_VIEW (lk_secret_view_new ());
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (view));
+  GtkLabel *label;
+  g_autofree char *text = NULL;
+  g_autofree char *hint = NULL;
+  g_autofree char *after = NULL;
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+  lk_secret_view_set_created (view, NULL, created);
+  lk_test_spin (50);
+
+  /* Shown, but not selectable: nothing to select for PRIMARY or Ctrl+C. */
+  label = VIEW_CHILD (view, "secret_label");
+  gtk_toggle_button_set_active (VIEW_CHILD (view, "reveal_button"), TRUE);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, secret);
+  g_assert_false (gtk_label_get_selectable (label));
+  gtk_toggle_button_set_active (VIEW_CHILD (view, "reveal_button"), FALSE);
+  g_assert_false (gtk_label_get_selectable (label));
+
+  /* Copy offers the text with the hint that it is a secret. */
+  lk_secret_view_set_clear_seconds (view, 2);
+  g_signal_emit_by_name (VIEW_CHILD (view, "copy_secret_button"), "clicked");
+  g_assert_true (lk_clipboard_holds_secret ());
+  g_assert_true (gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard),
+                                                        "x-kde-passwordManagerHint"));
+  hint = read_clipboard_as (clipboard, "x-kde-passwordManagerHint");
+  g_assert_cmpstr (hint, ==, "secret");
+  text = read_clipboard_as (clipboard, "text/plain;charset=utf-8");
+  g_assert_cmpstr (text, ==, secret);
+
+  /* And takes it back after the delay. */
+  g_assert_true (lk_test_wait_until (clipboard_released, NULL, 5000));
+  lk_test_spin (300);
+  after = read_clipboard_as (clipboard, "text/plain;charset=utf-8");
+  g_assert_true (after == NULL || g_strcmp0 (after, secret) != 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +473,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-custody/cancel-after-reply", test_cancel_after_reply);
   g_test_add_func ("/lk/ui-custody/dialog-closed-after-reply", test_dialog_closed_after_reply);
   g_test_add_func ("/lk/ui-custody/window-closed-then-quit", test_window_closed_then_quit);
+  g_test_add_func ("/lk/ui-custody/copy-only-through-copy", test_copy_only_through_copy);
 
   ret = g_test_run ();
 

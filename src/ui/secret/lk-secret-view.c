@@ -171,7 +171,9 @@ show_secret (LkSecretView *self,
   if (revealed)
     {
       gtk_label_set_text (self->secret_label, self->created->client_secret);
-      gtk_label_set_selectable (self->secret_label, TRUE);
+      /* Not selectable: a selection would reach the PRIMARY selection and
+       * Ctrl+C, past the hint and the timed clear of Copy. */
+      gtk_label_set_selectable (self->secret_label, FALSE);
       /* Shown: a screen reader reads it, as the eye does. */
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->secret_label),
                                      GTK_ACCESSIBLE_PROPERTY_LABEL);
