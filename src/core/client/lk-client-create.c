@@ -146,8 +146,10 @@ create_request_choose (LkClient            *self,
   data = lk_wire_build_create_body (trimmed, expires_at, permissions, &length);
   request->body = g_bytes_new_take (data, length);
   /* One key for every attempt of this create: a retry after a lost reply
-   * gets the same key back, never a second one. */
-  request->idempotency_key = g_uuid_string_random ();
+   * gets the same key back, never a second one.  From the kernel's
+   * cryptographic source: whoever guesses it could ask the platform to
+   * replay this create's reply. */
+  request->idempotency_key = lk_secret_random_uuid ();
   request->expires_at = expires_at;
   request->permissions = *permissions;
   request->started = g_get_monotonic_time ();
