@@ -29,6 +29,7 @@ struct _LkMemoryStore
 
   GPtrArray         *items;          /* of MemoryItem */
   int                failure;        /* an LkStoreError, or -1 */
+  guint              delay_ms;       /* before each answer */
 };
 
 G_DEFINE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK_TYPE_CREDENTIAL_STORE)
@@ -40,6 +41,58 @@ memory_item_free (MemoryItem *item)
   g_clear_pointer (&item->label, g_free);
   g_clear_pointer (&item->secret, lk_secret_free);
   g_free (item);
+}
+
+/* An answer held back for the store's delay, as a slow keyring's. */
+typedef struct {
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+  GObject             *source;
+  GAsyncResult        *result;
+  guint                delay_ms;
+} Delayed;
+
+static gboolean
+delayed_deliver (gpointer data)
+{
+  Delayed *delayed = data;
+
+  delayed->callback (delayed->source, delayed->result, delayed->user_data);
+  g_object_unref (delayed->source);
+  g_object_unref (delayed->result);
+  g_free (delayed);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_delayed_answer (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Delayed *delayed = data;
+
+  delayed->source = g_object_ref (source);
+  delayed->result = g_object_ref (result);
+  g_timeout_add (delayed->delay_ms, delayed_deliver, delayed);
+}
+
+/* Routes the answer through the delay, when one is set. */
+static void
+maybe_delay (LkMemoryStore        *self,
+             GAsyncReadyCallback  *callback,
+             gpointer             *user_data)
+{
+  Delayed *delayed;
+
+  if (self->delay_ms == 0 || *callback == NULL)
+    return;
+
+  delayed = g_new0 (Delayed, 1);
+  delayed->callback = *callback;
+  delayed->user_data = *user_data;
+  delayed->delay_ms = self->delay_ms;
+  *callback = on_delayed_answer;
+  *user_data = delayed;
 }
 
 /* Returns TRUE (and completes @task) when a failure is injected. */
@@ -83,6 +136,7 @@ lk_memory_store_store_async (LkCredentialStore   *store,
   g_autoptr (GTask) task = NULL;
   MemoryItem *item = NULL;
 
+  maybe_delay (self, &callback, &user_data);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_memory_store_store_async);
 
@@ -142,6 +196,7 @@ lk_memory_store_search_async (LkCredentialStore   *store,
   g_autoptr (GTask) task = NULL;
   GPtrArray *found;
 
+  maybe_delay (self, &callback, &user_data);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_memory_store_search_async);
 
@@ -197,6 +252,7 @@ lk_memory_store_clear_async (LkCredentialStore   *store,
   g_autoptr (GTask) task = NULL;
   guint removed = 0;
 
+  maybe_delay (self, &callback, &user_data);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lk_memory_store_clear_async);
 
@@ -292,4 +348,13 @@ lk_memory_store_get_n_items (LkMemoryStore *self)
   g_return_val_if_fail (LK_IS_MEMORY_STORE (self), 0);
 
   return self->items->len;
+}
+
+void
+lk_memory_store_set_delay (LkMemoryStore *self,
+                           guint          delay_ms)
+{
+  g_return_if_fail (LK_IS_MEMORY_STORE (self));
+
+  self->delay_ms = delay_ms;
 }

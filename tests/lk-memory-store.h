@@ -18,6 +18,10 @@ LkCredentialStore *lk_memory_store_new          (void);
  * (-1 to stop failing). */
 void               lk_memory_store_set_failure  (LkMemoryStore *self,
                                                  int            error_code);
+/* Holds every following answer back for @delay_ms (0: answer at once),
+ * as a keyring that is slow to answer or times out. */
+void               lk_memory_store_set_delay    (LkMemoryStore *self,
+                                                 guint          delay_ms);
 guint              lk_memory_store_get_n_items  (LkMemoryStore *self);
 
 G_END_DECLS

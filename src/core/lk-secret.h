@@ -37,6 +37,17 @@ void    lk_secret_byte_array_unref   (GByteArray *array);
  * thing by every program of ours that touches secrets. */
 void    lk_secret_protect_process    (void);
 
+/* Fills @buffer with @length bytes from the kernel's cryptographic
+ * random source (getrandom(), else /dev/urandom).  Aborts when neither
+ * answers: nothing that needs these bytes may go on with weaker ones. */
+void    lk_secret_random_bytes       (gpointer    buffer,
+                                      gsize       length);
+/* A random UUID (version 4, RFC 4122) from lk_secret_random_bytes(), as
+ * "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" (g_free).  GLib's
+ * g_uuid_string_random() is not used: its GRand is no cryptographic
+ * source, and g_random_set_seed() makes it repeat. */
+char   *lk_secret_random_uuid        (void);
+
 /* A secret string: use g_autoptr (LkSecretString) so it is wiped. */
 typedef char LkSecretString;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSecretString, lk_secret_free)

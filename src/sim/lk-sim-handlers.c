@@ -410,6 +410,7 @@ handle_create (LkSimTenant       *tenant,
   g_autoptr(LkSecretString) secret = NULL;
   g_autoptr(JsonNode) node = NULL;
   const char *idempotency_key = header_value (msg, LK_WIRE_HEADER_IDEMPOTENCY);
+  g_autofree char *scoped_key = NULL;
   guint8 request_digest[LK_SIM_DIGEST_LENGTH];
   LkPermissions permissions;
   gint64 expires_at, now;
@@ -433,10 +434,16 @@ handle_create (LkSimTenant       *tenant,
     lk_permissions_set_all (&permissions);
   now = lk_sim_tenant_get_now (tenant);
 
+  /* Idempotency-Keys are the caller's own: another key that sends the
+   * same one can neither replay this create (and read its secret) nor
+   * be refused because of it. */
   if (idempotency_key != NULL)
+    scoped_key = g_strconcat (caller->client_id, " ", idempotency_key, NULL);
+
+  if (scoped_key != NULL)
     {
       lk_sim_tenant_digest_create (name, expires_at, &permissions, request_digest);
-      if (replay_create (tenant, idempotency_key, request_digest, now, reply))
+      if (replay_create (tenant, scoped_key, request_digest, now, reply))
         return;
     }
 
@@ -471,8 +478,8 @@ handle_create (LkSimTenant       *tenant,
   g_debug ("Simulator: created key %s", key->id);
   wipe_secret_copies (node, secret);
 
-  if (idempotency_key != NULL)
-    lk_sim_tenant_remember_create (tenant, idempotency_key, request_digest, now,
+  if (scoped_key != NULL)
+    lk_sim_tenant_remember_create (tenant, scoped_key, request_digest, now,
                                    reply->body, reply->length, reply->location);
 }
 

@@ -43,6 +43,11 @@ struct _LkSimulator
 
 G_DEFINE_FINAL_TYPE (LkSimulator, lk_simulator, G_TYPE_OBJECT)
 
+/* Data on a SoupServerMessage: the body's bytes so far, and whether it
+ * passed LK_WIRE_MAX_REQUEST_SIZE. */
+#define BODY_RECEIVED  "lk-sim-body-received"
+#define BODY_TOO_LARGE "lk-sim-body-too-large"
+
 /* The hook attached to each new simulator. */
 static const LkSimHook *installed_hook;
 
@@ -84,6 +89,17 @@ lk_simulator_serve_message (LkSimulator       *self,
       self->hook->before (self, msg, self->hook_state) == LK_SIM_HOOK_TAKEN)
     return;
 
+  if (g_object_get_data (G_OBJECT (msg), BODY_TOO_LARGE) != NULL)
+    {
+      lk_sim_reply_error (&reply, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                          "The request body is larger than 1 MB.", NULL);
+      g_debug ("Simulator: %s %s -> %u", soup_server_message_get_method (msg),
+               g_uri_get_path (soup_server_message_get_uri (msg)), reply.status);
+      lk_sim_reply_apply (&reply, msg);
+      lk_sim_reply_clear (&reply);
+      return;
+    }
+
   uri = soup_server_message_get_uri (msg);
   path = g_uri_get_path (uri);
   query_text = g_uri_get_query (uri);
@@ -97,6 +113,57 @@ lk_simulator_serve_message (LkSimulator       *self,
 
   if (self->hook != NULL && self->hook->after != NULL)
     self->hook->after (self, msg, self->hook_state);
+}
+
+/* Request bodies: counted as they arrive, never kept past the limit. */
+
+static void
+mark_too_large (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  /* Read the rest (so the reply can be sent) but keep none of it. */
+  g_object_set_data (G_OBJECT (msg), BODY_TOO_LARGE, GINT_TO_POINTER (TRUE));
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  gsize received = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), BODY_RECEIVED));
+
+  if (g_object_get_data (G_OBJECT (msg), BODY_TOO_LARGE) != NULL)
+    return;
+
+  received += g_bytes_get_size (chunk);
+  g_object_set_data (G_OBJECT (msg), BODY_RECEIVED, GSIZE_TO_POINTER (received));
+  if (received > LK_WIRE_MAX_REQUEST_SIZE)
+    mark_too_large (msg);
+}
+
+static void
+on_got_headers (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  /* A declared length over the limit is refused before a byte is kept;
+   * a chunked body when it passes the limit. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > LK_WIRE_MAX_REQUEST_SIZE)
+    mark_too_large (msg);
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), NULL);
 }
 
 static void
@@ -211,6 +278,7 @@ lk_simulator_start (LkSimulator      *self,
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
   soup_server_add_handler (server, NULL, on_server_request, self, NULL);
+  g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), NULL);
 
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   address = g_inet_socket_address_new (loopback, port);

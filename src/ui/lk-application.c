@@ -15,6 +15,7 @@
 #include "lk-expiry-notifier.h"
 #include "lk-key-sort.h"
 #include "lk-preferences-window.h"
+#include "lk-secret-quit.h"
 #include "lk-ui-resources.h"
 #include "lk-window.h"
 
@@ -47,18 +48,24 @@ ensure_resources (void)
 }
 
 static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
+quit_now (GtkApplication *app)
 {
-  GApplication *app = G_APPLICATION (user_data);
-  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (app));
 
   /* Close the windows first so each saves its size. */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
 
-  g_application_quit (app);
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  /* A secret kept nowhere else is asked about first. */
+  lk_secret_quit_ask (GTK_APPLICATION (user_data), quit_now);
 }
 
 static void

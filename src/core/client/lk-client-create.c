@@ -146,8 +146,10 @@ create_request_choose (LkClient            *self,
   data = lk_wire_build_create_body (trimmed, expires_at, permissions, &length);
   request->body = g_bytes_new_take (data, length);
   /* One key for every attempt of this create: a retry after a lost reply
-   * gets the same key back, never a second one. */
-  request->idempotency_key = g_uuid_string_random ();
+   * gets the same key back, never a second one.  From the kernel's
+   * cryptographic source: whoever guesses it could ask the platform to
+   * replay this create's reply. */
+  request->idempotency_key = lk_secret_random_uuid ();
   request->expires_at = expires_at;
   request->permissions = *permissions;
   request->started = g_get_monotonic_time ();
@@ -228,9 +230,11 @@ create_done (GTask *task)
   if (op->created->stored || op->store == NULL)
     lk_client_unsettled_remove (self, op->idempotency_key);
 
-  if (!g_task_return_error_if_cancelled (task))
-    g_task_return_pointer (task, lk_created_key_ref (op->created),
-                           (GDestroyNotify) lk_created_key_unref);
+  /* Cancelled or not: the secret was read, and the caller is the only
+   * way left to the user (the store may not have taken it). */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_return_pointer (task, lk_created_key_ref (op->created),
+                         (GDestroyNotify) lk_created_key_unref);
 }
 
 static void

@@ -93,7 +93,12 @@ gboolean           lk_client_list_keys_finish    (LkClient            *self,
  * the caller: the returned LkCreatedKey says whether it was stored.  A
  * failure to store is not an error of the create: the secret is in the
  * LkCreatedKey so the caller can retry or save it elsewhere.  Empty
- * @permissions means all permissions. */
+ * @permissions means all permissions.
+ *
+ * Once the platform's reply with the secret has been read, @cancellable
+ * (or the client going away) no longer stops the create: it finishes
+ * with the LkCreatedKey all the same, because the secret exists nowhere
+ * else, and the caller must show it (or hand it to whoever will). */
 void               lk_client_create_key_async    (LkClient            *self,
                                                   const char          *name,
                                                   gint64               expires_at,

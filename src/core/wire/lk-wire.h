@@ -95,6 +95,8 @@ G_BEGIN_DECLS
 
 /* Replies are refused above this size (bytes). */
 #define LK_WIRE_MAX_REPLY_SIZE    (16 * 1024 * 1024)
+/* The largest request body the platform reads; larger ones get 413. */
+#define LK_WIRE_MAX_REQUEST_SIZE  (1024 * 1024)
 /* Strings longer than this (bytes) in a reply are refused as malformed. */
 #define LK_WIRE_MAX_FIELD_LENGTH  4096
 /* Access tokens (often JWTs) may be longer than other strings (bytes). */

@@ -16,6 +16,7 @@
 
 #include "lk-a11y.h"
 #include "lk-create-dialog-private.h"
+#include "lk-secret-window.h"
 #include "lk-time.h"
 
 static void
@@ -135,26 +136,78 @@ show_create_error (LkCreateDialog *self,
     }
 }
 
+/* One create, from Create to its end: the dialog may be cancelled or
+ * closed meanwhile, and another create started. */
+typedef struct {
+  LkCreateDialog *self;
+  GCancellable   *cancellable;   /* this create's */
+  GApplication   *app;           /* held until the secret is on screen */
+} CreateCall;
+
+static void
+create_call_free (CreateCall *call)
+{
+  g_clear_object (&call->self);
+  g_clear_object (&call->cancellable);
+  if (call->app != NULL)
+    g_application_release (call->app);
+  g_clear_object (&call->app);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CreateCall, create_call_free)
+
+/* The platform made the key after the dialog was closed: its secret gets
+ * a window of its own, since it exists nowhere else (if the keyring did
+ * not take it). */
+static void
+show_in_own_window (CreateCall   *call,
+                    LkCreatedKey *created)
+{
+  GtkApplication *app = GTK_IS_APPLICATION (call->app) ? GTK_APPLICATION (call->app) : NULL;
+  LkSecretWindow *window;
+
+  window = lk_secret_window_new (app, call->self->client, created);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 on_create_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(LkCreateDialog) self = user_data;
+  g_autoptr(CreateCall) call = user_data;
+  LkCreateDialog *self = call->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(LkCreatedKey) created = NULL;
+  gboolean current;
 
   created = lk_client_create_key_finish (LK_CLIENT (source), result, &error);
-
-  if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_clear_object (&self->cancellable);
-  lk_create_dialog_update_validity (self);
+  current = !self->closed && self->cancellable != NULL && self->cancellable == call->cancellable;
+  if (current)
+    {
+      g_clear_object (&self->cancellable);
+      lk_create_dialog_update_validity (self);
+    }
 
   if (created == NULL)
     {
-      show_create_error (self, error);
+      /* A secret already shown stays shown. */
+      if (current && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          lk_secret_view_get_created (self->secret_view) == NULL)
+        show_create_error (self, error);
+      return;
+    }
+
+  /* Once its reply was read, a create ends with its secret even when it
+   * was cancelled: the secret reaches the user whatever they did since.
+   * A closed dialog, or one showing another secret not yet kept
+   * anywhere, hands it to a window of its own. */
+  if (self->closed ||
+      (lk_secret_view_get_created (self->secret_view) != NULL &&
+       !lk_secret_view_get_secret_safe (self->secret_view)))
+    {
+      show_in_own_window (call, created);
       return;
     }
 
@@ -162,6 +215,7 @@ on_create_done (GObject      *source,
   lk_secret_view_set_created (self->secret_view, self->client, created);
   on_secret_safe_changed (self);
   lk_create_dialog_set_page (self, "secret");
+  gtk_window_present (GTK_WINDOW (self));
 }
 
 static void
@@ -172,6 +226,8 @@ create_activated (GtkWidget  *widget,
   LkCreateDialog *self = LK_CREATE_DIALOG (widget);
   g_autofree char *name = NULL;
   g_autoptr(GDateTime) expiry = NULL;
+  GtkApplication *app;
+  CreateCall *call;
 
   if (!lk_create_dialog_form_is_valid (self) || self->cancellable != NULL || self->client == NULL)
     return;
@@ -185,9 +241,21 @@ create_activated (GtkWidget  *widget,
   lk_create_dialog_update_validity (self);
   lk_create_dialog_set_page (self, "working");
 
+  call = g_new0 (CreateCall, 1);
+  call->self = g_object_ref (self);
+  call->cancellable = g_object_ref (self->cancellable);
+  /* The app runs on until the secret is on screen, even with every
+   * window closed meanwhile. */
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app != NULL)
+    {
+      call->app = G_APPLICATION (g_object_ref (app));
+      g_application_hold (call->app);
+    }
+
   lk_client_create_key_async (self->client, name, g_date_time_to_unix (expiry),
                               lk_permission_grid_get_permissions (self->grid),
-                              self->cancellable, on_create_done, g_object_ref (self));
+                              self->cancellable, on_create_done, call);
 }
 
 /* ---- Setting up ---- */

@@ -65,6 +65,7 @@ struct _LkCreateDialog
   gboolean          name_valid;
   gboolean          expiry_valid;
   gboolean          syncing_tasks;
+  gboolean          closed;           /* closed (or disposed): shows nothing more */
   gboolean          disposed;
 };
 

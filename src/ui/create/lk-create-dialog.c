@@ -156,6 +156,7 @@ lk_create_dialog_close_request (GtkWindow *window)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  self->closed = TRUE;
 
   /* Wipe the secret and what showed it (the view holds the one copy). */
   lk_secret_view_clear (self->secret_view);
@@ -221,6 +222,7 @@ lk_create_dialog_dispose (GObject *object)
   LkCreateDialog *self = LK_CREATE_DIALOG (object);
 
   self->disposed = TRUE;
+  self->closed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -327,8 +329,11 @@ lk_create_dialog_new (GtkWindow *parent,
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (LK_IS_CLIENT (client), NULL);
 
+  /* A window of the app: it stays open, with the secret it may hold,
+   * when the main window closes. */
   return g_object_new (LK_TYPE_CREATE_DIALOG,
                        "transient-for", parent,
+                       "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
                        "client", client,
                        NULL);
 }

@@ -1,10 +1,12 @@
 /* lk-clipboard.c: copy a secret, and take it back off the clipboard
  *
  * A secret goes on the clipboard through a content provider of our own
- * whose bytes are wiped when the provider dies.  We remember each clipboard
- * that holds one of our secrets together with the provider we set: after
- * the delay, and on quit, a clipboard whose content is still that very
- * provider (so nobody copied anything else meanwhile) is emptied.
+ * whose bytes are wiped when the provider dies, offered with
+ * `x-kde-passwordManagerHint: secret` so clipboard managers skip it.  We
+ * remember each clipboard that holds one of our secrets together with
+ * the provider we set: after the delay, and on quit, a clipboard whose
+ * content is still that very provider (so nobody copied anything else
+ * meanwhile) is emptied.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -109,18 +111,26 @@ find_entry (GdkClipboard *clipboard)
   return NULL;
 }
 
+/* The hint KDE's Klipper and other clipboard managers read to keep a
+ * password out of their history. */
+#define PASSWORD_MANAGER_HINT_MIME "x-kde-passwordManagerHint"
+
 /* A provider over bytes that are overwritten when the provider is freed,
- * offered as UTF-8 text and as plain text. */
+ * offered as UTF-8 text and as plain text, with the hint that it is a
+ * secret beside them. */
 static GdkContentProvider *
 secret_provider_new (const char *text)
 {
+  static const char hint[] = "secret";
   gsize length = strlen (text);
   char *copy = g_strndup (text, length);
   g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (copy, length, (GDestroyNotify) lk_secret_free, copy);
-  GdkContentProvider *providers[2];
+  g_autoptr(GBytes) hint_bytes = g_bytes_new_static (hint, sizeof hint - 1);
+  GdkContentProvider *providers[3];
 
   providers[0] = gdk_content_provider_new_for_bytes ("text/plain;charset=utf-8", bytes);
   providers[1] = gdk_content_provider_new_for_bytes ("text/plain", bytes);
+  providers[2] = gdk_content_provider_new_for_bytes (PASSWORD_MANAGER_HINT_MIME, hint_bytes);
 
   return gdk_content_provider_new_union (providers, G_N_ELEMENTS (providers));
 }

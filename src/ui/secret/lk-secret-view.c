@@ -32,6 +32,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The views that show a secret kept nowhere else (LkSecretView*, not
+ * owned): quitting asks first while there is one. */
+static GList *unsaved_views;
+
 void
 lk_secret_view_toast (LkSecretView *self,
                       const char   *title)
@@ -60,6 +64,11 @@ update_secret_safe (LkSecretView *self)
 
   if (safe == self->secret_safe)
     return;
+
+  if (safe)
+    unsaved_views = g_list_remove (unsaved_views, self);
+  else
+    unsaved_views = g_list_prepend (unsaved_views, self);
 
   self->secret_safe = safe;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRET_SAFE]);
@@ -162,7 +171,9 @@ show_secret (LkSecretView *self,
   if (revealed)
     {
       gtk_label_set_text (self->secret_label, self->created->client_secret);
-      gtk_label_set_selectable (self->secret_label, TRUE);
+      /* Not selectable: a selection would reach the PRIMARY selection and
+       * Ctrl+C, past the hint and the timed clear of Copy. */
+      gtk_label_set_selectable (self->secret_label, FALSE);
       /* Shown: a screen reader reads it, as the eye does. */
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->secret_label),
                                      GTK_ACCESSIBLE_PROPERTY_LABEL);
@@ -319,6 +330,7 @@ lk_secret_view_dispose (GObject *object)
     }
   if (self->created != NULL)
     lk_secret_view_clear (self);
+  unsaved_views = g_list_remove (unsaved_views, self);
 
   /* AdwBin unparents its child itself: let it, then drop the rest. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -477,4 +489,10 @@ lk_secret_view_set_clear_seconds (LkSecretView *self,
   g_return_if_fail (LK_IS_SECRET_VIEW (self));
 
   self->clear_seconds = seconds;
+}
+
+LkSecretView *
+lk_secret_view_find_unsaved (void)
+{
+  return unsaved_views != NULL ? unsaved_views->data : NULL;
 }

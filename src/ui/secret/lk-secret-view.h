@@ -36,5 +36,8 @@ void          lk_secret_view_show_keep_open  (LkSecretView *self);
 /* Empties every widget that showed the secret and drops the created key
  * (which wipes it). */
 void          lk_secret_view_clear           (LkSecretView *self);
+/* A view, of any window, that shows a secret kept nowhere else (not in
+ * the keyring, not in a file, not confirmed saved elsewhere), or NULL. */
+LkSecretView *lk_secret_view_find_unsaved    (void);
 
 G_END_DECLS
