@@ -229,7 +229,6 @@ server_method (GDBusConnection       *connection,
       g_variant_get (parameters, "(&su&ss&s^asa{sv}i)", NULL, &replaces, NULL,
                      &seen->summary, NULL, &seen->actions, NULL, NULL);
       g_variant_get_child (parameters, 4, "s", &seen->body);
-      seen->summary = g_strdup (seen->summary);
       seen->id = replaces != 0 ? replaces : ++server->next_id;
       g_ptr_array_add (server->seen, seen);
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", seen->id));
