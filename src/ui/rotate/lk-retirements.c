@@ -85,7 +85,10 @@ lk_retirements_set_platform (LkRetirements *self,
 {
   g_return_if_fail (LK_IS_RETIREMENTS (self));
 
-  g_set_object (&self->platform, platform);
+  if (platform != NULL)
+    lk_platform_ref (platform);
+  g_clear_pointer (&self->platform, lk_platform_unref);
+  self->platform = platform;
   lk_retirements_reload (self);
 }
 
@@ -116,7 +119,7 @@ lk_retirements_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->platform);
+  g_clear_pointer (&self->platform, lk_platform_unref);
 
   G_OBJECT_CLASS (lk_retirements_parent_class)->dispose (object);
 }
