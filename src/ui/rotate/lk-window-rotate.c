@@ -84,7 +84,7 @@ _lk_window_rotate_update (LkWindow *self)
 
   if (button != NULL)
     gtk_widget_set_tooltip_text (button, missing != NULL ? missing
-                                                         : _("Replace the selected keys with new ones"));
+                                                         : _("Rotate…"));
 }
 
 static void
