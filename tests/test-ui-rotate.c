@@ -480,6 +480,56 @@ test_rollback (void)
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (old)));
 }
 
+/* ---- The screenshot of docs/screenshots (build-aux/screenshots) ---- */
+
+static void
+test_screenshot (void)
+{
+  const char *dir = g_getenv ("LK_SCREENSHOT_DIR");
+  LkPermissions permissions = { { 0 } };
+  g_autofree char *secret = NULL;
+  g_autoptr (LkApiKey) old = NULL;
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  LkRotateDialog *dialog;
+  LkWindow *win;
+  int width, height;
+
+  lk_permissions_set (&permissions, LK_CATEGORY_MODEL_SCANNER, LK_ACCESS_READ | LK_ACCESS_WRITE);
+  lk_permissions_set (&permissions, LK_CATEGORY_DETECTIONS, LK_ACCESS_READ);
+  old = lk_simulator_add_key (sim, "Scanner in CI", &permissions,
+                              g_get_real_time () / G_USEC_PER_SEC + 20 * 86400, &secret);
+  lk_secret_free (g_steal_pointer (&secret));
+  win = admin_window ();
+  dialog = open_rotate (win, lk_api_key_get_id (old));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 900);
+  /* After 1 Day */
+  adw_combo_row_set_selected (DIALOG_CHILD (dialog, "delete_row"), 2);
+
+  /* Let the layout settle, then draw the window as it is. */
+  lk_test_spin (2000);
+  width = gtk_widget_get_width (GTK_WIDGET (dialog));
+  height = gtk_widget_get_height (GTK_WIDGET (dialog));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (dialog));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (dialog)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, "rotate-dialog.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("wrote %s", path);
+
+  gtk_window_close (GTK_WINDOW (dialog));
+  close_window (win);
+  g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (old)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -516,6 +566,9 @@ main (int   argc,
   g_test_add_func ("/lk/ui-rotate/later", test_later);
   g_test_add_func ("/lk/ui-rotate/no-delete-permission", test_no_delete);
   g_test_add_func ("/lk/ui-rotate/rollback", test_rollback);
+  /* Only when asked for (build-aux/screenshots): it checks nothing. */
+  if (g_getenv ("LK_SCREENSHOT_DIR") != NULL)
+    g_test_add_func ("/lk/ui-rotate/screenshot", test_screenshot);
 
   ret = g_test_run ();
 
