@@ -190,7 +190,13 @@ lk_test_key_row_dup_text (LkKeyRowWidget *row,
     case LK_KEY_COLUMN_CREATED:
       return g_strdup (lk_key_cells_get_created (key));
     case LK_KEY_COLUMN_EXPIRES:
-      return lk_key_cells_dup_expires (key);
+      {
+        GtkWidget *table = gtk_widget_get_ancestor (GTK_WIDGET (row), LK_TYPE_KEY_TABLE);
+
+        g_assert_nonnull (table);
+        return lk_key_cells_dup_expires_cell (key, lk_key_table_get_retire_at (LK_KEY_TABLE (table),
+                                                                               lk_api_key_get_id (key)));
+      }
     case LK_KEY_COLUMN_PERMISSIONS:
       return g_strdup (lk_key_cells_get_permissions (key));
     case LK_KEY_COLUMN_KEYRING:

@@ -113,15 +113,14 @@ show_key_action (GSimpleAction *action,
                       g_variant_get_string (parameter, NULL));
 }
 
-/* Rotate… of an expiry notification.  Until the rotation dialog exists,
- * it selects the key, as Show does; the rotation dialog hooks in here. */
+/* Rotate… of an expiry notification: the rotate dialog for that key. */
 static void
 rotate_key_action (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  lk_window_show_key (present_window (LK_APPLICATION (user_data)),
-                      g_variant_get_string (parameter, NULL));
+  lk_window_rotate_key (present_window (LK_APPLICATION (user_data)),
+                        g_variant_get_string (parameter, NULL));
 }
 
 static void

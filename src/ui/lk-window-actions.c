@@ -7,6 +7,7 @@
  *   win.export("shown"|"all")  lk-keys-export.c     needs "API Keys: Read"
  *   win.sign-out         signs out; the remembered sign-in stays
  *   win.forget-account   asks, then signs out and forgets it (lk-account-forget.c)
+ *   win.rotate-selected, win.delete-now, win.keep-key: rotate/lk-window-rotate.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +45,7 @@ _lk_window_actions_update (LkWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-account",
                                  lk_session_get_signed_in (self->session) &&
                                  !lk_session_get_demo (self->session));
+  _lk_window_rotate_update (self);
 }
 
 static void

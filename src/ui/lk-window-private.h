@@ -6,6 +6,7 @@
  *   lk-window-sign-in.c  starting sign-ins: the form, the demo, the
  *                        remembered account at start
  *   lk-window-actions.c  the win.* actions
+ *   rotate/lk-window-rotate.c  the rotation's win.* actions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +14,7 @@
 
 #include "lk-demo.h"
 #include "lk-keys-view.h"
+#include "lk-retirements.h"
 #include "lk-sign-in-page.h"
 #include "lk-window.h"
 
@@ -41,6 +43,7 @@ struct _LkWindow
   GCancellable      *sign_in_cancellable;  /* the sign-in under way */
   GBinding          *spinner_visible_binding;
   GBinding          *spinner_spinning_binding;
+  LkRetirements     *retirements;          /* rotate/lk-window-rotate.c */
 };
 
 /* lk-window.c */
@@ -62,5 +65,16 @@ void  _lk_window_switch_account       (LkWindow       *self,
 void  _lk_window_class_actions_init   (GtkWidgetClass *widget_class);
 /* Enables the actions the session and the selection allow. */
 void  _lk_window_actions_update       (LkWindow       *self);
+
+/* rotate/lk-window-rotate.c: win.rotate-selected, win.delete-now,
+ * win.keep-key, and the scheduled deletions the list shows */
+void  _lk_window_class_rotate_init    (GtkWidgetClass *widget_class);
+void  _lk_window_rotate_init          (LkWindow       *self);
+void  _lk_window_rotate_update        (LkWindow       *self);
+/* Reads the scheduled deletions of @client's platform (NULL: none). */
+void  _lk_window_rotate_follow        (LkWindow       *self,
+                                       LkClient       *client);
+/* Reads them again. */
+void  _lk_window_rotate_reload        (LkWindow       *self);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "lk-account-list.h"
 #include "lk-account-popover.h"
 #include "lk-credential-store.h"
+#include "lk-rotation-start.h"
 #include "lk-window-private.h"
 
 /* The list is refreshed when the window gets the focus and the list is
@@ -204,7 +205,10 @@ on_client_changed (LkWindow *self)
   _lk_window_actions_update (self);
 
   if (client == NULL)
-    return;
+    {
+      _lk_window_rotate_follow (self, NULL);
+      return;
+    }
 
   self->spinner_visible_binding =
     g_object_bind_property (client, "loading", self->loading_spinner, "visible", G_BINDING_SYNC_CREATE);
@@ -227,6 +231,9 @@ on_client_changed (LkWindow *self)
   /* A client that comes with its list (see LkAccountPrefetch) needs none. */
   if (lk_keys_view_get_last_refresh (self->keys_view) == 0)
     lk_keys_view_refresh (self->keys_view);
+
+  /* What earlier runs left of rotations (rotate/lk-rotation-start.c). */
+  lk_rotation_start (self, client);
 }
 
 static void
@@ -362,6 +369,7 @@ lk_window_dispose (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_object (&self->retirements);
 
   G_OBJECT_CLASS (lk_window_parent_class)->dispose (object);
 }
@@ -443,6 +451,7 @@ lk_window_class_init (LkWindowClass *klass)
 
   _lk_window_class_sign_in_init (widget_class);
   _lk_window_class_actions_init (widget_class);
+  _lk_window_class_rotate_init (widget_class);
 }
 
 static void
@@ -454,6 +463,7 @@ lk_window_init (LkWindow *self)
   self->sign_in_cancellable = g_cancellable_new ();
   /* Before the template, whose bindings look at it. */
   self->session = lk_session_new (store);
+  _lk_window_rotate_init (self);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 #if LK_DEVEL_PROFILE

@@ -35,6 +35,11 @@ void       lk_window_add_toast     (LkWindow      *self,
  * notification's Show). */
 void       lk_window_show_key      (LkWindow      *self,
                                     const char    *key_id);
+/* Opens the rotate dialog for the key @key_id, once it is listed (a
+ * notification's Rotate…); says so when the signed-in key may not
+ * rotate (rotate/lk-window-rotate.c). */
+void       lk_window_rotate_key    (LkWindow      *self,
+                                    const char    *key_id);
 /* Shows only the keys that need attention. */
 void       lk_window_show_needs_attention (LkWindow *self);
 

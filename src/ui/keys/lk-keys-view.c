@@ -447,6 +447,15 @@ lk_keys_view_focus_list (LkKeysView *self)
 }
 
 void
+lk_keys_view_set_retire_times (LkKeysView *self,
+                               GHashTable *times)
+{
+  g_return_if_fail (LK_IS_KEYS_VIEW (self));
+
+  lk_key_table_set_retire_times (self->table, times);
+}
+
+void
 lk_keys_view_set_needs_attention (LkKeysView *self,
                                   gboolean    needs_attention)
 {
@@ -678,6 +687,9 @@ lk_keys_view_class_init (LkKeysViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, action_bar);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, selection_label);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, delete_button);
+  /* For gtk_widget_get_template_child(): its tooltip is the window's
+   * (rotate/lk-window-rotate.c). */
+  gtk_widget_class_bind_template_child_full (widget_class, "rotate_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, context_menu_model);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, stale_items);
   gtk_widget_class_bind_template_child (widget_class, LkKeysView, shown);

@@ -69,6 +69,11 @@ void            lk_keys_view_set_needs_attention (LkKeysView *self,
 gboolean        lk_keys_view_select_key          (LkKeysView *self,
                                                   const char *key_id);
 
+/* Keys a rotation scheduled for deletion (key ID -> gint64 *, Unix
+ * seconds; NULL: none): their rows say when they retire. */
+void            lk_keys_view_set_retire_times    (LkKeysView *self,
+                                                  GHashTable *times);
+
 /* The selected keys, in display order (a GPtrArray of LkApiKey refs). */
 GPtrArray      *lk_keys_view_get_selected_keys   (LkKeysView *self);
 guint           lk_keys_view_get_n_selected      (LkKeysView *self);

@@ -107,6 +107,54 @@ lk_key_cells_dup_expires (LkApiKey *key)
   return lk_time_describe_expiry (lk_time_now (), expires_at);
 }
 
+char *
+lk_key_cells_describe_retirement (gint64 now,
+                                  gint64 retire_at)
+{
+  gint64 left = retire_at - now;
+  gint64 n;
+
+  if (left <= 0)
+    /* Translators: a key whose deletion (scheduled by a rotation) is due */
+    return g_strdup (_("Retires now"));
+
+  if (left < 3600)
+    {
+      n = MAX (1, (left + 59) / 60);
+      /* Translators: a key that a rotation will delete in %d minutes;
+       * shown in the Expires column of the list */
+      return g_strdup_printf (ngettext ("Retires in %d minute", "Retires in %d minutes", (gulong) n),
+                              (int) n);
+    }
+
+  if (left < 2 * 86400)
+    {
+      n = (left + 1800) / 3600;
+      /* Translators: a key that a rotation will delete in %d hours;
+       * shown in the Expires column of the list */
+      return g_strdup_printf (ngettext ("Retires in %d hour", "Retires in %d hours", (gulong) n),
+                              (int) n);
+    }
+
+  n = (left + 43200) / 86400;
+  /* Translators: a key that a rotation will delete in %d days; shown in
+   * the Expires column of the list */
+  return g_strdup_printf (ngettext ("Retires in %d day", "Retires in %d days", (gulong) n),
+                          (int) n);
+}
+
+char *
+lk_key_cells_dup_expires_cell (LkApiKey *key,
+                               gint64    retire_at)
+{
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  if (retire_at != 0)
+    return lk_key_cells_describe_retirement (lk_time_now (), retire_at);
+
+  return lk_key_cells_dup_expires (key);
+}
+
 const char *
 lk_key_cells_get_keyring (void)
 {

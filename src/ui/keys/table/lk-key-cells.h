@@ -23,6 +23,14 @@ const char *lk_key_cells_get_created           (LkApiKey    *key);
 const char *lk_key_cells_get_permissions       (LkApiKey    *key);
 /* "Never", or how far the expiry is from now ("in 3 days"). */
 char       *lk_key_cells_dup_expires           (LkApiKey    *key);
+/* The Expires cell: "Retires in 23 hours" when a rotation scheduled the
+ * key's deletion at @retire_at (non-zero), else as above. */
+char       *lk_key_cells_dup_expires_cell      (LkApiKey    *key,
+                                                gint64       retire_at);
+/* "Retires in 23 hours", "Retires in 3 days", "Retires now": when a key
+ * whose deletion is scheduled at @retire_at goes, seen at @now. */
+char       *lk_key_cells_describe_retirement   (gint64       now,
+                                                gint64       retire_at);
 /* What the keyring column's icon means. */
 const char *lk_key_cells_get_keyring           (void);
 /* How the expiry is highlighted: "error" (expired), "warning" (within

@@ -38,6 +38,7 @@ struct _LkKeyLayout
   GtkWidget     *widget;      /* weak: whose font sizes the columns */
   LkFontMetrics  metrics;
   guint          expiry_warning_days;
+  GHashTable    *retire_times; /* key ID -> gint64 *: deletions scheduled */
 };
 
 G_DEFINE_FINAL_TYPE (LkKeyLayout, lk_key_layout, G_TYPE_OBJECT)
@@ -222,6 +223,33 @@ lk_key_layout_get_expiry_warning_days (LkKeyLayout *self)
   return self->expiry_warning_days;
 }
 
+void
+lk_key_layout_set_retire_times (LkKeyLayout *self,
+                                GHashTable  *times)
+{
+  g_return_if_fail (LK_IS_KEY_LAYOUT (self));
+
+  if (times != NULL)
+    g_hash_table_ref (times);
+  g_clear_pointer (&self->retire_times, g_hash_table_unref);
+  self->retire_times = times;
+}
+
+gint64
+lk_key_layout_get_retire_at (LkKeyLayout *self,
+                             const char  *key_id)
+{
+  const gint64 *when;
+
+  g_return_val_if_fail (LK_IS_KEY_LAYOUT (self), 0);
+
+  if (self->retire_times == NULL || key_id == NULL)
+    return 0;
+
+  when = g_hash_table_lookup (self->retire_times, key_id);
+  return when != NULL ? *when : 0;
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -229,6 +257,7 @@ lk_key_layout_finalize (GObject *object)
 {
   LkKeyLayout *self = LK_KEY_LAYOUT (object);
 
+  g_clear_pointer (&self->retire_times, g_hash_table_unref);
   g_clear_weak_pointer (&self->widget);
   lk_font_metrics_clear (&self->metrics);
 

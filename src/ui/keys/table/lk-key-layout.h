@@ -7,8 +7,9 @@
  * table's font, measured once per font (LkFontMetrics).
  *
  * One LkKeyLayout belongs to each table, which hands it to its rows; the
- * rows ask it, never the table.  It also holds the one setting the rows
- * draw with: how many days ahead an expiry is highlighted.
+ * rows ask it, never the table.  It also holds what the rows draw with
+ * besides the key: how many days ahead an expiry is highlighted, and
+ * which keys a rotation scheduled for deletion.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -81,5 +82,13 @@ LkKeyColumn  lk_key_layout_column_at  (LkKeyLayout    *self,
 void         lk_key_layout_set_expiry_warning_days (LkKeyLayout *self,
                                                     guint        days);
 guint        lk_key_layout_get_expiry_warning_days (LkKeyLayout *self);
+
+/* The deletions scheduled by rotations (src/ui/rotate/lk-retirements.h):
+ * @times maps key IDs to a gint64 * (Unix seconds), or NULL for none. */
+void         lk_key_layout_set_retire_times        (LkKeyLayout *self,
+                                                    GHashTable  *times);
+/* When the key @key_id is to be deleted, or 0. */
+gint64       lk_key_layout_get_retire_at           (LkKeyLayout *self,
+                                                    const char  *key_id);
 
 G_END_DECLS

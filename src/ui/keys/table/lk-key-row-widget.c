@@ -9,6 +9,7 @@
 #include "lk-key-cells.h"
 #include "lk-key-health.h"
 #include "lk-key-row-widget.h"
+#include "lk-time.h"
 
 /* Space above and below the text of a row. */
 #define ROW_PADDING 7
@@ -73,9 +74,18 @@ set_pending_labels (gpointer user_data)
         continue;
       if (self->key != NULL)
         {
+          gint64 retire_at = lk_key_layout_get_retire_at (self->layout, lk_api_key_get_id (self->key));
+
           text = lk_key_cells_dup_accessible_text (self->key);
           health = lk_key_cells_dup_health (self->key,
                                             lk_key_layout_get_expiry_warning_days (self->layout));
+          if (retire_at != 0)
+            {
+              g_autofree char *retires = lk_key_cells_describe_retirement (lk_time_now (), retire_at);
+              g_autofree char *rest = g_steal_pointer (&health);
+
+              health = rest != NULL ? g_strdup_printf ("%s. %s", retires, rest) : g_steal_pointer (&retires);
+            }
         }
       /* The row's marks, said: why the key needs attention. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -312,6 +322,7 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
   for (guint c = 0; c < LK_N_KEY_COLUMNS; c++)
     {
       g_autofree char *expires = NULL;
+      gint64 retire_at;
 
       if (!layout.shown[c])
         continue;
@@ -345,8 +356,10 @@ lk_key_row_widget_snapshot (GtkWidget   *widget,
                      layout.x[c], layout.width[c]);
           break;
         case LK_KEY_COLUMN_EXPIRES:
-          expires = lk_key_cells_dup_expires (self->key);
-          draw_text (self, snapshot, expires, NULL, &expiry_color, layout.x[c], layout.width[c]);
+          retire_at = lk_key_layout_get_retire_at (self->layout, lk_api_key_get_id (self->key));
+          expires = lk_key_cells_dup_expires_cell (self->key, retire_at);
+          draw_text (self, snapshot, expires, NULL, retire_at != 0 ? &colors[2] : &expiry_color,
+                     layout.x[c], layout.width[c]);
           break;
         case LK_KEY_COLUMN_PERMISSIONS:
           draw_text (self, snapshot, lk_key_cells_get_permissions (self->key), NULL, &colors[0],
@@ -374,6 +387,7 @@ lk_key_row_widget_query_tooltip (GtkWidget  *widget,
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
   g_autofree char *text = NULL;
   LkKeyColumn column;
+  gint64 retire_at;
 
   if (self->key == NULL)
     return FALSE;
@@ -386,6 +400,14 @@ lk_key_row_widget_query_tooltip (GtkWidget  *widget,
 
   text = lk_key_cells_dup_tooltip (self->key, column,
                                    lk_key_layout_get_expiry_warning_days (self->layout));
+  retire_at = lk_key_layout_get_retire_at (self->layout, lk_api_key_get_id (self->key));
+  if (column == LK_KEY_COLUMN_EXPIRES && retire_at != 0)
+    {
+      g_autofree char *retires = lk_key_cells_describe_retirement (lk_time_now (), retire_at);
+      g_autofree char *expiry = g_steal_pointer (&text);
+
+      text = expiry != NULL ? g_strdup_printf ("%s\n%s", retires, expiry) : g_steal_pointer (&retires);
+    }
   if (text == NULL)
     return FALSE;
 

@@ -390,6 +390,25 @@ lk_key_table_set_expiry_warning_days (LkKeyTable *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRY_WARNING_DAYS]);
 }
 
+void
+lk_key_table_set_retire_times (LkKeyTable *self,
+                               GHashTable *times)
+{
+  g_return_if_fail (LK_IS_KEY_TABLE (self));
+
+  lk_key_layout_set_retire_times (self->layout, times);
+  redraw_rows (self);
+}
+
+gint64
+lk_key_table_get_retire_at (LkKeyTable *self,
+                            const char *key_id)
+{
+  g_return_val_if_fail (LK_IS_KEY_TABLE (self), 0);
+
+  return lk_key_layout_get_retire_at (self->layout, key_id);
+}
+
 guint
 lk_key_table_get_expiry_warning_days (LkKeyTable *self)
 {

@@ -41,6 +41,12 @@ void               lk_key_table_scroll_to                (LkKeyTable        *sel
 void               lk_key_table_set_expiry_warning_days  (LkKeyTable        *self,
                                                           guint              days);
 guint              lk_key_table_get_expiry_warning_days  (LkKeyTable        *self);
+/* Keys a rotation scheduled for deletion: key ID -> gint64 * (Unix
+ * seconds), or NULL; their rows say when they retire. */
+void               lk_key_table_set_retire_times         (LkKeyTable        *self,
+                                                          GHashTable        *times);
+gint64             lk_key_table_get_retire_at            (LkKeyTable        *self,
+                                                          const char        *key_id);
 
 /* Sorting: the sorter orders LkApiKey objects by the column the header
  * shows as sorted (its button has the "sorted" style class and an arrow
