@@ -16,6 +16,8 @@
 
 #include "lk-application.h"
 #include "lk-keys-view.h"
+#include "lk-memory-store.h"
+#include "lk-time.h"
 #include "lk-rotate-dialog.h"
 #include "lk-rotation.h"
 #include "lk-secret-view.h"
@@ -480,6 +482,104 @@ test_rollback (void)
   g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (old)));
 }
 
+/* ---- A key made by an earlier run, its secret lost for good ---- */
+
+static gint64 clock_offset;
+
+static guint n_unsettled_records (void);
+
+static gboolean
+n_unsettled_records_is_before (gpointer data)
+{
+  return n_unsettled_records () == GPOINTER_TO_UINT (data);
+}
+
+static gint64
+moved_clock (gpointer user_data)
+{
+  return g_get_real_time () / G_USEC_PER_SEC + clock_offset;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return lk_test_ui_find_message_dialog (data) != NULL;
+}
+
+static guint
+n_unsettled_records (void)
+{
+  g_autofree char *path = g_build_filename (state_home, "layer-keys", "unsettled-creates.json", NULL);
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  for (const char *p = strstr (text, "\"idempotency-key\""); p != NULL;
+       p = strstr (p + 1, "\"idempotency-key\""))
+    n++;
+  return n;
+}
+
+/* Custody, point 2: a create whose reply never came, past the platform's
+ * 24 hours, made a key whose secret nobody has.  The next sign-in names
+ * it and offers to delete it; Delete deletes it and settles the record. */
+static void
+test_lost_create (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkCredentialStore) store = lk_memory_store_new ();
+  g_autoptr (LkApiKey) made = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LkCreatedKey) created = NULL;
+  LkClient *client = lk_client_new (platform);
+  AdwMessageDialog *dialog;
+  LkWindow *win;
+  guint before = n_unsettled_records ();
+
+  /* An earlier run: every reply of its create is lost. */
+  lk_client_set_credentials (client, lk_simulator_get_admin_client_id (sim),
+                             lk_simulator_get_admin_client_secret (sim));
+  lk_client_set_timeout (client, 5);
+  lk_client_set_retry_policy (client, 2, 10);
+  lk_client_set_store (client, store);
+  lk_simulator_add_fault (sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_DROP_AFTER_COMMIT, 0, 0);
+  lk_client_create_key_async (client, "Made, secret lost", lk_time_now () + 30 * 86400, NULL, NULL,
+                              lk_test_store_result, &result);
+  created = lk_client_create_key_finish (client, lk_test_wait_result (&result, WAIT_MS), &error);
+  g_assert_null (created);
+  g_assert_nonnull (error);
+  lk_simulator_clear_faults (sim);
+  /* The process ends. */
+  g_object_unref (client);
+  lk_test_spin (200);
+  made = lk_simulator_find_key_by_name (sim, "Made, secret lost");
+  g_assert_nonnull (made);
+  g_assert_cmpuint (n_unsettled_records (), ==, before + 1);
+
+  /* A day and an hour later, on both sides. */
+  clock_offset = 86400 + 3600;
+  lk_simulator_set_now (sim, lk_time_now () + clock_offset);
+  lk_time_set_clock (moved_clock, NULL);
+
+  win = admin_window ();
+  g_assert_true (lk_test_wait_until (has_message_dialog, win, WAIT_MS));
+  dialog = lk_test_ui_find_message_dialog (win);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Made, secret lost"));
+  g_assert_true (sim_has (lk_api_key_get_id (made)));
+
+  adw_message_dialog_response (dialog, "delete");
+  g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) n_unsettled_records_is_before,
+                                     GUINT_TO_POINTER (before), WAIT_MS));
+  g_assert_false (sim_has (lk_api_key_get_id (made)));
+
+  close_window (win);
+  lk_time_set_clock (NULL, NULL);
+  lk_simulator_set_now (sim, 0);
+  clock_offset = 0;
+}
+
 /* ---- The screenshot of docs/screenshots (build-aux/screenshots) ---- */
 
 static void
@@ -566,6 +666,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-rotate/later", test_later);
   g_test_add_func ("/lk/ui-rotate/no-delete-permission", test_no_delete);
   g_test_add_func ("/lk/ui-rotate/rollback", test_rollback);
+  g_test_add_func ("/lk/ui-rotate/lost-create", test_lost_create);
   /* Only when asked for (build-aux/screenshots): it checks nothing. */
   if (g_getenv ("LK_SCREENSHOT_DIR") != NULL)
     g_test_add_func ("/lk/ui-rotate/screenshot", test_screenshot);

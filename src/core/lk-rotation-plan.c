@@ -196,6 +196,7 @@ lk_rotation_resume_free (LkRotationResume *resume)
   g_clear_pointer (&resume->rolled_back, g_ptr_array_unref);
   g_clear_pointer (&resume->deleted, g_ptr_array_unref);
   g_clear_pointer (&resume->failed, g_ptr_array_unref);
+  g_clear_pointer (&resume->lost, g_ptr_array_unref);
   g_free (resume);
 }
 

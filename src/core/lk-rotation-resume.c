@@ -609,7 +609,10 @@ on_creates_recovered (GObject      *source,
   GError *error = NULL;
 
   if (lk_client_recover_creates_finish (op->client, result, &recovered, &lost, &error))
-    g_ptr_array_extend_and_steal (op->resume->recovered, g_steal_pointer (&recovered));
+    {
+      g_ptr_array_extend_and_steal (op->resume->recovered, g_steal_pointer (&recovered));
+      g_ptr_array_extend_and_steal (op->resume->lost, g_steal_pointer (&lost));
+    }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, error);
@@ -640,6 +643,7 @@ lk_rotation_resume_async (LkClient            *client,
   op->client = g_object_ref (client);
   op->resume = g_new0 (LkRotationResume, 1);
   op->resume->recovered = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_created_key_unref);
+  op->resume->lost = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_lost_create_free);
   op->resume->completed = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_rotation_outcome_free);
   op->resume->rolled_back = g_ptr_array_new_with_free_func (g_free);
   op->resume->deleted = g_ptr_array_new_with_free_func (g_free);

@@ -130,6 +130,8 @@ typedef struct {
   GPtrArray *rolled_back;  /* char*: names of successors deleted again (old key untouched) */
   GPtrArray *deleted;      /* char*: names of old keys deleted as scheduled */
   GPtrArray *failed;       /* GError*: what could not be done now; tried again next time */
+  GPtrArray *lost;         /* LkLostCreate: keys made by creates of earlier runs whose
+                            * secret can no longer be had; ask the user (keep or delete) */
 } LkRotationResume;
 
 void              lk_rotation_resume_free   (LkRotationResume *resume);

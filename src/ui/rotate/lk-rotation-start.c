@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-key-rules.h"
+#include "lk-lost-creates.h"
 #include "lk-rotation.h"
 #include "lk-rotation-start.h"
 #include "lk-secret-view.h"
@@ -138,6 +139,9 @@ on_resumed (GObject      *source,
     }
   for (guint i = 0; i < resume->failed->len; i++)
     lk_window_show_toast (window, ((GError *) g_ptr_array_index (resume->failed, i))->message);
+  /* Keys made by earlier runs whose secret nobody has: the user decides. */
+  if (resume->lost->len > 0)
+    lk_lost_creates_ask (GTK_WINDOW (window), start->client, g_ptr_array_ref (resume->lost));
 
   /* What changed on the platform, and in the schedule, is shown. */
   if (resume->recovered->len + resume->completed->len + resume->rolled_back->len +
