@@ -25,6 +25,7 @@ GType lk_permission_grid_get_type (void);
 GType lk_secret_view_get_type     (void);
 GType lk_account_popover_get_type (void);
 GType lk_preferences_window_get_type (void);
+GType lk_rotate_dialog_get_type   (void);
 
 typedef GType (*LkGetTypeFunc) (void);
 
@@ -37,6 +38,7 @@ static const LkGetTypeFunc template_types[] = {
   lk_secret_view_get_type,
   lk_account_popover_get_type,
   lk_preferences_window_get_type,
+  lk_rotate_dialog_get_type,
 };
 
 static GResource  *ui_resource;
