@@ -674,6 +674,33 @@ subtitle (LkWindow *win)
   return adw_window_title_get_subtitle (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "window_title"));
 }
 
+/* Rename Account…, as a person does it: the dialog's entry, then Rename. */
+static void
+rename_account (LkWindow   *win,
+                const char *name)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.rename-account", NULL));
+  g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
+  dialog = lk_test_ui_find_message_dialog (win);
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_ENTRY (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), name);
+  adw_message_dialog_response (dialog, "rename");
+  lk_test_spin (100);
+}
+
+static GtkWidget *
+popover_child (LkWindow   *win,
+               const char *name)
+{
+  GtkMenuButton *button = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "account_button");
+
+  return lk_test_ui_template_child (gtk_menu_button_get_popover (button), LK_TYPE_ACCOUNT_POPOVER, name);
+}
+
 static void
 test_switch_accounts (void)
 {
@@ -735,6 +762,31 @@ test_switch_accounts (void)
     }
   g_assert_cmpuint (switch_to (win, sim), ==, 1);
 
+  /* The popover says which tenant, as whoami gives it. */
+  g_assert_true (gtk_widget_get_visible (popover_child (win, "tenant_label")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (popover_child (win, "tenant_label"))),
+                            lk_simulator_get_tenant_id (sim)));
+
+  /* A name of the user's own: in the title, the popover and the list of
+   * accounts, kept in the settings (nothing secret) for the next time. */
+  rename_account (win, "  Production EU ");
+  g_assert_cmpstr (subtitle (win), ==, "Production EU");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (popover_child (win, "name_label"))), ==, "Production EU");
+  g_assert_cmpuint (switch_to (win, sim2), ==, 1);
+  g_assert_nonnull (strstr (subtitle (win), port2));
+  {
+    RowSearch search = { open_account_list (win), sim, NULL };
+    GtkWidget *line, *text, *label;
+
+    g_assert_true (lk_test_wait_until (find_row, &search, WAIT_MS));
+    line = gtk_button_get_child (GTK_BUTTON (search.row));
+    text = gtk_widget_get_last_child (line);
+    label = gtk_widget_get_first_child (text);
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Production EU");
+  }
+  g_assert_cmpuint (switch_to (win, sim), ==, 1);
+  g_assert_cmpstr (subtitle (win), ==, "Production EU");
+
   /* Sign Out, then start again: the last account used, with no typing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL));
   lk_test_ui_wait_for_page (win, "sign-in");
@@ -746,6 +798,10 @@ test_switch_accounts (void)
     g_assert_true (lk_test_wait_until (shows_tenant, &shown1, WAIT_MS));
   }
   g_assert_true (has_key_named (win, "Only on tenant one"));
+  g_assert_cmpstr (subtitle (win), ==, "Production EU");
+  /* An empty name goes back to the key's own. */
+  rename_account (win, "");
+  g_assert_nonnull (strstr (subtitle (win), port1));
 
   /* Forget This Account…: only its own item goes; the other accounts
    * (also another client ID on the same platform) and every API-key item
@@ -781,6 +837,7 @@ test_switch_accounts (void)
   g_assert_false (store_has_account_of (sim2, lk_simulator_get_admin_client_id (sim2)));
   store_forget (sim, lk_api_key_get_client_id (key1));
   lk_test_ui_close_window (win);
+  g_settings_reset (lk_application_get_settings (app), "account-names");
   lk_simulator_stop (sim2);
 }
 

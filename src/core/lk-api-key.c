@@ -23,6 +23,7 @@ struct _LkApiKey
   char          *name;
   char          *client_id;
   char          *created_by;
+  char          *tenant_id;      /* whoami's, when the platform says it */
   gint64         created_at;
   gint64         expires_at;
   LkPermissions  permissions;
@@ -56,6 +57,7 @@ lk_api_key_finalize (GObject *object)
   g_free (self->name);
   g_free (self->client_id);
   g_free (self->created_by);
+  g_free (self->tenant_id);
 
   G_OBJECT_CLASS (lk_api_key_parent_class)->finalize (object);
 }
@@ -270,6 +272,26 @@ lk_api_key_get_created_by (LkApiKey *self)
   g_return_val_if_fail (LK_IS_API_KEY (self), NULL);
 
   return self->created_by;
+}
+
+/* The tenant the key belongs to, when the platform says it (whoami's
+ * optional "tenant_id"); NULL otherwise. */
+const char *
+lk_api_key_get_tenant_id (LkApiKey *self)
+{
+  g_return_val_if_fail (LK_IS_API_KEY (self), NULL);
+
+  return self->tenant_id;
+}
+
+void
+lk_api_key_set_tenant_id (LkApiKey   *self,
+                          const char *tenant_id)
+{
+  g_return_if_fail (LK_IS_API_KEY (self));
+
+  g_free (self->tenant_id);
+  self->tenant_id = g_strdup (tenant_id);
 }
 
 gint64

@@ -36,6 +36,9 @@ const char          *lk_api_key_get_id               (LkApiKey *self);
 const char          *lk_api_key_get_name             (LkApiKey *self);
 const char          *lk_api_key_get_client_id        (LkApiKey *self);
 const char          *lk_api_key_get_created_by       (LkApiKey *self);
+const char          *lk_api_key_get_tenant_id        (LkApiKey *self);
+void                 lk_api_key_set_tenant_id        (LkApiKey   *self,
+                                                      const char *tenant_id);
 gint64               lk_api_key_get_created_at       (LkApiKey *self);
 gint64               lk_api_key_get_expires_at       (LkApiKey *self);
 const LkPermissions *lk_api_key_get_permissions      (LkApiKey *self);

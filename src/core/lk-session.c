@@ -27,6 +27,7 @@ struct _LkSession
   gboolean           can_read;
   gboolean           can_write;
   gboolean           can_delete;
+  char              *display_name;       /* the user's name for the account, or NULL */
 
   GCancellable      *cancellable;        /* the session's lifetime: keyring writes */
   guint              attempt;            /* counts sign-ins: the last one wins */
@@ -48,6 +49,7 @@ enum {
   PROP_CAN_WRITE,
   PROP_CAN_DELETE,
   PROP_DEMO,
+  PROP_DISPLAY_NAME,
   N_PROPS
 };
 
@@ -120,6 +122,12 @@ set_client (LkSession *self,
   gboolean was_delete = self->can_delete;
 
   demo = client != NULL && demo;
+  /* A name given to the account before belongs to that account. */
+  if (old_client != client && self->display_name != NULL)
+    {
+      g_clear_pointer (&self->display_name, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+    }
   self->client = client ? g_object_ref (client) : NULL;
   self->demo = demo;
   self->can_read = can_read;
@@ -576,6 +584,7 @@ lk_session_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->demo_store);
   g_clear_object (&self->cancellable);
+  g_free (self->display_name);
 
   G_OBJECT_CLASS (lk_session_parent_class)->finalize (object);
 }
@@ -614,6 +623,9 @@ lk_session_get_property (GObject    *object,
     case PROP_DEMO:
       g_value_set_boolean (value, self->demo);
       break;
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -632,6 +644,9 @@ lk_session_set_property (GObject      *object,
     case PROP_STORE:
       g_assert (self->store == NULL);
       self->store = g_value_dup_object (value);
+      break;
+    case PROP_DISPLAY_NAME:
+      lk_session_set_display_name (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -666,6 +681,9 @@ lk_session_class_init (LkSessionClass *klass)
     g_param_spec_boolean ("can-delete", NULL, NULL, FALSE, read_only);
   properties[PROP_DEMO] =
     g_param_spec_boolean ("demo", NULL, NULL, FALSE, read_only);
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_ENDED] =
@@ -765,4 +783,32 @@ lk_session_get_demo (LkSession *self)
   g_return_val_if_fail (LK_IS_SESSION (self), FALSE);
 
   return self->demo;
+}
+
+/* The name the user gave the signed-in account (for the window title and
+ * the account popover; kept by the UI, see lk-account-names.c), or NULL
+ * for none: then the signed-in key's name stands for it.  Signing in to
+ * another account clears it. */
+void
+lk_session_set_display_name (LkSession  *self,
+                             const char *name)
+{
+  g_return_if_fail (LK_IS_SESSION (self));
+
+  if (name != NULL && name[0] == '\0')
+    name = NULL;
+  if (g_strcmp0 (self->display_name, name) == 0)
+    return;
+
+  g_free (self->display_name);
+  self->display_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+}
+
+const char *
+lk_session_get_display_name (LkSession *self)
+{
+  g_return_val_if_fail (LK_IS_SESSION (self), NULL);
+
+  return self->display_name;
 }

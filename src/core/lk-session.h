@@ -62,6 +62,10 @@ gboolean           lk_session_get_can_read              (LkSession             *
 gboolean           lk_session_get_can_write             (LkSession             *self);
 gboolean           lk_session_get_can_delete            (LkSession             *self);
 gboolean           lk_session_get_demo                  (LkSession             *self);
+/* The user's name for the signed-in account, or NULL (see the .c). */
+const char        *lk_session_get_display_name          (LkSession             *self);
+void               lk_session_set_display_name          (LkSession             *self,
+                                                         const char            *name);
 
 /* The keyring of demo sign-ins (LK_SESSION_SIGN_IN_DEMO): their keys'
  * secrets go there, not to the session's store.  NULL: the store. */

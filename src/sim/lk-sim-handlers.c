@@ -220,6 +220,8 @@ handle_whoami (LkSimTenant       *tenant,
 
   key = lk_sim_key_to_api_key (caller);
   node = lk_wire_whoami_to_json (key);
+  json_object_set_string_member (json_node_get_object (node), LK_WIRE_FIELD_TENANT_ID,
+                                 lk_sim_tenant_get_id (tenant));
   reply_node (reply, SOUP_STATUS_OK, node);
 }
 

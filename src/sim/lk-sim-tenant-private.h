@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 struct _LkSimTenant
 {
   GRand       *rand;
+  char        *id;            /* whoami's "tenant_id" */
   GPtrArray   *keys;            /* LkSimKey, sorted by (created_at, id); owns */
   GHashTable  *keys_by_id;      /* id -> LkSimKey */
   GHashTable  *keys_by_name;    /* name -> LkSimKey */

@@ -552,6 +552,7 @@ lk_sim_tenant_new (void)
   LkSimTenant *self = g_new0 (LkSimTenant, 1);
 
   self->rand = g_rand_new ();
+  self->id = g_uuid_string_random ();
   self->keys = g_ptr_array_new_with_free_func (g_free);
   self->keys_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->keys_by_name = g_hash_table_new (g_str_hash, g_str_equal);
@@ -578,5 +579,14 @@ lk_sim_tenant_free (LkSimTenant *self)
   g_hash_table_destroy (self->tokens);
   g_hash_table_destroy (self->idempotent);
   g_rand_free (self->rand);
+  g_free (self->id);
   g_free (self);
+}
+
+const char *
+lk_sim_tenant_get_id (LkSimTenant *self)
+{
+  g_assert (self != NULL);
+
+  return self->id;
 }

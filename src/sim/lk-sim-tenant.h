@@ -43,6 +43,8 @@ typedef struct {
 
 LkSimTenant     *lk_sim_tenant_new               (void);
 void             lk_sim_tenant_free              (LkSimTenant         *self);
+/* The tenant's ID, as whoami gives it. */
+const char      *lk_sim_tenant_get_id            (LkSimTenant         *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkSimTenant, lk_sim_tenant_free)
 
 /* The tenant's clock (Unix seconds); 0 = real time. */

@@ -504,3 +504,10 @@ lk_simulator_revoke_tokens (LkSimulator *self)
   lk_sim_tenant_revoke_tokens (self->tenant);
 }
 
+const char *
+lk_simulator_get_tenant_id (LkSimulator *self)
+{
+  g_return_val_if_fail (LK_IS_SIMULATOR (self), NULL);
+
+  return lk_sim_tenant_get_id (self->tenant);
+}

@@ -63,6 +63,8 @@ guint        lk_simulator_get_n_keys          (LkSimulator         *self);
 void         lk_simulator_set_now             (LkSimulator         *self,
                                                gint64               now);
 gint64       lk_simulator_get_now             (LkSimulator         *self);
+/* The tenant's ID, which whoami gives as "tenant_id". */
+const char  *lk_simulator_get_tenant_id       (LkSimulator         *self);
 /* Lifetime of new tokens in seconds (default 3600). */
 void         lk_simulator_set_token_lifetime  (LkSimulator         *self,
                                                guint                seconds);

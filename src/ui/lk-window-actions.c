@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-account-forget.h"
+#include "lk-account-rename.h"
 #include "lk-create-dialog.h"
 #include "lk-key-delete.h"
 #include "lk-keys-export.h"
@@ -42,6 +43,9 @@ _lk_window_actions_update (LkWindow *self)
                                  lk_session_get_can_delete (self->session) && n_selected > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
                                  lk_session_get_signed_in (self->session));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-account",
+                                 lk_session_get_signed_in (self->session) &&
+                                 !lk_session_get_demo (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forget-account",
                                  lk_session_get_signed_in (self->session) &&
                                  !lk_session_get_demo (self->session));
@@ -205,6 +209,16 @@ forget_account_action (GtkWidget  *widget,
 }
 
 static void
+rename_account_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  LkWindow *self = LK_WINDOW (widget);
+
+  lk_account_rename (self->session, self->settings, GTK_WINDOW (self));
+}
+
+static void
 switch_account_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -240,6 +254,7 @@ _lk_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.forget-account", NULL, forget_account_action);
+  gtk_widget_class_install_action (widget_class, "win.rename-account", NULL, rename_account_action);
   gtk_widget_class_install_action (widget_class, "win.switch-account", "(sssb)", switch_account_action);
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
 }

@@ -18,6 +18,7 @@
 #include "lk-a11y.h"
 #include "lk-account-list.h"
 #include "lk-account-popover.h"
+#include "lk-account-rename.h"
 #include "lk-credential-store.h"
 #include "lk-rotation-start.h"
 #include "lk-window-private.h"
@@ -81,15 +82,19 @@ lk_window_show_toast (LkWindow   *self,
 
 /* Which account is shown: its key, and where. */
 static char *
-describe_signed_in (gpointer  unused,
-                    LkApiKey *whoami,
-                    gboolean  demo,
-                    LkClient *client)
+describe_signed_in (gpointer    unused,
+                    LkApiKey   *whoami,
+                    gboolean    demo,
+                    LkClient   *client,
+                    const char *display_name)
 {
   g_autofree char *where = NULL;
 
   if (whoami == NULL || client == NULL)
     return NULL;
+
+  if (display_name != NULL && !demo)
+    return g_strdup (display_name);
 
   if (demo)
     /* Translators: window subtitle; %s is the name of the signed-in key */
@@ -201,6 +206,8 @@ on_client_changed (LkWindow *self)
   gtk_spinner_set_spinning (GTK_SPINNER (self->loading_spinner), FALSE);
   lk_keys_view_set_client (self->keys_view, NULL);
 
+  if (self->settings != NULL)
+    lk_account_names_apply (self->session, self->settings);
   update_account_button (self);
   _lk_window_actions_update (self);
 

@@ -166,11 +166,23 @@ lk_wire_parse_whoami (const char  *data,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  g_autoptr(LkApiKey) key = NULL;
+  const char *tenant_id = NULL;
+
   parser = lk_wire_load_object (data, length, LK_WIRE_SIDE_REPLY, &object, error);
   if (parser == NULL)
     return NULL;
 
-  return key_from_object (object, LK_WIRE_FIELD_KEY_ID, FALSE, error);
+  key = key_from_object (object, LK_WIRE_FIELD_KEY_ID, FALSE, error);
+  if (key == NULL)
+    return NULL;
+
+  /* Optional: a platform may say which tenant the key belongs to. */
+  if (!get_reply_string (object, LK_WIRE_FIELD_TENANT_ID, FALSE, &tenant_id, error))
+    return NULL;
+  lk_api_key_set_tenant_id (key, tenant_id);
+
+  return g_steal_pointer (&key);
 }
 
 gboolean

@@ -54,6 +54,7 @@ G_BEGIN_DECLS
 #define LK_WIRE_FIELD_CLIENT_SECRET "client_secret"
 #define LK_WIRE_FIELD_CREATED_AT    "created_at"
 #define LK_WIRE_FIELD_CREATED_BY    "created_by"
+#define LK_WIRE_FIELD_TENANT_ID     "tenant_id"
 #define LK_WIRE_FIELD_EXPIRES_AT    "expires_at"
 #define LK_WIRE_FIELD_PERMISSIONS   "permissions"
 /* Error bodies: RFC 9457 problems, their "errors" entries, FastAPI lists. */

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-account-list.h"
+#include "lk-account-names.h"
 
 struct _LkAccountList
 {
@@ -16,6 +17,7 @@ struct _LkAccountList
 
   LkSession    *session;
   GCancellable *cancellable;   /* the listing under way */
+  GSettings    *settings;      /* the names of accounts */
 };
 
 G_DEFINE_FINAL_TYPE (LkAccountList, lk_account_list, GTK_TYPE_BOX)
@@ -80,19 +82,29 @@ account_row (LkAccountList       *self,
 {
   g_autofree char *where = lk_account_describe_platform (account->platform_id);
   g_autofree char *accessible = NULL;
+  g_autofree char *named = NULL;
   gboolean current = is_signed_in (self, account);
   GtkWidget *button = gtk_button_new ();
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
-  GtkWidget *client_id = gtk_label_new (account->client_id);
+  GtkWidget *client_id;
+  const char *shown;
+
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APP_ID);
+  /* The user's name for the account, else its client ID. */
+  named = lk_account_names_dup (self->settings, account->platform_id, account->client_id);
+  shown = named != NULL ? named : account->client_id;
+  client_id = gtk_label_new (shown);
   GtkWidget *platform = gtk_label_new (where);
 
   gtk_widget_set_opacity (check, current ? 1.0 : 0.0);
   gtk_label_set_xalign (GTK_LABEL (client_id), 0);
   gtk_label_set_ellipsize (GTK_LABEL (client_id), PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_max_width_chars (GTK_LABEL (client_id), 28);
-  gtk_widget_add_css_class (client_id, "client-id");
+  if (named == NULL)
+    gtk_widget_add_css_class (client_id, "client-id");
   gtk_label_set_xalign (GTK_LABEL (platform), 0);
   gtk_label_set_ellipsize (GTK_LABEL (platform), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (platform, "dim-label");
@@ -108,15 +120,17 @@ account_row (LkAccountList       *self,
   if (current)
     {
       /* Translators: the signed-in account in the account list; the first
-       * %s is a client ID, the second where it signs in ("United States") */
-      accessible = g_strdup_printf (_("%s on %s, signed in"), account->client_id, where);
+       * %s is the account's name or client ID, the second where it signs
+       * in ("United States") */
+      accessible = g_strdup_printf (_("%s on %s, signed in"), shown, where);
       gtk_widget_set_sensitive (button, FALSE);
     }
   else
     {
       /* Translators: a button of the account list; the first %s is a
-       * client ID, the second where it signs in ("United States") */
-      accessible = g_strdup_printf (_("Switch to %s on %s"), account->client_id, where);
+       * the account's name or client ID, the second where it signs in
+       * ("United States") */
+      accessible = g_strdup_printf (_("Switch to %s on %s"), shown, where);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.switch-account");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(sssb)",
                                         account->platform_id, account->client_id,
@@ -192,6 +206,7 @@ lk_account_list_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lk_account_list_parent_class)->dispose (object);
 }

@@ -20,6 +20,7 @@ struct _LkAccountPopover
   GtkLabel  *name_label;
   GtkLabel  *client_id_label;
   GtkLabel  *platform_label;
+  GtkLabel  *tenant_label;
   GtkLabel  *expiry_label;
   GtkBox    *abilities_box;
   GtkLabel  *permissions_label;
@@ -122,11 +123,25 @@ update (LkAccountPopover *self)
   if (whoami == NULL)
     return;
 
-  gtk_label_set_text (self->name_label, lk_account_get_name (whoami));
+  /* The user's name for the account, else the signed-in key's. */
+  gtk_label_set_text (self->name_label,
+                      lk_session_get_display_name (self->session) != NULL
+                      ? lk_session_get_display_name (self->session)
+                      : lk_account_get_name (whoami));
   gtk_label_set_text (self->client_id_label, lk_api_key_get_client_id (whoami));
 
   platform = describe_platform (self->session);
   gtk_label_set_text (self->platform_label, platform);
+
+  if (lk_api_key_get_tenant_id (whoami) != NULL)
+    {
+      /* Translators: in the account popover; %s is the tenant's ID, as
+       * the platform gives it */
+      g_autofree char *tenant = g_strdup_printf (_("Tenant %s"), lk_api_key_get_tenant_id (whoami));
+
+      gtk_label_set_text (self->tenant_label, tenant);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->tenant_label), lk_api_key_get_tenant_id (whoami) != NULL);
 
   if (lk_api_key_get_expires_at (whoami) != 0)
     {
@@ -167,7 +182,11 @@ lk_account_popover_set_session (LkAccountPopover *self,
   g_set_object (&self->session, session);
   lk_account_list_set_session (self->account_list, session);
   if (session != NULL)
-    g_signal_connect_object (session, "notify::whoami", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (session, "notify::whoami", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::display-name", G_CALLBACK (update), self,
+                               G_CONNECT_SWAPPED);
+    }
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
@@ -255,6 +274,7 @@ lk_account_popover_class_init (LkAccountPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, name_label);
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, client_id_label);
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, platform_label);
+  gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, tenant_label);
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, expiry_label);
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, abilities_box);
   gtk_widget_class_bind_template_child (widget_class, LkAccountPopover, permissions_label);
