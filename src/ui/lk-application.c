@@ -190,10 +190,15 @@ lk_application_handle_local_options (GApplication *application,
       g_autoptr (GError) error = NULL;
 
       self->background = TRUE;
-      if (!g_application_register (application, NULL, &error))
+      /* An instance that is quitting just then fails the registration:
+       * once it is gone, this one is the first. */
+      for (guint attempt = 0; !g_application_register (application, NULL, &error); attempt++)
         {
           g_debug ("Not registered: %s", error->message);
-          return 1;
+          if (attempt == 2)
+            return 1;
+          g_clear_error (&error);
+          g_usleep (G_USEC_PER_SEC / 2);
         }
       if (g_application_get_is_remote (application))
         {
