@@ -202,8 +202,23 @@ def run_background(limit=RUN_LIMIT):
                              f'(windows mapped meanwhile: {sorted(seen)})')
     out, err = proc.communicate()
     seen |= set(mapped_windows()) - before
-    spin(0.5)
+    wait_name_released()
     return proc.returncode, seen, out + err
+
+
+def wait_name_released():
+    """Until the bus has seen the instance go: a new one started before
+    would find the name still owned, by nobody that answers."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        reply = S.server.conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                                        'org.freedesktop.DBus', 'NameHasOwner',
+                                        GLib.Variant('(s)', (APP_ID,)), GLib.VariantType('(b)'),
+                                        Gio.DBusCallFlags.NONE, 10000, None)
+        if not reply.unpack()[0]:
+            break
+        spin(0.1)
+    spin(0.5)
 
 
 def start_app():
@@ -263,7 +278,7 @@ def _():
         spin(5)
         cli('create', 'bg-expires-later', '--expires', '3', '--preset', 'read-only')
         due = schedule_due_deletion('bg-rotated-too')
-        rc, windows, output = run_background(limit=20)
+        rc, windows, output = run_background(limit=40)
         check(rc == 0, f'exit status {rc}: {output}')
         check(not windows, f'another window was mapped: {windows}')
         # The running instance carries the check out.
@@ -278,6 +293,7 @@ def _():
     finally:
         app.send_signal(signal.SIGTERM)
         app.wait(timeout=30)
+        wait_name_released()
 
 
 @case('the keyring locked: no prompt, no window, no notification, it exits quietly')
@@ -379,7 +395,8 @@ def main():
     # rotation journal).
     S.env.update(GSETTINGS_BACKEND='keyfile', XDG_CONFIG_HOME=os.path.join(S.scratch, 'config'),
                  XDG_STATE_HOME=os.path.join(S.scratch, 'state'),
-                 NO_PROXY='127.0.0.1', no_proxy='127.0.0.1', G_MESSAGES_DEBUG='')
+                 NO_PROXY='127.0.0.1', no_proxy='127.0.0.1',
+                 G_MESSAGES_DEBUG='lk-application lk-background-check')
     start_simulator()
     S.server = NotificationServer()
 

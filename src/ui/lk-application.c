@@ -190,15 +190,11 @@ lk_application_handle_local_options (GApplication *application,
       g_autoptr (GError) error = NULL;
 
       self->background = TRUE;
-      /* An instance that is quitting just then fails the registration:
-       * once it is gone, this one is the first. */
-      for (guint attempt = 0; !g_application_register (application, NULL, &error); attempt++)
+      /* (This fails when the instance found quits meanwhile.) */
+      if (!g_application_register (application, NULL, &error))
         {
           g_debug ("Not registered: %s", error->message);
-          if (attempt == 2)
-            return 1;
-          g_clear_error (&error);
-          g_usleep (G_USEC_PER_SEC / 2);
+          return 1;
         }
       if (g_application_get_is_remote (application))
         {
