@@ -10,6 +10,7 @@
 
 #include "lk-about.h"
 #include "lk-application.h"
+#include "lk-background-check.h"
 #include "lk-platform-settings.h"
 #include "lk-clipboard.h"
 #include "lk-expiry-notifier.h"
@@ -27,6 +28,8 @@ struct _LkApplication
   gboolean           demo;
   LkAccountPrefetch *prefetch;
   LkExpiryNotifier  *expiry_notifier;
+  gboolean           background;        /* --background: no window */
+  LkBackgroundCheck *background_check;  /* the check under way */
 };
 
 G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
@@ -34,6 +37,8 @@ G_DEFINE_FINAL_TYPE (LkApplication, lk_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "demo", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Sign in to a built-in simulated tenant"), NULL },
+  { "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Check the remembered accounts for keys that expire soon, with no window, then quit"), NULL },
   { NULL }
 };
 
@@ -131,6 +136,40 @@ show_attention_action (GSimpleAction *action,
   lk_window_show_needs_attention (present_window (LK_APPLICATION (user_data)));
 }
 
+/* The background check (src/ui/lk-background-check.h), in this
+ * instance, whether it has windows or not; it holds the application
+ * until it ends. */
+static void
+on_background_checked (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr (LkApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!lk_background_check_run_finish (LK_BACKGROUND_CHECK (source), result, &error))
+    g_debug ("The background check ended early: %s", error->message);
+  g_clear_object (&self->background_check);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+background_check_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  LkApplication *self = LK_APPLICATION (user_data);
+
+  if (self->background_check != NULL)
+    return;
+
+  g_application_hold (G_APPLICATION (self));
+  self->background_check = lk_background_check_new (lk_application_get_settings (self),
+                                                    lk_application_get_expiry_notifier (self));
+  lk_background_check_run_async (self->background_check, NULL, on_background_checked,
+                                 g_object_ref (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
@@ -138,6 +177,7 @@ static const GActionEntry app_actions[] = {
   { "show-key", show_key_action, "s", NULL, NULL, { 0 } },
   { "rotate-key", rotate_key_action, "s", NULL, NULL, { 0 } },
   { "show-attention", show_attention_action, NULL, NULL, NULL, { 0 } },
+  { "background-check", background_check_action, NULL, NULL, NULL, { 0 } },
 };
 
 static int
@@ -148,6 +188,27 @@ lk_application_handle_local_options (GApplication *application,
 
   if (g_variant_dict_contains (options, "demo"))
     self->demo = TRUE;
+
+  /* --background: the check runs in the instance already running, if
+   * there is one (this process then ends at once), else here, with no
+   * window (activate). */
+  if (g_variant_dict_contains (options, "background"))
+    {
+      g_autoptr (GError) error = NULL;
+
+      self->background = TRUE;
+      /* (This fails when the instance found quits meanwhile.) */
+      if (!g_application_register (application, NULL, &error))
+        {
+          g_debug ("Not registered: %s", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (application))
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (application), "background-check", NULL);
+          return 0;
+        }
+    }
 
   return -1;
 }
@@ -206,7 +267,7 @@ lk_application_startup (GApplication *application)
     self->settings = g_settings_new (APP_ID);
 
   /* The keyring answers while GTK starts. */
-  if (!self->demo)
+  if (!self->demo && !self->background)
     lk_application_start_prefetch (self);
 
   G_APPLICATION_CLASS (lk_application_parent_class)->startup (application);
@@ -232,6 +293,13 @@ lk_application_activate (GApplication *application)
   LkApplication *self = LK_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
+  if (self->background)
+    {
+      self->background = FALSE;
+      g_action_group_activate_action (G_ACTION_GROUP (self), "background-check", NULL);
+      return;
+    }
+
   if (window == NULL)
     window = GTK_WINDOW (lk_window_new (self));
 
@@ -256,6 +324,7 @@ lk_application_dispose (GObject *object)
 {
   LkApplication *self = LK_APPLICATION (object);
 
+  g_clear_object (&self->background_check);
   g_clear_object (&self->expiry_notifier);
   g_clear_object (&self->settings);
   g_clear_object (&self->prefetch);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lk-background.h"
 #include "lk-preferences-window.h"
 
 struct _LkPreferencesWindow
@@ -18,9 +19,11 @@ struct _LkPreferencesWindow
   GtkAdjustment *clipboard_adjustment;
   GtkAdjustment *expiry_adjustment;
   GtkWidget     *notify_row;
+  GtkWidget     *background_switch;
 
   /* State */
   GSettings     *settings;
+  gboolean       syncing_background;
 };
 
 G_DEFINE_FINAL_TYPE (LkPreferencesWindow, lk_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -58,6 +61,73 @@ set_range (GtkAdjustment *adjustment,
   gtk_adjustment_set_upper (adjustment, max);
 }
 
+/* ---- Check in the Background: the switch shows the setting, which
+ * changes once the autostart entry is written or removed (or the
+ * Background portal agreed) ---- */
+
+static void
+sync_background_switch (LkPreferencesWindow *self)
+{
+  self->syncing_background = TRUE;
+  gtk_switch_set_active (GTK_SWITCH (self->background_switch),
+                         g_settings_get_boolean (self->settings, "background-check"));
+  self->syncing_background = FALSE;
+}
+
+typedef struct {
+  GWeakRef   window;
+  GSettings *settings;
+  gboolean   enable;
+} BackgroundChange;
+
+static void
+on_autostart_set (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  BackgroundChange *change = user_data;
+  g_autoptr (LkPreferencesWindow) self = g_weak_ref_get (&change->window);
+  g_autoptr (GError) error = NULL;
+
+  if (lk_background_set_autostart_finish (result, &error))
+    g_settings_set_boolean (change->settings, "background-check", change->enable);
+  else
+    g_debug ("Background check not turned %s: %s", change->enable ? "on" : "off", error->message);
+
+  /* (a window closed meanwhile has no settings left) */
+  if (self != NULL && self->settings != NULL)
+    {
+      sync_background_switch (self);
+      gtk_widget_set_sensitive (self->background_switch, TRUE);
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                          adw_toast_new (error->message));
+    }
+
+  g_weak_ref_clear (&change->window);
+  g_object_unref (change->settings);
+  g_free (change);
+}
+
+static void
+on_background_switch_active (LkPreferencesWindow *self)
+{
+  BackgroundChange *change;
+  gboolean enable = gtk_switch_get_active (GTK_SWITCH (self->background_switch));
+
+  if (self->settings == NULL || self->syncing_background ||
+      enable == g_settings_get_boolean (self->settings, "background-check"))
+    return;
+
+  /* Not cancelled with the window: the setting follows what was done. */
+  change = g_new0 (BackgroundChange, 1);
+  g_weak_ref_init (&change->window, self);
+  change->settings = g_object_ref (self->settings);
+  change->enable = enable;
+  gtk_widget_set_sensitive (self->background_switch, FALSE);
+  lk_background_set_autostart_async (enable, NULL, on_autostart_set, change);
+}
+
 static void
 lk_preferences_window_constructed (GObject *object)
 {
@@ -77,6 +147,9 @@ lk_preferences_window_constructed (GObject *object)
                    self->expiry_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "expiry-notification-days",
                    self->notify_row, "text", G_SETTINGS_BIND_DEFAULT);
+  sync_background_switch (self);
+  g_signal_connect_object (self->settings, "changed::background-check",
+                           G_CALLBACK (sync_background_switch), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -153,6 +226,8 @@ lk_preferences_window_class_init (LkPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkPreferencesWindow, clipboard_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LkPreferencesWindow, expiry_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LkPreferencesWindow, notify_row);
+  gtk_widget_class_bind_template_child (widget_class, LkPreferencesWindow, background_switch);
+  gtk_widget_class_bind_template_callback (widget_class, on_background_switch_active);
 }
 
 static void
