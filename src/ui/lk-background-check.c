@@ -71,30 +71,38 @@ run_free (Run *run)
   g_free (run);
 }
 
-/* The remembered accounts: the one of the settings, for now. */
+/* Each sign-in remembered in the keyring whose platform can be rebuilt
+ * (see lk_platform_for_account(): the settings' own platform lends its CA
+ * file); the others are signed in to with the form, not in the
+ * background. */
 static GPtrArray *
-remembered_accounts (GSettings *settings)
+accounts_to_check (GSettings *settings,
+                   GPtrArray *remembered)
 {
   g_autoptr (GPtrArray) accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_free);
-  g_autofree char *client_id = g_settings_get_string (settings, "last-client-id");
-  g_autoptr (LkPlatform) platform = NULL;
-  g_autoptr (GError) error = NULL;
-  Account *account;
+  g_autoptr (LkPlatform) known = lk_platform_settings_dup (settings, NULL);
 
-  if (client_id[0] == '\0')
-    return g_steal_pointer (&accounts);
-
-  platform = lk_platform_settings_dup (settings, &error);
-  if (platform == NULL)
+  for (guint i = 0; i < remembered->len; i++)
     {
-      g_debug ("Background check: the platform settings are not valid: %s", error->message);
-      return g_steal_pointer (&accounts);
+      LkRememberedAccount *entry = g_ptr_array_index (remembered, i);
+      g_autoptr (GError) error = NULL;
+      LkPlatform *platform;
+      Account *account;
+
+      platform = lk_platform_for_account (entry->platform_id, entry->token_url, entry->has_ca,
+                                          known, &error);
+      if (platform == NULL)
+        {
+          g_debug ("Background check: an account is skipped: %s", error->message);
+          continue;
+        }
+
+      account = g_new0 (Account, 1);
+      account->platform = platform;
+      account->client_id = g_strdup (entry->client_id);
+      g_ptr_array_add (accounts, account);
     }
 
-  account = g_new0 (Account, 1);
-  account->platform = g_steal_pointer (&platform);
-  account->client_id = g_steal_pointer (&client_id);
-  g_ptr_array_add (accounts, account);
   return g_steal_pointer (&accounts);
 }
 
@@ -291,6 +299,30 @@ on_caller_cancelled (GCancellable *cancellable,
   g_cancellable_cancel (ours);
 }
 
+static void
+on_accounts_listed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  LkBackgroundCheck *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) remembered = NULL;
+  g_autoptr (GError) error = NULL;
+
+  remembered = lk_credential_store_list_accounts_finish (LK_CREDENTIAL_STORE (source), result, &error);
+  if (remembered == NULL)
+    {
+      /* A locked keyring, say: nothing to check, quietly. */
+      g_debug ("Background check: the remembered accounts could not be listed: %s", error->message);
+      remembered = g_ptr_array_new ();
+    }
+
+  run->accounts = accounts_to_check (self->settings, remembered);
+  g_debug ("Background check: %u accounts", run->accounts->len);
+  check_next (task);
+}
+
 void
 lk_background_check_run_async (LkBackgroundCheck   *self,
                                GCancellable        *cancellable,
@@ -307,7 +339,6 @@ lk_background_check_run_async (LkBackgroundCheck   *self,
   g_task_set_source_tag (task, lk_background_check_run_async);
 
   run = g_new0 (Run, 1);
-  run->accounts = remembered_accounts (self->settings);
   run->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {
@@ -322,8 +353,8 @@ lk_background_check_run_async (LkBackgroundCheck   *self,
   run->store = lk_secret_store_new_quiet ();
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
-  g_debug ("Background check: %u accounts", run->accounts->len);
-  check_next (task);
+  lk_credential_store_list_accounts_async (run->store, NULL, run->cancellable,
+                                           on_accounts_listed, task);
 }
 
 gboolean
