@@ -97,6 +97,17 @@ lk_connection_check_new (LkPlatform *platform,
   return self;
 }
 
+LkConnectionCheck *
+lk_connection_check_new_for_client (LkClient *client)
+{
+  g_return_val_if_fail (LK_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (client->platform != NULL, NULL);
+
+  /* The signed-in session's credentials, as it holds them in memory:
+   * nothing is typed again, nothing is read from the keyring. */
+  return lk_connection_check_new (client->platform, client->client_id, client->client_secret);
+}
+
 void
 lk_connection_check_set_timeout (LkConnectionCheck *self,
                                  guint              seconds)

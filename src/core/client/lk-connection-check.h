@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "lk-platform.h"
+#include "lk-client.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,9 @@ G_DECLARE_FINAL_TYPE (LkConnectionCheck, lk_connection_check, LK, CONNECTION_CHE
 LkConnectionCheck *lk_connection_check_new          (LkPlatform          *platform,
                                                      const char          *client_id,
                                                      const char          *client_secret);
+/* The same check for @client's platform and credentials (a signed-in
+ * session's: the account popover's Check Connection). */
+LkConnectionCheck *lk_connection_check_new_for_client (LkClient       *client);
 /* Per-request timeout in seconds (default 15). */
 void               lk_connection_check_set_timeout  (LkConnectionCheck   *self,
                                                      guint                seconds);
