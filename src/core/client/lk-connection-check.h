@@ -5,7 +5,10 @@
  * and TLS), the token, whoami, and the first page of the list.  A step
  * after a failed one that needs it is not run.  The report names the
  * platform's addresses and the client ID, never a secret or a token, so
- * an admin can send it to whoever runs the platform or its proxy.
+ * an admin can send it to whoever runs the platform or its proxy.  The
+ * token step asks the token URLs as LkClient does (the platform's, then
+ * its fallback when the first is unreachable or answers 404) and the
+ * report says which one gave the token.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -64,6 +67,9 @@ gboolean           lk_connection_check_run_finish   (LkConnectionCheck   *self,
                                                      GError             **error);
 const LkCheckStep *lk_connection_check_get_step     (LkConnectionCheck   *self,
                                                      LkCheckStepKind      kind);
+/* The token URL that gave a token (the platform's, or its fallback when
+ * the first was unreachable or answered 404), or NULL. */
+const char        *lk_connection_check_get_token_url_used (LkConnectionCheck *self);
 /* "Connection (DNS and TLS)", translated. */
 const char        *lk_check_step_get_title          (LkCheckStepKind      kind);
 /* The whole report, one line per step, to copy. */
