@@ -122,7 +122,7 @@ test_demo_keys_in_session_collection (void)
 
 /* ---- The demo ends: nothing is left ---- */
 
-/* The settings a real sign-in reads (data/*.gschema.xml). */
+/* The settings a real sign-in reads (see the schema in data/). */
 static const char * const sign_in_keys[] = {
   "region", "custom-api-url", "custom-token-url", "custom-ca-file", "last-client-id",
 };
@@ -240,10 +240,25 @@ run_demo_then_end (EndBy end_by)
   items.platform_id = platform_id;
   if (end_by == END_BY_SIGN_OUT)
     {
+      g_autoptr(GPtrArray) in_next = NULL;
+      g_autofree char *next_platform_id = NULL;
+      DemoItems next_items;
+
       gtk_widget_activate_action (GTK_WIDGET (win), "win.sign-out", NULL);
       lk_test_ui_wait_for_page (win, "sign-in");
       g_assert_true (lk_test_wait_until (no_demo_item_left, &items, WAIT_MS));
+
+      /* The next demo is a new tenant, with its own two items. */
+      g_signal_emit_by_name (demo_button, "clicked");
+      lk_test_ui_wait_for_page (win, "keys");
+      next_platform_id = g_strdup (lk_platform_get_id (lk_client_get_platform (lk_test_ui_get_client (win))));
+      g_assert_cmpstr (next_platform_id, !=, platform_id);
+      in_next = labels_in (SECRET_COLLECTION_SESSION, next_platform_id);
+      g_assert_cmpuint (in_next->len, ==, 2);
+      next_items.platform_id = next_platform_id;
       lk_test_ui_close_window (win);
+      g_assert_true (lk_demo_wait_for_endings (5000));
+      g_assert_true (no_demo_item_left (&next_items));
     }
   else
     {

@@ -26,6 +26,9 @@ struct _LkDemo
    * demo's secrets live in this process's memory (LkVolatileStore). */
   gboolean           keys_in_memory;
   LkSession         *session;   /* weak: the one signed in to the demo */
+  /* The demo ended: its tenant is not used again (lk_demo_start() makes
+   * a new one, whose keyring items are stored afresh). */
+  gboolean           tenant_ended;
 };
 
 /* Endings still removing the demo's items, process-wide: the application
@@ -56,8 +59,15 @@ lk_demo_start (LkDemo  *self,
   g_return_val_if_fail (LK_IS_DEMO (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->simulator != NULL)
+  if (self->simulator != NULL && !self->tenant_ended)
     return TRUE;
+
+  if (self->simulator != NULL)
+    {
+      lk_simulator_stop (self->simulator);
+      g_clear_object (&self->simulator);
+      self->tenant_ended = FALSE;
+    }
 
   simulator = lk_simulator_new ();
   lk_simulator_seed (simulator, 0);
@@ -205,6 +215,8 @@ seed_keyring (LkDemo *self,
       lk_permissions_set (&permissions, LK_CATEGORY_DETECTIONS, LK_ACCESS_READ);
       key = lk_simulator_add_key (self->simulator, demo_keys[i].name, &permissions,
                                   lk_time_now () + (gint64) 30 * 24 * 60 * 60, &secret);
+      if (key == NULL)
+        continue;
       if (demo_keys[i].deleted)
         lk_simulator_remove_key (self->simulator, lk_api_key_get_id (key));
       g_ptr_array_add (data->keys, key);
@@ -276,7 +288,8 @@ end_demo (LkDemo *self)
     }
   n_endings++;
 
-  /* The next demo sign-in stores its demo secrets again. */
+  /* A later demo sign-in stores its demo secrets again (in a new tenant:
+   * see lk_demo_start()). */
   self->keyring_seeded = FALSE;
   lk_credential_store_forget_platform_keys_async (self->store, lk_platform_get_id (platform),
                                                   ending->cancellable, on_demo_items_removed,
@@ -286,8 +299,12 @@ end_demo (LkDemo *self)
 static void
 on_session_demo (LkDemo *self)
 {
-  if (self->session != NULL && !lk_session_get_demo (self->session))
-    end_demo (self);
+  if (self->session == NULL || lk_session_get_demo (self->session) || !self->keyring_seeded)
+    return;
+
+  end_demo (self);
+  /* The tenant goes with the demo: the next demo starts a new one. */
+  self->tenant_ended = TRUE;
 }
 
 static void

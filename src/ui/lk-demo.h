@@ -4,7 +4,8 @@
  * simulated tenant that runs inside the app, on 127.0.0.1.  This is the
  * one file of src/ui that knows the simulator: an LkDemo starts one (the
  * first time it is asked to), hands the session its platform and admin
- * credentials, and stops it when disposed.  Each window has its own.
+ * credentials, and stops it when the demo ends or the LkDemo is disposed
+ * (the next demo starts a new tenant).  Each window has its own.
  *
  * Demo keys go to the Secret Service's session collection (in memory,
  * gone at logout), labelled as demo keys; where the service has none (or
