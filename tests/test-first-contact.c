@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "lk-cli.h"
 #include "lk-client.h"
 #include "lk-connection-check.h"
 #include "lk-sim-wire.h"
@@ -491,6 +492,176 @@ test_check_unknown_ca (void)
   g_rmdir (dir);
 }
 
+
+/* The token URL's fallback in the report: the first 404s, the second
+ * gives the token, and the report says which; then both fail. */
+static void
+test_check_token_fallback (void)
+{
+  Surface *first = surface_new (FALSE, FALSE);    /* 404 at the token URL */
+  Surface *second = surface_new (TRUE, TRUE);
+  g_autofree char *first_url = surface_token_url (first);
+  g_autofree char *second_url = surface_token_url (second);
+  g_autofree char *closed_url = g_strdup_printf ("http://127.0.0.1:%u/oauth2/token", free_port ());
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(LkPlatform) with_fallback = NULL;
+  g_autoptr(LkPlatform) both_fail = NULL;
+  g_autoptr(LkConnectionCheck) check = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *answered = NULL;
+  const LkCheckStep *token;
+  g_autoptr(GError) error = NULL;
+
+  /* The API at the second server, whose whoami 404s: the token step is
+   * what this is about. */
+  platform = lk_platform_new_custom (second->base, first_url, NULL, &error);
+  g_assert_no_error (error);
+  with_fallback = lk_platform_with_fallback_token_url (platform, second_url, &error);
+  g_assert_no_error (error);
+
+  run_check (with_fallback, "surface-client-id", "surface-secret-0123456789", &report, &check);
+  assert_outcome (check, LK_CHECK_TOKEN, LK_CHECK_PASSED);
+  g_assert_cmpstr (lk_connection_check_get_token_url_used (check), ==, second_url);
+  answered = g_strdup_printf ("The token came from %s", second_url);
+  g_assert_nonnull (strstr (report, answered));
+  g_assert_cmpuint (first->token_requests, ==, 1);
+  g_assert_cmpuint (second->token_requests, ==, 1);
+  g_clear_object (&check);
+  g_clear_pointer (&report, g_free);
+
+  /* Both fail: one error naming both. */
+  both_fail = lk_platform_with_fallback_token_url (platform, closed_url, &error);
+  g_assert_no_error (error);
+  g_assert_false (run_check (both_fail, "surface-client-id", "surface-secret-0123456789", &report, &check));
+  assert_outcome (check, LK_CHECK_TOKEN, LK_CHECK_FAILED);
+  token = lk_connection_check_get_step (check, LK_CHECK_TOKEN);
+  g_assert_nonnull (strstr (token->error->message, first_url));
+  g_assert_nonnull (strstr (token->error->message, closed_url));
+  g_assert_null (lk_connection_check_get_token_url_used (check));
+  g_assert_null (strstr (report, "The token came from"));
+
+  g_clear_object (&check);
+  surface_free (first);
+  surface_free (second);
+}
+
+
+/* ------------------------------------------------------------------------
+ * The CLI's token request (layer-keys-cli token, and the errors of the
+ * other commands): the same fallback
+ * ------------------------------------------------------------------------ */
+
+static LkPlatform *
+platform_at (const char *base,
+             const char *token_url,
+             const char *fallback_token_url)
+{
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  LkPlatform *with_fallback;
+
+  platform = lk_platform_new_custom (base, token_url, NULL, &error);
+  g_assert_no_error (error);
+  with_fallback = lk_platform_with_fallback_token_url (platform, fallback_token_url, &error);
+  g_assert_no_error (error);
+  return with_fallback;
+}
+
+/* The CLI asks synchronously: in a thread, while this one's main loop
+ * runs the servers. */
+typedef struct {
+  LkPlatform  *platform;
+  LkCliToken  *token;
+  const char **used;
+  GError     **error;
+  gboolean     ok;
+  gboolean     done;
+} CliFetch;
+
+static gpointer
+cli_fetch_thread (gpointer data)
+{
+  CliFetch *fetch = data;
+  guint status = 0;
+
+  fetch->ok = lk_cli_fetch_token_from (fetch->platform, "surface-client-id", "surface-secret-0123456789",
+                                       fetch->token, &status, fetch->used, fetch->error);
+  g_atomic_int_set (&fetch->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+cli_fetch (LkPlatform  *platform,
+           LkCliToken  *token,
+           const char **used,
+           GError     **error)
+{
+  CliFetch fetch = { platform, token, used, error, FALSE, FALSE };
+  GThread *thread = g_thread_new ("cli-fetch", cli_fetch_thread, &fetch);
+
+  while (!g_atomic_int_get (&fetch.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  return fetch.ok;
+}
+
+static void
+test_cli_token_fallback (void)
+{
+  Surface *first = surface_new (FALSE, FALSE);    /* 404 at the token URL */
+  Surface *second = surface_new (TRUE, FALSE);
+  g_autofree char *first_url = surface_token_url (first);
+  g_autofree char *second_url = surface_token_url (second);
+  g_autofree char *closed_url = g_strdup_printf ("http://127.0.0.1:%u/oauth2/token", free_port ());
+  g_autofree char *closed_too = g_strdup_printf ("http://127.0.0.1:%u/oauth2/token", free_port ());
+  g_autoptr(LkPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  LkCliToken token = { 0 };
+  const char *used = NULL;
+
+  /* The first 404s, the second gives the token. */
+  platform = platform_at (first->base, first_url, second_url);
+  g_assert_true (cli_fetch (platform, &token, &used, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (used, ==, second_url);
+  g_assert_cmpstr (token.access_token, ==, "surface-token-0123");
+  g_assert_cmpuint (first->token_requests, ==, 1);
+  g_assert_cmpuint (second->token_requests, ==, 1);
+  lk_cli_token_clear (&token);
+  g_clear_pointer (&platform, lk_platform_unref);
+
+  /* The first unreachable (a closed port), the second gives the token. */
+  platform = platform_at (first->base, closed_url, second_url);
+  g_assert_true (cli_fetch (platform, &token, &used, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (used, ==, second_url);
+  lk_cli_token_clear (&token);
+  g_clear_pointer (&platform, lk_platform_unref);
+
+  /* The first works: the second is never asked. */
+  platform = platform_at (second->base, second_url, first_url);
+  g_assert_true (cli_fetch (platform, &token, &used, &error));
+  g_assert_cmpstr (used, ==, second_url);
+  g_assert_cmpuint (first->token_requests, ==, 1);
+  lk_cli_token_clear (&token);
+  g_clear_pointer (&platform, lk_platform_unref);
+
+  /* Both fail: one error naming both, and no secret. */
+  platform = platform_at (first->base, first_url, closed_too);
+  g_assert_false (cli_fetch (platform, &token, &used, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, first_url));
+  g_assert_nonnull (strstr (error->message, closed_too));
+  g_assert_null (strstr (error->message, "surface-secret"));
+  g_assert_null (used);
+  g_assert_null (token.access_token);
+
+  surface_free (first);
+  surface_free (second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +678,8 @@ main (int   argc,
   g_test_add_func ("/lk/first-contact/check/documented-surface", test_check_documented_surface);
   g_test_add_func ("/lk/first-contact/check/closed-port", test_check_closed_port);
   g_test_add_func ("/lk/first-contact/check/unknown-ca", test_check_unknown_ca);
+  g_test_add_func ("/lk/first-contact/check/token-fallback", test_check_token_fallback);
+  g_test_add_func ("/lk/first-contact/cli-token-fallback", test_cli_token_fallback);
 
   return g_test_run ();
 }

@@ -841,6 +841,50 @@ test_switch_accounts (void)
   lk_simulator_stop (sim2);
 }
 
+
+/* ---- Check Connection from the account popover (issue 20) ---- */
+
+static gboolean
+check_report_shown (gpointer data)
+{
+  AdwMessageDialog *dialog = lk_test_ui_find_message_dialog (data);
+
+  return dialog != NULL &&
+         (g_strcmp0 (adw_message_dialog_get_heading (dialog), "Every step passed") == 0 ||
+          g_strcmp0 (adw_message_dialog_get_heading (dialog), "A step failed") == 0);
+}
+
+/* Signed in without remembering (so nothing is in the keyring) and with
+ * the form's secret cleared after sign-in: the check runs with what the
+ * session holds in memory, and every step passes. */
+static void
+test_popover_check_connection (void)
+{
+  const char *admin_id = lk_simulator_get_admin_client_id (sim);
+  LkWindow *win = admin_window ();
+  GtkMenuButton *button = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "account_button");
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  gtk_menu_button_popup (button);
+  lk_test_spin (200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popover), "account.check-connection", NULL));
+  g_assert_true (lk_test_wait_until (check_report_shown, win, LK_TEST_UI_WAIT_MS));
+
+  dialog = lk_test_ui_find_message_dialog (win);
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("%s", body);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Every step passed");
+  g_assert_nonnull (strstr (body, admin_id));
+  g_assert_nonnull (strstr (body, lk_simulator_get_base_url (sim)));
+  g_assert_null (strstr (body, lk_simulator_get_admin_client_secret (sim)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  lk_test_ui_close_window (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -851,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-accounts/sign-out-then-forget", test_sign_out_then_forget);
   g_test_add_func ("/lk/ui-accounts/switch-accounts", test_switch_accounts);
   g_test_add_func ("/lk/ui-accounts/export", test_export);
+  g_test_add_func ("/lk/ui-accounts/popover-check-connection", test_popover_check_connection);
   g_test_add_func ("/lk/ui-accounts/preferences-clipboard", test_preferences_clipboard);
   g_test_add_func ("/lk/ui-accounts/about-debug-info", test_about_debug_info);
 

@@ -355,6 +355,58 @@ test_remembered_key_gone (void)
   g_assert_no_error (error);
 }
 
+
+/* Custody point 3 on the sign-in page: the remembered sign-in was bound to
+ * another token URL, so its secret is not sent, and the page says to sign
+ * in again (not that the keyring could not be read). */
+static void
+test_remembered_platform_changed (void)
+{
+  g_autoptr (LkApiKey) key = NULL;
+  g_autoptr (LkSecretString) secret = NULL;
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *elsewhere = g_strconcat (lk_simulator_get_base_url (sim), "/elsewhere/oauth2/token", NULL);
+  GtkLabel *body;
+  LkSignInPage *page;
+  LkWindow *win;
+
+  key = lk_simulator_add_key (sim, "Remembered, then moved", NULL, 0, &secret);
+  reset_settings ();
+  win = lk_test_ui_new_window (app);
+  lk_test_ui_wait_for_page (win, "sign-in");
+  fill_form (win, lk_api_key_get_client_id (key), secret, TRUE);
+  g_assert_true (lk_sign_in_page_submit (get_sign_in_page (win)));
+  lk_test_ui_wait_for_page (win, "keys");
+  lk_test_spin (500);
+  g_assert_true (store_lookup_account (lk_api_key_get_client_id (key), &error));
+  g_assert_no_error (error);
+  lk_test_ui_close_window (win);
+
+  /* Another token URL in the settings: the next start does not sign in. */
+  g_settings_set_string (lk_application_get_settings (app), "custom-token-url", elsewhere);
+  win = lk_test_ui_new_window (app);
+  page = get_sign_in_page (win);
+  g_assert_true (lk_test_wait_until (has_error_heading, page, WAIT_MS));
+  g_assert_cmpstr (lk_test_ui_get_page (win), ==, "sign-in");
+  g_assert_cmpstr (lk_test_ui_get_sign_in_error (page), ==, "Sign in again");
+  body = lk_test_ui_template_child (page, LK_TYPE_SIGN_IN_PAGE, "error_body");
+  g_assert_nonnull (strstr (gtk_label_get_text (body), "was not sent"));
+  g_assert_nonnull (strstr (gtk_label_get_text (body), "another token URL or CA file"));
+  g_assert_cmpstr (lk_sign_in_page_get_client_id (page), ==, lk_api_key_get_client_id (key));
+  g_assert_null (lk_test_ui_get_client (win));
+  lk_test_ui_close_window (win);
+
+  lk_credential_store_forget_account_async (store, lk_platform_get_id (platform),
+                                            lk_api_key_get_client_id (key), NULL,
+                                            lk_test_store_result, &result);
+  g_assert_true (lk_credential_store_forget_account_finish (store, lk_test_wait_result (&result, WAIT_MS), &error));
+  g_assert_no_error (error);
+  reset_settings ();
+}
+
 static void
 test_list_sort_filter (void)
 {
@@ -1135,6 +1187,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-shell/sign-in/bad-credentials", test_sign_in_bad);
   g_test_add_func ("/lk/ui-shell/sign-in/remembered", test_sign_in_remembered);
   g_test_add_func ("/lk/ui-shell/sign-in/remembered-key-gone", test_remembered_key_gone);
+  g_test_add_func ("/lk/ui-shell/sign-in/remembered-platform-changed", test_remembered_platform_changed);
   g_test_add_func ("/lk/ui-shell/list/sort-filter-refresh", test_list_sort_filter);
   g_test_add_func ("/lk/ui-shell/list/large-tenant", test_large_tenant);
   g_test_add_func ("/lk/ui-shell/list/destroy-populated-view", test_destroy_populated_view);

@@ -7,7 +7,10 @@
  * lk-cli-errors.c).  LkClient keeps its tokens to itself, so the OAuth 2
  * client-credentials request is made here, with the platform's token URL
  * and CA file, TLS verification on, and no redirect followed (the
- * credentials go to the token URL and nowhere else).
+ * credentials go to the token URL and nowhere else).  For the regions,
+ * when {API URL}/oauth2/token cannot be reached or answers 404, the
+ * platform's fallback token URL (auth.hiddenlayer.ai) is asked, as the
+ * app does; `token` says on standard error when it answered.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -196,17 +199,20 @@ parse_token (GBytes      *body,
   return TRUE;
 }
 
-gboolean
-lk_cli_fetch_token (LkPlatform   *platform,
-                    const char   *client_id,
-                    const char   *client_secret,
-                    LkCliToken   *out_token,
-                    guint        *out_status,
-                    GError      **error)
+/* One token request, to @url.  *@out_absent: the address could not be
+ * reached (TLS aside: a certificate problem is no reason to try
+ * elsewhere) or has no token endpoint (404), so the fallback token URL
+ * may be asked. */
+static gboolean
+fetch_token_at (SoupSession  *session,
+                const char   *url,
+                const char   *client_id,
+                const char   *client_secret,
+                LkCliToken   *out_token,
+                guint        *out_status,
+                gboolean     *out_absent,
+                GError      **error)
 {
-  const char *url = lk_platform_get_token_url (platform);
-  const char *ca_file = lk_platform_get_ca_file (platform);
-  g_autoptr (SoupSession) session = NULL;
   g_autoptr (SoupMessage) message = NULL;
   g_autoptr (GBytes) request_body = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -217,24 +223,7 @@ lk_cli_fetch_token (LkPlatform   *platform,
   gboolean ok;
 
   *out_status = 0;
-
-  session = soup_session_new_with_options ("timeout", TOKEN_TIMEOUT_SECONDS,
-                                           "user-agent", LK_CLI_PROGRAM "/" PACKAGE_VERSION,
-                                           NULL);
-  if (ca_file != NULL)
-    {
-      g_autoptr (GTlsDatabase) database = g_tls_file_database_new (ca_file, &local_error);
-
-      if (database == NULL)
-        {
-          g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
-                       /* Translators: the first %s is a file's path, the second why it
-                        * cannot be used */
-                       _("the CA file %s cannot be used (%s)"), ca_file, local_error->message);
-          return FALSE;
-        }
-      soup_session_set_tls_database (session, database);
-    }
+  *out_absent = FALSE;
 
   message = soup_message_new (SOUP_METHOD_POST, url);
   if (message == NULL)
@@ -258,6 +247,8 @@ lk_cli_fetch_token (LkPlatform   *platform,
   body = soup_session_send_and_read (session, message, NULL, &local_error);
   if (body == NULL)
     {
+      *out_absent = local_error->domain != G_TLS_ERROR &&
+                    soup_message_get_tls_peer_certificate_errors (message) == 0;
       g_propagate_error (error, transport_error (url, local_error));
       return FALSE;
     }
@@ -266,6 +257,7 @@ lk_cli_fetch_token (LkPlatform   *platform,
   *out_status = status;
   if (status != SOUP_STATUS_OK)
     {
+      *out_absent = status == SOUP_STATUS_NOT_FOUND;
       g_propagate_error (error, status_error (url, status, body, client_id, client_secret));
       lk_secret_bytes_unref (body);
       return FALSE;
@@ -274,6 +266,94 @@ lk_cli_fetch_token (LkPlatform   *platform,
   ok = parse_token (body, out_token, error);
   lk_secret_bytes_unref (body);
   return ok;
+}
+
+gboolean
+lk_cli_fetch_token_from (LkPlatform   *platform,
+                         const char   *client_id,
+                         const char   *client_secret,
+                         LkCliToken   *out_token,
+                         guint        *out_status,
+                         const char  **out_url,
+                         GError      **error)
+{
+  const char *url = lk_platform_get_token_url (platform);
+  const char *fallback = lk_platform_get_fallback_token_url (platform);
+  const char *ca_file = lk_platform_get_ca_file (platform);
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GError) fallback_error = NULL;
+  gboolean absent = FALSE;
+
+  *out_status = 0;
+  if (out_url != NULL)
+    *out_url = NULL;
+
+  session = soup_session_new_with_options ("timeout", TOKEN_TIMEOUT_SECONDS,
+                                           "user-agent", LK_CLI_PROGRAM "/" PACKAGE_VERSION,
+                                           NULL);
+  if (ca_file != NULL)
+    {
+      g_autoptr (GTlsDatabase) database = g_tls_file_database_new (ca_file, &local_error);
+
+      if (database == NULL)
+        {
+          g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+                       /* Translators: the first %s is a file's path, the second why it
+                        * cannot be used */
+                       _("the CA file %s cannot be used (%s)"), ca_file, local_error->message);
+          return FALSE;
+        }
+      soup_session_set_tls_database (session, database);
+    }
+
+  /* HiddenLayer's current form ({API URL}/oauth2/token) first, then, when
+   * it cannot be reached or answers 404, the platform's fallback (the
+   * auth.* host of older SDKs), as LkClient does (issue 20). */
+  if (fetch_token_at (session, url, client_id, client_secret, out_token, out_status,
+                      &absent, &local_error))
+    {
+      if (out_url != NULL)
+        *out_url = url;
+      return TRUE;
+    }
+  if (fallback == NULL || !absent)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (fetch_token_at (session, fallback, client_id, client_secret, out_token, out_status,
+                      &absent, &fallback_error))
+    {
+      if (out_url != NULL)
+        *out_url = fallback;
+      return TRUE;
+    }
+  if (!absent)
+    {
+      g_propagate_error (error, g_steal_pointer (&fallback_error));
+      return FALSE;
+    }
+
+  g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
+               /* Translators: the first and third %s are token URLs, the
+                * second and fourth what went wrong there */
+               _("neither token URL gave a token: %s (%s); %s (%s)"),
+               url, local_error->message, fallback, fallback_error->message);
+  return FALSE;
+}
+
+gboolean
+lk_cli_fetch_token (LkPlatform   *platform,
+                    const char   *client_id,
+                    const char   *client_secret,
+                    LkCliToken   *out_token,
+                    guint        *out_status,
+                    GError      **error)
+{
+  return lk_cli_fetch_token_from (platform, client_id, client_secret, out_token, out_status,
+                                  NULL, error);
 }
 
 /* ---- token ---- */
@@ -293,6 +373,7 @@ lk_cli_cmd_token (LkCli      *cli,
   LkCliToken token = { 0 };
   GString *out;
   guint status = 0;
+  const char *used_url = NULL;
 
   if (!lk_cli_parse (cli, args, NULL, _("KEY"),
                      _("Prints a fresh access token for a stored key (its name, key ID or client ID), from its platform’s token endpoint."),
@@ -327,13 +408,18 @@ lk_cli_cmd_token (LkCli      *cli,
     return LK_CLI_EXIT_FAILED;
 
   name = lk_cli_printable (key->name);
-  if (!lk_cli_fetch_token (platform, key->client_id, secret, &token, &status, &local_error))
+  if (!lk_cli_fetch_token_from (platform, key->client_id, secret, &token, &status, &used_url,
+                                &local_error))
     {
       g_set_error (error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED,
                    /* Translators: %s is a key's name, then the reason */
                    _("Could not get a token for “%s”: %s"), name, local_error->message);
       return LK_CLI_EXIT_FAILED;
     }
+  if (g_strcmp0 (used_url, lk_platform_get_token_url (platform)) != 0)
+    /* Translators: a note on standard error; %s is the token URL that
+     * answered when the first did not */
+    g_printerr (_("%s: the token came from %s\n"), LK_CLI_PROGRAM, used_url);
 
   out = lk_cli_secret_text_new (strlen (token.access_token) + strlen (token.token_type));
   if (cli->json)

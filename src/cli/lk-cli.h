@@ -256,6 +256,17 @@ gboolean    lk_cli_fetch_token          (LkPlatform     *platform,
                                          guint          *out_status,
                                          GError        **error);
 
+/* The same, asking the platform's fallback token URL when its token URL
+ * cannot be reached or answers 404 (issue 20); *@out_url (may be NULL)
+ * is the URL that gave the token.  When both fail, the error names both. */
+gboolean    lk_cli_fetch_token_from     (LkPlatform     *platform,
+                                         const char     *client_id,
+                                         const char     *client_secret,
+                                         LkCliToken     *out_token,
+                                         guint          *out_status,
+                                         const char    **out_url,
+                                         GError        **error);
+
 int         lk_cli_cmd_token            (LkCli          *cli,
                                          LkCliArgs      *args,
                                          GError        **error);

@@ -16,6 +16,7 @@
 #include "lk-expiry-notifier.h"
 #include "lk-key-sort.h"
 #include "lk-preferences-window.h"
+#include "lk-demo.h"
 #include "lk-secret-quit.h"
 #include "lk-ui-resources.h"
 #include "lk-window.h"
@@ -315,6 +316,8 @@ static void
 lk_application_shutdown (GApplication *application)
 {
   lk_clipboard_clear_all ();
+  /* The demo's keyring items go before the app does (issue 20). */
+  lk_demo_wait_for_endings (5000);
 
   G_APPLICATION_CLASS (lk_application_parent_class)->shutdown (application);
 }

@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include "lk-credential-store.h"
 #include "lk-demo.h"
+#include "lk-error.h"
 #include "lk-secret.h"
 #include "lk-simulator.h"
 #include "lk-time.h"
@@ -20,13 +22,29 @@ struct _LkDemo
    * login keyring (issue 20). */
   LkCredentialStore *store;
   gboolean           keyring_seeded;
+  /* The session collection is missing (or the Secret Service is): the
+   * demo's secrets live in this process's memory (LkVolatileStore). */
+  gboolean           keys_in_memory;
+  LkSession         *session;   /* weak: the one signed in to the demo */
+  /* The demo ended: its tenant is not used again (lk_demo_start() makes
+   * a new one, whose keyring items are stored afresh). */
+  gboolean           tenant_ended;
 };
+
+/* Endings still removing the demo's items, process-wide: the application
+ * waits for them before it exits (lk_demo_wait_for_endings()). */
+static guint n_endings;
+
+/* How long an ending may take before it is given up (the keyring's own
+ * timeout is longer: a hung keyring must not keep a closed app alive). */
+#define LK_DEMO_ENDING_TIMEOUT_S 5
 
 G_DEFINE_FINAL_TYPE (LkDemo, lk_demo, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
   PROP_SIMULATOR,
+  PROP_KEYS_IN_MEMORY,
   N_PROPS
 };
 
@@ -41,8 +59,15 @@ lk_demo_start (LkDemo  *self,
   g_return_val_if_fail (LK_IS_DEMO (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->simulator != NULL)
+  if (self->simulator != NULL && !self->tenant_ended)
     return TRUE;
+
+  if (self->simulator != NULL)
+    {
+      lk_simulator_stop (self->simulator);
+      g_clear_object (&self->simulator);
+      self->tenant_ended = FALSE;
+    }
 
   simulator = lk_simulator_new ();
   lk_simulator_seed (simulator, 0);
@@ -85,28 +110,87 @@ sign_in (GTask *task)
                             g_task_get_cancellable (task), on_signed_in, task);
 }
 
+/* Two secrets in the demo's keyring, so that key health shows its two
+ * keyring marks: one of a key that exists (its secret is here), one of
+ * a key the tenant deleted since (a stale item).  Saved one after the
+ * other: where the first finds no session collection, the demo moves to
+ * memory before the second. */
+typedef struct {
+  LkSession *session;
+  GPtrArray *keys;      /* of LkApiKey */
+  GPtrArray *secrets;   /* of char*, wiped */
+  guint      next;
+} SeedData;
+
+static void
+seed_data_free (SeedData *data)
+{
+  g_clear_object (&data->session);
+  g_clear_pointer (&data->keys, g_ptr_array_unref);
+  g_clear_pointer (&data->secrets, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void seed_next (GTask *task);
+
+static gboolean
+is_no_session_collection (const GError *error)
+{
+  return g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_NOT_FOUND) ||
+         g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE);
+}
+
 static void
 on_demo_secret_saved (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr (GTask) task = user_data;
+  LkDemo *self = g_task_get_source_object (task);
+  SeedData *data = g_object_get_data (G_OBJECT (task), "lk-demo-seed");
   g_autoptr (GError) error = NULL;
   g_autofree char *label = NULL;
-  guint *pending = g_object_get_data (G_OBJECT (task), "lk-demo-pending");
 
   label = lk_credential_store_save_key_finish (LK_CREDENTIAL_STORE (source), result, &error);
+  if (label == NULL && is_no_session_collection (error) && !self->keys_in_memory)
+    {
+      g_debug ("No session collection for the demo’s keys, keeping them in memory: %s",
+               error->message);
+      g_set_object (&self->store, NULL);
+      self->store = lk_volatile_store_new ();
+      self->keys_in_memory = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYS_IN_MEMORY]);
+      seed_next (g_steal_pointer (&task));
+      return;
+    }
   if (label == NULL)
     /* The demo works without them: only its key-health marks are fewer. */
     g_debug ("The demo’s keyring items could not be stored: %s", error->message);
 
-  if (--*pending == 0)
-    sign_in (task);
+  data->next++;
+  seed_next (g_steal_pointer (&task));
 }
 
-/* Two secrets in the demo's keyring, so that key health shows its two
- * keyring marks: one of a key that exists (its secret is here), one of
- * a key the tenant deleted since (a stale item). */
+static void
+seed_next (GTask *task)
+{
+  LkDemo *self = g_task_get_source_object (task);
+  SeedData *data = g_object_get_data (G_OBJECT (task), "lk-demo-seed");
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (self->simulator);
+
+  if (data->next == data->keys->len)
+    {
+      sign_in (task);
+      return;
+    }
+
+  lk_credential_store_save_key_async (self->store, lk_platform_get_id (platform),
+                                      g_ptr_array_index (data->keys, data->next),
+                                      g_ptr_array_index (data->secrets, data->next),
+                                      g_task_get_cancellable (task),
+                                      on_demo_secret_saved, task);
+}
+
 static void
 seed_keyring (LkDemo *self,
               GTask  *task)
@@ -115,29 +199,161 @@ seed_keyring (LkDemo *self,
     { "Demo laptop (secret stored here)", FALSE },
     { "Old deploy key (deleted)", TRUE },
   };
-  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (self->simulator);
-  guint *pending = g_new0 (guint, 1);
+  SeedData *data = g_new0 (SeedData, 1);
 
   self->keyring_seeded = TRUE;
-  *pending = G_N_ELEMENTS (demo_keys);
-  g_object_set_data_full (G_OBJECT (task), "lk-demo-pending", pending, g_free);
+  data->keys = g_ptr_array_new_with_free_func (g_object_unref);
+  data->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_secret_free);
+  g_object_set_data_full (G_OBJECT (task), "lk-demo-seed", data, (GDestroyNotify) seed_data_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (demo_keys); i++)
     {
       LkPermissions permissions = { { 0 } };
-      g_autoptr (LkApiKey) key = NULL;
+      LkApiKey *key;
       char *secret = NULL;
 
       lk_permissions_set (&permissions, LK_CATEGORY_DETECTIONS, LK_ACCESS_READ);
       key = lk_simulator_add_key (self->simulator, demo_keys[i].name, &permissions,
                                   lk_time_now () + (gint64) 30 * 24 * 60 * 60, &secret);
+      if (key == NULL)
+        continue;
       if (demo_keys[i].deleted)
         lk_simulator_remove_key (self->simulator, lk_api_key_get_id (key));
-      lk_credential_store_save_key_async (self->store, lk_platform_get_id (platform), key, secret,
-                                          g_task_get_cancellable (task),
-                                          on_demo_secret_saved, task);
-      lk_secret_free (secret);
+      g_ptr_array_add (data->keys, key);
+      g_ptr_array_add (data->secrets, secret);
     }
+
+  seed_next (task);
+}
+
+/* ---- The end of the demo ---- */
+
+typedef struct {
+  GApplication *application;   /* held until the items are gone, or NULL */
+  GCancellable *cancellable;
+  guint         timeout_id;
+} Ending;
+
+static gboolean
+on_ending_timeout (gpointer user_data)
+{
+  Ending *ending = user_data;
+
+  ending->timeout_id = 0;
+  g_cancellable_cancel (ending->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_demo_items_removed (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Ending *ending = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!lk_credential_store_forget_platform_keys_finish (LK_CREDENTIAL_STORE (source), result, &error))
+    g_warning ("The demo’s keyring items could not be removed: %s", error->message);
+
+  g_clear_handle_id (&ending->timeout_id, g_source_remove);
+  g_clear_object (&ending->cancellable);
+  if (ending->application != NULL)
+    g_application_release (ending->application);
+  g_clear_object (&ending->application);
+  g_free (ending);
+  n_endings--;
+}
+
+/* The demo ends (signed out, or its window is gone): its keyring items are
+ * removed, and the application is held until they are (or until the
+ * timeout), so that closing the last window does not cut it short. */
+static void
+end_demo (LkDemo *self)
+{
+  g_autoptr (LkPlatform) platform = NULL;
+  Ending *ending;
+
+  if (self->store == NULL || self->simulator == NULL || !self->keyring_seeded)
+    return;
+
+  platform = lk_simulator_get_platform (self->simulator);
+  ending = g_new0 (Ending, 1);
+  ending->cancellable = g_cancellable_new ();
+  ending->timeout_id = g_timeout_add_seconds (LK_DEMO_ENDING_TIMEOUT_S, on_ending_timeout, ending);
+  ending->application = g_application_get_default ();
+  if (ending->application != NULL)
+    {
+      g_object_ref (ending->application);
+      g_application_hold (ending->application);
+    }
+  n_endings++;
+
+  /* A later demo sign-in stores its demo secrets again (in a new tenant:
+   * see lk_demo_start()). */
+  self->keyring_seeded = FALSE;
+  lk_credential_store_forget_platform_keys_async (self->store, lk_platform_get_id (platform),
+                                                  ending->cancellable, on_demo_items_removed,
+                                                  ending);
+}
+
+static void
+on_session_demo (LkDemo *self)
+{
+  if (self->session == NULL || lk_session_get_demo (self->session) || !self->keyring_seeded)
+    return;
+
+  end_demo (self);
+  /* The tenant goes with the demo: the next demo starts a new one. */
+  self->tenant_ended = TRUE;
+}
+
+static void
+watch_session (LkDemo    *self,
+               LkSession *session)
+{
+  if (self->session == session)
+    return;
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, on_session_demo, self);
+  g_set_weak_pointer (&self->session, session);
+  g_signal_connect_object (session, "notify::demo", G_CALLBACK (on_session_demo),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+lk_demo_wait_for_endings (guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  if (n_endings == 0)
+    return TRUE;
+
+  timeout_id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+  while (n_endings > 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  return n_endings == 0;
+}
+
+gboolean
+lk_demo_get_keys_in_memory (LkDemo *self)
+{
+  g_return_val_if_fail (LK_IS_DEMO (self), FALSE);
+
+  return self->keys_in_memory;
 }
 
 void
@@ -164,6 +380,7 @@ lk_demo_sign_in_async (LkDemo              *self,
       return;
     }
 
+  watch_session (self, session);
   if (self->store == NULL)
     self->store = lk_secret_store_new_demo ();
   if (!self->keyring_seeded)
@@ -188,6 +405,10 @@ lk_demo_dispose (GObject *object)
 {
   LkDemo *self = LK_DEMO (object);
 
+  end_demo (self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, on_session_demo, self);
+  g_clear_weak_pointer (&self->session);
   if (self->simulator != NULL)
     lk_simulator_stop (self->simulator);
   g_clear_object (&self->simulator);
@@ -209,6 +430,9 @@ lk_demo_get_property (GObject    *object,
     case PROP_SIMULATOR:
       g_value_set_object (value, self->simulator);
       break;
+    case PROP_KEYS_IN_MEMORY:
+      g_value_set_boolean (value, self->keys_in_memory);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -225,6 +449,9 @@ lk_demo_class_init (LkDemoClass *klass)
   properties[PROP_SIMULATOR] =
     g_param_spec_object ("simulator", NULL, NULL, LK_TYPE_SIMULATOR,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEYS_IN_MEMORY] =
+    g_param_spec_boolean ("keys-in-memory", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -4,12 +4,22 @@
  * simulated tenant that runs inside the app, on 127.0.0.1.  This is the
  * one file of src/ui that knows the simulator: an LkDemo starts one (the
  * first time it is asked to), hands the session its platform and admin
- * credentials, and stops it when disposed.  Each window has its own.
+ * credentials, and stops it when the demo ends or the LkDemo is disposed
+ * (the next demo starts a new tenant).  Each window has its own.
  *
- * Property:
- *   "simulator"  the running LkSimulator, or NULL before the first start
- *                (read-only; for whoever looks at the tenant from outside,
- *                as the tests do)
+ * Demo keys go to the Secret Service's session collection (in memory,
+ * gone at logout), labelled as demo keys; where the service has none (or
+ * there is no service), to this process's memory (LkVolatileStore), and
+ * "keys-in-memory" says so.  When the demo ends (its session signs out or
+ * moves to another account, or the demo is disposed with its window) its
+ * items are removed, and the application is held until they are.
+ *
+ * Properties:
+ *   "simulator"       the running LkSimulator, or NULL before the first
+ *                     start (read-only; for whoever looks at the tenant
+ *                     from outside, as the tests do)
+ *   "keys-in-memory"  the demo's secrets are kept in memory, not in the
+ *                     keyring's session collection (read-only)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,5 +49,11 @@ void      lk_demo_sign_in_async   (LkDemo               *self,
 gboolean  lk_demo_sign_in_finish  (LkDemo               *self,
                                    GAsyncResult         *result,
                                    GError              **error);
+gboolean  lk_demo_get_keys_in_memory (LkDemo            *self);
+
+/* Runs the default main context until every ended demo's items are
+ * removed, or @timeout_ms passed (the application's shutdown); TRUE when
+ * none is left. */
+gboolean  lk_demo_wait_for_endings (guint               timeout_ms);
 
 G_END_DECLS

@@ -110,9 +110,16 @@ on_demo_signed_in (GObject      *source,
 {
   g_autoptr (GError) error = NULL;
 
-  if (!lk_demo_sign_in_finish (LK_DEMO (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_failure (LK_WINDOW (user_data), _("The demo did not start"), error);
+  if (!lk_demo_sign_in_finish (LK_DEMO (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_failure (LK_WINDOW (user_data), _("The demo did not start"), error);
+      return;
+    }
+
+  if (lk_demo_get_keys_in_memory (LK_DEMO (source)))
+    lk_window_show_toast (LK_WINDOW (user_data),
+                          _("The keyring has no session collection: the demo keeps its keys’ secrets in memory, and they are gone when it ends"));
 }
 
 void

@@ -230,6 +230,14 @@ const char    *lk_client_token_url            (LkClient            *self);
  * error naming both URLs, and the next fetch starts again at the first. */
 gboolean       lk_client_token_url_fall_back  (LkClient            *self,
                                                GError             **error);
+/* Whether a token request's error means "ask the fallback token URL":
+ * unreachable, or no token endpoint there (404). */
+gboolean       lk_token_url_is_absent         (const GError        *error);
+/* One error naming both token URLs and what each said (no credential). */
+GError        *lk_token_url_both_failed       (const char          *first,
+                                               const GError        *first_error,
+                                               const char          *fallback,
+                                               const GError        *fallback_error);
 
 /* ---- lk-client-errors.c ---- */
 

@@ -35,6 +35,11 @@ struct _LkConnectionCheck
   LkCheckStep  steps[LK_CHECK_N_STEPS];
   LkCheckStepKind current;
   gint64       started;
+  /* The token URL: the platform's first, its fallback when that one is
+   * unreachable or answers 404 (as LkClient does, lk-token-url.c) */
+  gboolean     token_fallback;
+  GError      *token_first_error;
+  char        *token_url_used;  /* the one that gave a token, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (LkConnectionCheck, lk_connection_check, G_TYPE_OBJECT)
@@ -64,6 +69,8 @@ lk_connection_check_finalize (GObject *object)
   g_free (self->client_id);
   g_clear_pointer (&self->client_secret, lk_secret_free);
   g_clear_pointer (&self->token, lk_secret_free);
+  g_clear_error (&self->token_first_error);
+  g_clear_pointer (&self->token_url_used, g_free);
 
   G_OBJECT_CLASS (lk_connection_check_parent_class)->finalize (object);
 }
@@ -95,6 +102,17 @@ lk_connection_check_new (LkPlatform *platform,
   self->client_id = g_strdup (client_id != NULL ? client_id : "");
   self->client_secret = g_strdup (client_secret != NULL ? client_secret : "");
   return self;
+}
+
+LkConnectionCheck *
+lk_connection_check_new_for_client (LkClient *client)
+{
+  g_return_val_if_fail (LK_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (client->platform != NULL, NULL);
+
+  /* The signed-in session's credentials, as it holds them in memory:
+   * nothing is typed again, nothing is read from the keyring. */
+  return lk_connection_check_new (client->platform, client->client_id, client->client_secret);
 }
 
 void
@@ -137,6 +155,14 @@ lk_check_step_get_title (LkCheckStepKind kind)
     }
 }
 
+const char *
+lk_connection_check_get_token_url_used (LkConnectionCheck *self)
+{
+  g_return_val_if_fail (LK_IS_CONNECTION_CHECK (self), NULL);
+
+  return self->token_url_used;
+}
+
 /* ---- The steps ---- */
 
 static void
@@ -161,6 +187,49 @@ step_done (GTask  *task,
 
   self->current++;
   check_next (task);
+}
+
+static const char *
+token_url (LkConnectionCheck *self)
+{
+  const char *fallback = lk_platform_get_fallback_token_url (self->platform);
+
+  if (self->token_fallback && fallback != NULL)
+    return fallback;
+  return lk_platform_get_token_url (self->platform);
+}
+
+/* The token step failed with @error: the fallback token URL is asked
+ * when there is one and the first was absent; when both failed, one
+ * error names both. */
+static void
+token_failed (GTask  *task,
+              GError *error)
+{
+  LkConnectionCheck *self = g_task_get_source_object (task);
+  const char *fallback = lk_platform_get_fallback_token_url (self->platform);
+  gint64 started = self->started;
+
+  if (fallback != NULL && !self->token_fallback && lk_token_url_is_absent (error))
+    {
+      g_clear_error (&self->token_first_error);
+      self->token_first_error = error;
+      self->token_fallback = TRUE;
+      check_next (task);
+      /* The step's time is both requests'. */
+      self->started = started;
+      return;
+    }
+
+  if (self->token_fallback && self->token_first_error != NULL && lk_token_url_is_absent (error))
+    {
+      GError *both = lk_token_url_both_failed (lk_platform_get_token_url (self->platform),
+                                               self->token_first_error, fallback, error);
+
+      g_error_free (error);
+      error = both;
+    }
+  step_done (task, error);
 }
 
 static GError *
@@ -195,7 +264,10 @@ on_reply (GObject      *source,
     return;
   if (body == NULL)
     {
-      step_done (task, transport_error (msg, error));
+      if (self->current == LK_CHECK_TOKEN)
+        token_failed (task, transport_error (msg, error));
+      else
+        step_done (task, transport_error (msg, error));
       return;
     }
 
@@ -223,12 +295,13 @@ on_reply (GObject      *source,
             }
           g_clear_pointer (&self->token, lk_secret_free);
           self->token = g_strdup (token);
+          g_free (self->token_url_used);
+          self->token_url_used = g_strdup (token_url (self));
           step_done (task, NULL);
           return;
         }
-      step_done (task, lk_client_error_from_reply (SOUP_METHOD_POST,
-                                                   lk_platform_get_token_url (self->platform),
-                                                   status, body, TRUE));
+      token_failed (task, lk_client_error_from_reply (SOUP_METHOD_POST, token_url (self),
+                                                      status, body, TRUE));
       return;
 
     case LK_CHECK_WHOAMI:
@@ -274,7 +347,7 @@ check_next (GTask *task)
         g_autoptr(GBytes) body = g_bytes_new_static (form, strlen (form));
         g_autoptr(LkSecretString) authorization = NULL;
 
-        msg = soup_message_new (SOUP_METHOD_POST, lk_platform_get_token_url (self->platform));
+        msg = soup_message_new (SOUP_METHOD_POST, token_url (self));
         authorization = lk_client_basic_authorization (self->client_id, self->client_secret);
         soup_message_headers_replace (soup_message_get_request_headers (msg),
                                       "Authorization", authorization);
@@ -332,6 +405,9 @@ lk_connection_check_run_async (LkConnectionCheck   *self,
 
   clear_steps (self);
   self->current = LK_CHECK_CONNECT;
+  self->token_fallback = FALSE;
+  g_clear_error (&self->token_first_error);
+  g_clear_pointer (&self->token_url_used, g_free);
   g_clear_pointer (&self->token, lk_secret_free);
   g_clear_object (&self->session);
   self->session = lk_client_soup_session_new (self->timeout);
@@ -416,6 +492,24 @@ lk_connection_check_get_report (LkConnectionCheck *self)
       if (step->error != NULL)
         g_string_append_printf (report, " — %s", step->error->message);
       g_string_append_c (report, '\n');
+    }
+
+  if (self->token_url_used != NULL)
+    {
+      /* Translators: a line of the Check Connection report; %s is the
+       * web address that gave the token */
+      g_string_append_printf (report, _("The token came from %s"), self->token_url_used);
+      g_string_append_c (report, '\n');
+      if (self->token_fallback && self->token_first_error != NULL)
+        {
+          /* Translators: a line of the Check Connection report; the first
+           * %s is the token URL asked first, the second what went wrong
+           * there (a sentence) */
+          g_string_append_printf (report, _("%s gave no token: %s"),
+                                  lk_platform_get_token_url (self->platform),
+                                  self->token_first_error->message);
+          g_string_append_c (report, '\n');
+        }
     }
 
   return g_string_free (report, FALSE);

@@ -5,7 +5,10 @@
  * and TLS), the token, whoami, and the first page of the list.  A step
  * after a failed one that needs it is not run.  The report names the
  * platform's addresses and the client ID, never a secret or a token, so
- * an admin can send it to whoever runs the platform or its proxy.
+ * an admin can send it to whoever runs the platform or its proxy.  The
+ * token step asks the token URLs as LkClient does (the platform's, then
+ * its fallback when the first is unreachable or answers 404) and the
+ * report says which one gave the token.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +17,7 @@
 #include <gio/gio.h>
 
 #include "lk-platform.h"
+#include "lk-client.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +50,9 @@ G_DECLARE_FINAL_TYPE (LkConnectionCheck, lk_connection_check, LK, CONNECTION_CHE
 LkConnectionCheck *lk_connection_check_new          (LkPlatform          *platform,
                                                      const char          *client_id,
                                                      const char          *client_secret);
+/* The same check for @client's platform and credentials (a signed-in
+ * session's: the account popover's Check Connection). */
+LkConnectionCheck *lk_connection_check_new_for_client (LkClient       *client);
 /* Per-request timeout in seconds (default 15). */
 void               lk_connection_check_set_timeout  (LkConnectionCheck   *self,
                                                      guint                seconds);
@@ -60,6 +67,9 @@ gboolean           lk_connection_check_run_finish   (LkConnectionCheck   *self,
                                                      GError             **error);
 const LkCheckStep *lk_connection_check_get_step     (LkConnectionCheck   *self,
                                                      LkCheckStepKind      kind);
+/* The token URL that gave a token (the platform's, or its fallback when
+ * the first was unreachable or answered 404), or NULL. */
+const char        *lk_connection_check_get_token_url_used (LkConnectionCheck *self);
 /* "Connection (DNS and TLS)", translated. */
 const char        *lk_check_step_get_title          (LkCheckStepKind      kind);
 /* The whole report, one line per step, to copy. */

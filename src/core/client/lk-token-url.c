@@ -33,12 +33,25 @@ lk_client_token_url (LkClient *self)
   return lk_platform_get_token_url (self->platform);
 }
 
-/* Unreachable, or no token endpoint there. */
-static gboolean
-is_absent (const GError *error)
+gboolean
+lk_token_url_is_absent (const GError *error)
 {
   return g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NETWORK) ||
          g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING);
+}
+
+GError *
+lk_token_url_both_failed (const char   *first,
+                          const GError *first_error,
+                          const char   *fallback,
+                          const GError *fallback_error)
+{
+  return g_error_new (LK_CLIENT_ERROR, fallback_error->code,
+                      /* Translators: the first and third %s are web
+                       * addresses, the second and fourth say what went
+                       * wrong there (whole sentences) */
+                      _("Neither token URL gave a token. %s: %s %s: %s Check the platform’s addresses and your network connection."),
+                      first, first_error->message, fallback, fallback_error->message);
 }
 
 gboolean
@@ -59,7 +72,7 @@ lk_client_token_url_fall_back (LkClient  *self,
 
   if (!self->token_fallback)
     {
-      if (!is_absent (*error))
+      if (!lk_token_url_is_absent (*error))
         return FALSE;
 
       g_debug ("no token endpoint at the token URL: asking the fallback token URL");
@@ -71,16 +84,10 @@ lk_client_token_url_fall_back (LkClient  *self,
 
   /* The fallback was asked, and failed. */
   self->token_fallback = FALSE;
-  if (!is_absent (*error) || self->token_first_error == NULL)
+  if (!lk_token_url_is_absent (*error) || self->token_first_error == NULL)
     return FALSE;
 
-  both = g_error_new (LK_CLIENT_ERROR, (*error)->code,
-                      /* Translators: the first and third %s are web
-                       * addresses, the second and fourth say what went
-                       * wrong there (whole sentences) */
-                      _("Neither token URL gave a token. %s: %s %s: %s Check the platform’s addresses and your network connection."),
-                      first, self->token_first_error->message,
-                      fallback, (*error)->message);
+  both = lk_token_url_both_failed (first, self->token_first_error, fallback, *error);
   g_clear_error (&self->token_first_error);
   g_clear_error (error);
   *error = both;

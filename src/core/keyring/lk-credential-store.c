@@ -540,3 +540,47 @@ lk_credential_store_forget_key_finish (LkCredentialStore  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ---- Forget a platform's keys ---- */
+
+void
+lk_credential_store_forget_platform_keys_async (LkCredentialStore   *self,
+                                                const char          *platform_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (LK_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lk_credential_store_forget_platform_keys_async);
+
+  if (lk_str_empty (platform_id))
+    {
+      lk_credential_store_return_invalid (task, _("Refused to remove keyring items without a platform."));
+      return;
+    }
+
+  attributes = lk_keyring_attributes_new ();
+  lk_keyring_attributes_add (attributes, "platform", platform_id);
+
+  LK_CREDENTIAL_STORE_GET_CLASS (self)->clear_async (self, LK_SCHEMA_API_KEY, attributes,
+                                                     FALSE, cancellable, lk_credential_store_forgotten_cb,
+                                                     g_steal_pointer (&task));
+}
+
+gboolean
+lk_credential_store_forget_platform_keys_finish (LkCredentialStore  *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error)
+{
+  g_return_val_if_fail (LK_IS_CREDENTIAL_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_credential_store_forget_platform_keys_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,8 +1,10 @@
 /* lk-credential-store.h: where secrets are kept
  *
- * An abstract store with two implementations: LkSecretStore (the system
- * keyring through libsecret's SecretService API) and LkMemoryStore (for
- * tests of code that is not about the keyring).  Subclasses implement three
+ * An abstract store with three implementations: LkSecretStore (the system
+ * keyring through libsecret's SecretService API), LkVolatileStore (this
+ * process's memory, for the demo where the keyring has no session
+ * collection) and LkMemoryStore (tests/, for tests of code that is not
+ * about the keyring).  Subclasses implement three
  * generic operations; the typed API below, with its refusal rules, lives in
  * the base class so every implementation obeys it.
  *
@@ -158,6 +160,19 @@ gboolean    lk_credential_store_forget_key_finish    (LkCredentialStore   *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+/* Removes the API-key items of every key of @platform_id (ours only):
+ * what the demo stored, when it ends.  An empty @platform_id is refused
+ * with LK_STORE_ERROR_INVALID.  Finishes TRUE also when there was
+ * nothing to remove. */
+void        lk_credential_store_forget_platform_keys_async  (LkCredentialStore   *self,
+                                                             const char          *platform_id,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean    lk_credential_store_forget_platform_keys_finish (LkCredentialStore   *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
 /* ---- The admin's own sign-in ("Remember in keyring") ----
  *
  * A remembered sign-in is bound to its whole platform: its item carries
@@ -254,5 +269,11 @@ LkCredentialStore *lk_secret_store_new_quiet (void);
  * gone at logout), items labelled as demo keys.  Fails with
  * LK_STORE_ERROR_NOT_FOUND where the service has no session collection. */
 LkCredentialStore *lk_secret_store_new_demo  (void);
+
+#define LK_TYPE_VOLATILE_STORE (lk_volatile_store_get_type ())
+G_DECLARE_FINAL_TYPE (LkVolatileStore, lk_volatile_store, LK, VOLATILE_STORE, LkCredentialStore)
+/* This process's memory, nothing else: the demo's store where the Secret
+ * Service has no session collection.  Its secrets die with the process. */
+LkCredentialStore *lk_volatile_store_new     (void);
 
 G_END_DECLS

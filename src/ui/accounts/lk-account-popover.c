@@ -10,6 +10,7 @@
 
 #include "lk-account-list.h"
 #include "lk-account-popover.h"
+#include "lk-connection-check-dialog.h"
 #include "lk-time.h"
 
 struct _LkAccountPopover
@@ -192,6 +193,25 @@ lk_account_popover_set_session (LkAccountPopover *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
+/* Check Connection: the signed-in key's platform and credentials (held
+ * in memory by the session's client), each step of signing in, in the
+ * same report dialog as the sign-in page's. */
+static void
+check_connection_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  LkAccountPopover *self = LK_ACCOUNT_POPOVER (widget);
+  LkClient *client = self->session != NULL ? lk_session_get_client (self->session) : NULL;
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  if (client == NULL)
+    return;
+
+  gtk_popover_popdown (GTK_POPOVER (self));
+  lk_connection_check_dialog_present_for_client (parent != NULL ? parent : widget, client);
+}
+
 /* Opened: the remembered accounts as they are now. */
 static void
 lk_account_popover_map (GtkWidget *widget)
@@ -267,6 +287,9 @@ lk_account_popover_class_init (LkAccountPopoverClass *klass)
     g_param_spec_object ("session", NULL, NULL, LK_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "account.check-connection", NULL,
+                                   check_connection_action);
 
   g_type_ensure (LK_TYPE_ACCOUNT_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-connection-check.h"
+#include "lk-client.h"
 #include "lk-connection-check-dialog.h"
 
 #define RESPONSE_COPY "copy"
@@ -59,19 +60,13 @@ on_destroy (GtkWidget    *dialog,
   g_cancellable_cancel (cancellable);
 }
 
-GtkWidget *
-lk_connection_check_dialog_present (GtkWidget  *parent,
-                                    LkPlatform *platform,
-                                    const char *client_id,
-                                    const char *client_secret)
+static GtkWidget *
+present_check (GtkWidget         *parent,
+               LkConnectionCheck *check)
 {
-  g_autoptr(LkConnectionCheck) check = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   GtkRoot *root;
   GtkWidget *dialog;
-
-  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
-  g_return_val_if_fail (platform != NULL, NULL);
 
   root = gtk_widget_get_root (parent);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
@@ -89,9 +84,36 @@ lk_connection_check_dialog_present (GtkWidget  *parent,
   g_signal_connect_data (dialog, "destroy", G_CALLBACK (on_destroy),
                          g_object_ref (cancellable), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
 
-  check = lk_connection_check_new (platform, client_id, client_secret);
   lk_connection_check_run_async (check, cancellable, on_check_done, g_object_ref (dialog));
 
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
+}
+
+GtkWidget *
+lk_connection_check_dialog_present (GtkWidget  *parent,
+                                    LkPlatform *platform,
+                                    const char *client_id,
+                                    const char *client_secret)
+{
+  g_autoptr(LkConnectionCheck) check = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
+  g_return_val_if_fail (platform != NULL, NULL);
+
+  check = lk_connection_check_new (platform, client_id, client_secret);
+  return present_check (parent, check);
+}
+
+GtkWidget *
+lk_connection_check_dialog_present_for_client (GtkWidget *parent,
+                                               LkClient  *client)
+{
+  g_autoptr(LkConnectionCheck) check = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
+  g_return_val_if_fail (LK_IS_CLIENT (client), NULL);
+
+  check = lk_connection_check_new_for_client (client);
+  return present_check (parent, check);
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "lk-platform.h"
+#include "lk-client.h"
 
 G_BEGIN_DECLS
 
@@ -17,5 +18,9 @@ GtkWidget *lk_connection_check_dialog_present (GtkWidget  *parent,
                                                LkPlatform *platform,
                                                const char *client_id,
                                                const char *client_secret);
+/* The same for a signed-in @client's platform and the credentials it
+ * holds in memory (the account popover's Check Connection). */
+GtkWidget *lk_connection_check_dialog_present_for_client (GtkWidget *parent,
+                                                          LkClient  *client);
 
 G_END_DECLS

@@ -597,6 +597,14 @@ lk_sign_in_page_show_error (LkSignInPage *self,
           break;
         }
     }
+  else if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_PLATFORM_CHANGED))
+    {
+      /* The remembered sign-in was bound to another token URL or CA file
+       * (custody issue, point 3): its secret went nowhere. */
+      fitting_heading = _("Sign in again");
+      hint = _("The remembered sign-in was made for another token URL or CA file. If they changed by mistake, correct them under Custom; otherwise enter the client secret: with “Remember in keyring” on, this sign-in replaces the remembered one.");
+      set_row_error (GTK_WIDGET (self->secret_row), TRUE);
+    }
   else if (error->domain == LK_STORE_ERROR)
     {
       fitting_heading = _("The keyring could not be read");
