@@ -46,7 +46,7 @@ BUILD = os.environ.get('LK_BUILD_ROOT') or (sys.argv[1] if len(sys.argv) > 1 els
 # Under the sanitizers (build-aux/dev test --sanitize) everything is slower:
 # every wait stretches by LK_TEST_SLOWDOWN, as in the C tests.
 SLOWDOWN = max(1, int(os.environ.get('LK_TEST_SLOWDOWN', '1') or '1'))
-DEADLINE = time.monotonic() + 85 * SLOWDOWN  # the whole test stays well under meson's timeout
+DEADLINE = time.monotonic() + 105 * SLOWDOWN  # the whole test stays well under meson's timeout
 
 # Roles a user reaches with Tab, a pointer or a screen reader's review, and
 # that must therefore carry a human name.
