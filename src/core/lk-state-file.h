@@ -10,7 +10,8 @@
  *     before it edits it: no writer loses another's entry;
  *   - a change is written to a temporary file, flushed to disk (fsync),
  *     then renamed over the old one: the file is the old or the new, never
- *     half of either;
+ *     half of either; a temporary file a killed writer left is removed
+ *     by the next writer (under the lock, no other is under way);
  *   - a missing file is an empty object; one that is not a JSON object is
  *     kept aside as NAME.corrupt-DATE (never silently dropped) and counts
  *     as empty.
