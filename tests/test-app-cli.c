@@ -257,7 +257,7 @@ test_together (void)
 
   /* Nothing left half done in the shared state folder (once the app's
    * own writes are in, as they are soon after each operation). */
-  lk_client_wait_state_writes (client);
+  lk_state_file_wait_pending ();
   g_assert_cmpuint (state_array_length ("rotations.json", "rotations"), ==, 0);
   g_assert_cmpuint (state_array_length ("rotations.json", "scheduled-deletions"), ==, 0);
   g_assert_cmpuint (state_array_length ("unsettled-creates.json", "unsettled-creates"), ==, 0);

@@ -32,10 +32,6 @@ lk_cli_session_free (LkCliSession *session)
   if (session == NULL)
     return;
 
-  /* What the client still writes to the state folder (a settled create
-   * forgotten) would die with the process. */
-  if (session->client != NULL)
-    lk_client_wait_state_writes (session->client);
   g_clear_object (&session->client);
   g_clear_pointer (&session->platform, lk_platform_unref);
   g_clear_pointer (&session->client_id, g_free);

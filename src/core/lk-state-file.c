@@ -378,6 +378,12 @@ lk_state_file_update (LkStateFile      *self,
  * In a worker thread
  * ------------------------------------------------------------------------ */
 
+/* The asynchronous updates whose write has not ended yet, in any thread
+ * (lk_state_file_wait_pending()). */
+static GMutex pending_lock;
+static GCond  pending_cond;
+static guint  n_pending;
+
 typedef struct {
   LkStateFile     *file;
   LkStateEditFunc  edit;
@@ -403,10 +409,27 @@ update_thread (GTask        *task,
   UpdateData *data = task_data;
   GError *error = NULL;
 
-  if (lk_state_file_update (data->file, data->edit, data->user_data, &error))
+  gboolean written = lk_state_file_update (data->file, data->edit, data->user_data, &error);
+
+  /* On disk (or failed): nothing is left to wait for. */
+  g_mutex_lock (&pending_lock);
+  n_pending--;
+  g_cond_broadcast (&pending_cond);
+  g_mutex_unlock (&pending_lock);
+
+  if (written)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+void
+lk_state_file_wait_pending (void)
+{
+  g_mutex_lock (&pending_lock);
+  while (n_pending > 0)
+    g_cond_wait (&pending_cond, &pending_lock);
+  g_mutex_unlock (&pending_lock);
 }
 
 void
@@ -435,6 +458,9 @@ lk_state_file_update_async (LkStateFile         *self,
   data->destroy = destroy;
   g_task_set_task_data (task, data, (GDestroyNotify) update_data_free);
 
+  g_mutex_lock (&pending_lock);
+  n_pending++;
+  g_mutex_unlock (&pending_lock);
   g_task_run_in_thread (task, update_thread);
 }
 

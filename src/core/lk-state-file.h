@@ -74,6 +74,14 @@ gboolean     lk_state_file_update_finish (LkStateFile         *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
+/* Blocks until every lk_state_file_update_async() of the process started
+ * so far has written (or failed), without running any main context.  An
+ * update runs in a worker thread, often after the operation that caused
+ * it has returned (a settled create forgotten): a process about to exit
+ * calls this, or the write dies with it (layer-keys-cli at the end of a
+ * command; the app at shutdown). */
+void         lk_state_file_wait_pending  (void);
+
 /* lk_state_file_read() in a worker thread. */
 void         lk_state_file_read_async    (LkStateFile         *self,
                                           GCancellable        *cancellable,

@@ -87,7 +87,6 @@ struct _LkClient
   GHashTable        *unsettled_creates;  /* char* -> CreateRequest* */
   /* lk-client-unsettled.c: the same, on disk, for the next process */
   LkStateFile       *unsettled_file;
-  guint              n_state_writes;     /* its writes not yet on disk */
 
   guint              timeout;
   guint              max_attempts;

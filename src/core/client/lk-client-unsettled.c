@@ -206,11 +206,8 @@ on_recorded (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  LkClient *self;
 
   g_assert (G_IS_TASK (task));
-  self = g_task_get_source_object (task);
-  self->n_state_writes--;
 
   /* The create goes ahead: it is remembered in memory all the same. */
   if (!lk_state_file_update_finish (NULL, result, &error))
@@ -244,7 +241,6 @@ lk_client_unsettled_add_async (LkClient            *self,
   record->first_sent = first_sent;
   record->request = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 
-  self->n_state_writes++;
   lk_state_file_update_async (self->unsettled_file, edit_add, record, (GDestroyNotify) lk_unsettled_record_free,
                               NULL, on_recorded, task);
 }
@@ -258,43 +254,16 @@ lk_client_unsettled_add_finish (GAsyncResult *result)
   g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
-/* A removal under way: the client counts it until it is on disk. */
-typedef struct {
-  LkClient            *client;
-  GAsyncReadyCallback  callback;
-  gpointer             user_data;
-} RemoveOp;
-
-static void
-on_removed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  RemoveOp *op = user_data;
-
-  op->client->n_state_writes--;
-  if (op->callback != NULL)
-    op->callback (source, result, op->user_data);
-  g_object_unref (op->client);
-  g_free (op);
-}
-
 void
 lk_client_unsettled_remove_async (LkClient            *self,
                                   const char          *idempotency_key,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  RemoveOp *op = g_new0 (RemoveOp, 1);
-
   g_assert (LK_IS_CLIENT (self));
 
-  op->client = g_object_ref (self);
-  op->callback = callback;
-  op->user_data = user_data;
-  self->n_state_writes++;
   lk_state_file_update_async (self->unsettled_file, edit_remove, g_strdup (idempotency_key), g_free,
-                              NULL, on_removed, op);
+                              NULL, callback, user_data);
 }
 
 gboolean
@@ -357,18 +326,13 @@ lk_client_unsettled_remove_named (LkClient   *self,
                                   const char *name)
 {
   LkUnsettledRecord *record;
-  RemoveOp *op;
 
   g_assert (LK_IS_CLIENT (self));
 
   record = record_for (self, "");
   record->name = g_strdup (name);
-  op = g_new0 (RemoveOp, 1);
-  op->client = g_object_ref (self);
-  op->callback = on_unrecorded;
-  self->n_state_writes++;
   lk_state_file_update_async (self->unsettled_file, edit_remove_named, record,
-                              (GDestroyNotify) lk_unsettled_record_free, NULL, on_removed, op);
+                              (GDestroyNotify) lk_unsettled_record_free, NULL, on_unrecorded, NULL);
 }
 
 GPtrArray *
@@ -397,13 +361,4 @@ lk_client_unsettled_records (LkClient   *self,
     }
 
   return records;
-}
-
-void
-lk_client_wait_state_writes (LkClient *self)
-{
-  g_return_if_fail (LK_IS_CLIENT (self));
-
-  while (self->n_state_writes > 0)
-    g_main_context_iteration (NULL, TRUE);
 }

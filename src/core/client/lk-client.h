@@ -45,12 +45,6 @@ LkApiKey          *lk_client_get_whoami          (LkClient            *self);
 gboolean           lk_client_get_loading         (LkClient            *self);
 /* Monotonic time (µs) at which the last complete list ended, 0 if none. */
 gint64             lk_client_get_listed_at       (LkClient            *self);
-/* Runs the main context until the writes to the state folder this
- * client started (its unsettled creates, lk-client-unsettled.c) are on
- * disk.  A process about to exit calls it: such a write runs in a worker
- * thread after the operation that caused it has finished, and dies with
- * the process (layer-keys-cli, in lk_cli_session_free()). */
-void               lk_client_wait_state_writes   (LkClient            *self);
 
 /* Tuning, mostly for tests: per-request timeout (default 30 s); retries
  * (default 4 attempts within 60 s total); page size (default 100). */
