@@ -11,12 +11,14 @@
 
 #include "lk-application.h"
 #include "lk-secret.h"
+#include "lk-state-file.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr (LkApplication) app = NULL;
+  int status;
 
   /* Before anything can hold a token or a secret: no core files. */
   lk_secret_protect_process ();
@@ -27,5 +29,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   app = lk_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+
+  /* The state writes the last operations started (a settled create
+   * forgotten, a journal step) reach the disk before the process ends. */
+  lk_state_file_wait_pending ();
+  return status;
 }

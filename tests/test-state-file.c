@@ -3,12 +3,14 @@
  * Missing is empty; corrupt is kept aside, never dropped; a change is
  * whole or not at all and leaves no temporary file; writers in several
  * threads (each with a lock of its own, as two processes would have) lose
- * no entry; the folder and file are the user's only.
+ * no entry; the folder and file are the user's only; a process that
+ * exits right after starting a write waits for it (wait-pending).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -242,6 +244,54 @@ test_async (void)
   remove_tree (dir);
 }
 
+/* ---- A process that exits right after starting a write ---- */
+
+static gboolean
+set_member_slowly (JsonObject *document,
+                   gpointer    user_data)
+{
+  /* Long enough for a process that does not wait to be gone. */
+  g_usleep (300 * 1000);
+  json_object_set_string_member (document, "written", "before the exit");
+  return TRUE;
+}
+
+static void
+test_wait_pending (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(LkStateFile) file = NULL;
+  g_autoptr(JsonObject) document = NULL;
+
+  if (g_test_subprocess ())
+    {
+      /* As layer-keys-cli and the app end: the write started in a worker
+       * thread, no main loop run again, then the process exits. */
+      file = lk_state_file_new_for_path (g_getenv ("LK_TEST_WAIT_PATH"));
+      lk_state_file_update_async (file, set_member_slowly, NULL, NULL, NULL, NULL, NULL);
+      lk_state_file_wait_pending ();
+      exit (0);
+    }
+
+  dir = scratch_folder ();
+  path = g_build_filename (dir, "state.json", NULL);
+  g_setenv ("LK_TEST_WAIT_PATH", path, TRUE);
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+
+  file = lk_state_file_new_for_path (path);
+  document = lk_state_file_read (file, NULL);
+  g_assert_nonnull (document);
+  g_assert_cmpstr (json_object_get_string_member_with_default (document, "written", NULL), ==,
+                   "before the exit");
+
+  /* Nothing pending: it returns at once. */
+  lk_state_file_wait_pending ();
+
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,6 +301,7 @@ main (int   argc,
   g_test_add_func ("/lk/state-file/basics", test_basics);
   g_test_add_func ("/lk/state-file/concurrent", test_concurrent);
   g_test_add_func ("/lk/state-file/async", test_async);
+  g_test_add_func ("/lk/state-file/wait-pending", test_wait_pending);
 
   return g_test_run ();
 }

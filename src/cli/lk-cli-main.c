@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "lk-cli.h"
+#include "lk-state-file.h"
 
 typedef int (*LkCliCommandFunc) (LkCli      *cli,
                                  LkCliArgs  *args,
@@ -197,5 +198,9 @@ main (int   argc,
   g_strfreev (args.argv);
   g_strfreev (args.rest);
   lk_cli_clear (&cli);
+
+  /* A state write the command started (a settled create forgotten) ends
+   * before the process does. */
+  lk_state_file_wait_pending ();
   return status;
 }

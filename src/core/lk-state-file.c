@@ -231,6 +231,47 @@ write_all (int          fd,
   return TRUE;
 }
 
+/* Whether @name is one of our temporary files: NAME.XXXXXX, as
+ * g_mkstemp_full() makes them from NAME.XXXXXX. */
+static gboolean
+is_temporary (const char *name,
+              const char *base)
+{
+  gsize base_length = strlen (base);
+
+  if (strncmp (name, base, base_length) != 0 || name[base_length] != '.' ||
+      strlen (name) != base_length + 7)
+    return FALSE;
+
+  for (const char *c = name + base_length + 1; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Removes the temporary files of writers that were killed between
+ * making theirs and renaming it.  Under the lock, no writer has one under
+ * way, so every temporary file there is such a leftover. */
+static void
+remove_leftovers (LkStateFile *self)
+{
+  g_autofree char *base = g_path_get_basename (self->path);
+  g_autoptr(GDir) dir = g_dir_open (self->folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *leftover = NULL;
+
+      if (!is_temporary (name, base))
+        continue;
+      leftover = g_build_filename (self->folder, name, NULL);
+      g_debug ("Removing %s, left by a writer that did not finish", leftover);
+      g_unlink (leftover);
+    }
+}
+
 /* Temporary file, fsync, rename, fsync of the folder. */
 static gboolean
 write_locked (LkStateFile  *self,
@@ -249,6 +290,7 @@ write_locked (LkStateFile  *self,
   json_generator_set_pretty (generator, TRUE);
   data = json_generator_to_data (generator, &length);
 
+  remove_leftovers (self);
   fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     return set_io_error (error, errno, temp);
@@ -336,6 +378,12 @@ lk_state_file_update (LkStateFile      *self,
  * In a worker thread
  * ------------------------------------------------------------------------ */
 
+/* The asynchronous updates whose write has not ended yet, in any thread
+ * (lk_state_file_wait_pending()). */
+static GMutex pending_lock;
+static GCond  pending_cond;
+static guint  n_pending;
+
 typedef struct {
   LkStateFile     *file;
   LkStateEditFunc  edit;
@@ -361,10 +409,27 @@ update_thread (GTask        *task,
   UpdateData *data = task_data;
   GError *error = NULL;
 
-  if (lk_state_file_update (data->file, data->edit, data->user_data, &error))
+  gboolean written = lk_state_file_update (data->file, data->edit, data->user_data, &error);
+
+  /* On disk (or failed): nothing is left to wait for. */
+  g_mutex_lock (&pending_lock);
+  n_pending--;
+  g_cond_broadcast (&pending_cond);
+  g_mutex_unlock (&pending_lock);
+
+  if (written)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+void
+lk_state_file_wait_pending (void)
+{
+  g_mutex_lock (&pending_lock);
+  while (n_pending > 0)
+    g_cond_wait (&pending_cond, &pending_lock);
+  g_mutex_unlock (&pending_lock);
 }
 
 void
@@ -393,6 +458,9 @@ lk_state_file_update_async (LkStateFile         *self,
   data->destroy = destroy;
   g_task_set_task_data (task, data, (GDestroyNotify) update_data_free);
 
+  g_mutex_lock (&pending_lock);
+  n_pending++;
+  g_mutex_unlock (&pending_lock);
   g_task_run_in_thread (task, update_thread);
 }
 

@@ -10,7 +10,8 @@
  *     before it edits it: no writer loses another's entry;
  *   - a change is written to a temporary file, flushed to disk (fsync),
  *     then renamed over the old one: the file is the old or the new, never
- *     half of either;
+ *     half of either; a temporary file a killed writer left is removed
+ *     by the next writer (under the lock, no other is under way);
  *   - a missing file is an empty object; one that is not a JSON object is
  *     kept aside as NAME.corrupt-DATE (never silently dropped) and counts
  *     as empty.
@@ -72,6 +73,14 @@ void         lk_state_file_update_async  (LkStateFile         *self,
 gboolean     lk_state_file_update_finish (LkStateFile         *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+
+/* Blocks until every lk_state_file_update_async() of the process started
+ * so far has written (or failed), without running any main context.  An
+ * update runs in a worker thread, often after the operation that caused
+ * it has returned (a settled create forgotten): a process about to exit
+ * calls this, or the write dies with it (layer-keys-cli at the end of a
+ * command; the app at shutdown). */
+void         lk_state_file_wait_pending  (void);
 
 /* lk_state_file_read() in a worker thread. */
 void         lk_state_file_read_async    (LkStateFile         *self,
