@@ -94,7 +94,11 @@ test_toggle (void)
 
   g_key_file_load_from_file (entry, path, G_KEY_FILE_NONE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (g_key_file_get_start_group (entry), ==, G_KEY_FILE_DESKTOP_GROUP);
+  {
+    g_autofree char *start_group = g_key_file_get_start_group (entry);
+
+    g_assert_cmpstr (start_group, ==, G_KEY_FILE_DESKTOP_GROUP);
+  }
   exec = g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC, &error);
   g_assert_no_error (error);
   g_assert_true (g_shell_parse_argv (exec, NULL, &argv, &error));
@@ -108,8 +112,12 @@ test_toggle (void)
   g_assert_no_error (error);
   g_assert_true (g_key_file_get_boolean (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_NO_DISPLAY, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_TYPE, NULL),
-                   ==, "Application");
+  {
+    g_autofree char *type = g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP,
+                                                   G_KEY_FILE_DESKTOP_KEY_TYPE, NULL);
+
+    g_assert_cmpstr (type, ==, "Application");
+  }
 
   /* Reopened, the switch shows it on. */
   gtk_window_destroy (GTK_WINDOW (preferences));
