@@ -322,19 +322,26 @@ run_list (const FaultCase *fault)
   switch (fault->outcome)
     {
     case OUTCOME_ERROR:
-      /* The rows already shown stay; a toast says why they are not fresh. */
-      lk_test_ui_wait_for_toast (win, "Could not refresh the list");
-      g_assert_cmpuint (strlen (lk_test_ui_get_toast (win)), >, strlen ("Could not refresh the list: "));
+      /* The rows already shown stay; the error banner says why they are
+       * not fresh (a reason is too long for a toast), with Retry. */
+      lk_test_ui_wait_for_error_banner (win, "Could not refresh the list");
+      g_assert_cmpuint (strlen (lk_test_ui_get_error_banner (win)), >, strlen ("Could not refresh the list: "));
+      g_assert_null (lk_test_ui_get_toast (win));
       g_assert_true (list_settled (win));
       g_assert_cmpint (lk_keys_view_get_last_refresh (view), ==, before);
       g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
       assert_no_spinner (win);
       clear_fault (fault);
+      /* Retry lists again; the banner goes. */
+      lk_test_ui_press_error_banner (win, "_Retry");
+      wait_for_refresh (win, before);
+      g_assert_null (lk_test_ui_get_error_banner (win));
       break;
 
     case OUTCOME_SUCCESS:
       wait_for_refresh (win, before);
       g_assert_null (lk_test_ui_get_toast (win));
+      g_assert_null (lk_test_ui_get_error_banner (win));
       assert_no_spinner (win);
       clear_fault (fault);
       break;
