@@ -135,7 +135,7 @@ on_exported (GObject      *source,
       /* Translators: %s is the reason, a sentence */
       g_autofree char *text = g_strdup_printf (_("Could not export the keys: %s"), error->message);
 
-      lk_window_show_toast (LK_WINDOW (user_data), text);
+      lk_window_show_error (LK_WINDOW (user_data), text, NULL);
     }
 }
 
