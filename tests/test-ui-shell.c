@@ -1152,6 +1152,18 @@ test_demo (void)
       GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (account));
       const guint some[] = { 1, 2 };
 
+      /* The error banner, with a reason as long as the client's are. */
+      lk_window_show_error (win, "Could not refresh the list: The platform did not answer within "
+                            "30 seconds. Check your connection, or try again later.", "win.refresh");
+      lk_test_spin (800);
+      g_clear_pointer (&path, g_free);
+      path = g_build_filename (dir, "error-banner.png", NULL);
+      save_screenshot (GTK_WIDGET (win), path);
+      g_clear_pointer (&path, g_free);
+      lk_test_ui_press_error_banner (win, "_Dismiss");
+      lk_test_spin (500);
+      g_assert_null (lk_test_ui_get_error_banner (win));
+
       gtk_popover_popup (popover);
       lk_test_spin (800);
       g_clear_pointer (&path, g_free);
