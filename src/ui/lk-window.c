@@ -285,7 +285,7 @@ on_remember_failed (LkWindow     *self,
   /* Translators: %s is the reason, a sentence */
   message = g_strdup_printf (_("Could not remember the sign-in in the keyring: %s You are signed in until you quit."),
                              error->message);
-  lk_window_show_toast (self, message);
+  lk_window_show_error (self, message, NULL);
 }
 
 static void
