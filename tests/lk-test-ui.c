@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "lk-error-banner.h"
 #include "lk-test-ui.h"
 #include "lk-test-util.h"
 
@@ -195,6 +196,68 @@ lk_test_ui_get_toast (LkWindow *win)
   title = find_label (gtk_widget_get_first_child (toast));
   g_assert_nonnull (title);
   return gtk_label_get_text (title);
+}
+
+const char *
+lk_test_ui_get_error_banner (LkWindow *win)
+{
+  GtkWidget *overlay = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "toast_overlay");
+  GtkWidget *banner = gtk_widget_get_prev_sibling (overlay);
+
+  /* The window puts it between the header bar and the pages. */
+  g_assert_true (LK_IS_ERROR_BANNER (banner));
+  if (!gtk_widget_get_visible (banner))
+    return NULL;
+  return lk_error_banner_get_message (LK_ERROR_BANNER (banner));
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+lk_test_ui_press_error_banner (LkWindow   *win,
+                               const char *label)
+{
+  GtkWidget *overlay = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "toast_overlay");
+  GtkWidget *button = find_button (gtk_widget_get_prev_sibling (overlay), label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+banner_contains (gpointer data)
+{
+  WindowWait *wait = data;
+  const char *text = lk_test_ui_get_error_banner (wait->win);
+
+  return text != NULL && strstr (text, wait->text) != NULL;
+}
+
+void
+lk_test_ui_wait_for_error_banner (LkWindow   *win,
+                                  const char *text)
+{
+  WindowWait wait = { win, text, NULL };
+
+  if (!lk_test_wait_until (banner_contains, &wait, LK_TEST_UI_WAIT_MS))
+    g_error ("no error banner says “%s”; it says “%s”", text, lk_test_ui_get_error_banner (win));
 }
 
 static gboolean

@@ -59,6 +59,14 @@ void        lk_test_ui_wait_for_page      (LkWindow     *win,
 /* The text of the toast @win shows, or NULL (one shows at a time; the
  * others wait their turn). */
 const char *lk_test_ui_get_toast          (LkWindow     *win);
+/* The text of the error banner @win shows, or NULL when none shows. */
+const char *lk_test_ui_get_error_banner   (LkWindow     *win);
+/* Clicks the error banner's button labelled @label ("_Retry", "_Dismiss"). */
+void        lk_test_ui_press_error_banner (LkWindow     *win,
+                                           const char   *label);
+/* Waits until @win's error banner shows a text containing @text. */
+void        lk_test_ui_wait_for_error_banner (LkWindow  *win,
+                                              const char *text);
 /* Waits until @win shows a toast that contains @text.  Like a person
  * waiting for the next, it dismisses a shown toast that does not. */
 void        lk_test_ui_wait_for_toast     (LkWindow     *win,

@@ -46,7 +46,7 @@ BUILD = os.environ.get('LK_BUILD_ROOT') or (sys.argv[1] if len(sys.argv) > 1 els
 # Under the sanitizers (build-aux/dev test --sanitize) everything is slower:
 # every wait stretches by LK_TEST_SLOWDOWN, as in the C tests.
 SLOWDOWN = max(1, int(os.environ.get('LK_TEST_SLOWDOWN', '1') or '1'))
-DEADLINE = time.monotonic() + 105 * SLOWDOWN  # the whole test stays well under meson's timeout
+DEADLINE = time.monotonic() + 200 * SLOWDOWN  # the whole test stays well under meson's timeout
 
 # Roles a user reaches with Tab, a pointer or a screen reader's review, and
 # that must therefore carry a human name.
@@ -71,6 +71,9 @@ KEY_SPACE = 0x20
 KEY_DELETE = 0xffff
 KEY_ESCAPE = 0xff1b
 KEY_DOWN = 0xff54
+KEY_UP = 0xff52
+KEY_MENU = 0xff67
+KEY_F10 = 0xffc7
 MOD_SHIFT = 1 << 0
 MOD_CONTROL = 1 << 2
 
@@ -338,15 +341,82 @@ def press_button(acc):
     time.sleep(0.3)
 
 
-def focus_by_tab(acc, what, max_tabs=60):
-    """Tabs until acc has the keyboard focus; returns whether it got there."""
+def focus_by_tab(acc, what, max_tabs=60, backwards=False):
+    """Tabs (or Shift+Tabs) until acc has the keyboard focus; returns whether it got there."""
     def focused():
         return any(has_state(a, Atspi.StateType.FOCUSED) for a in descendants(acc, 30))
     for _ in range(max_tabs):
         if focused():
             return True
-        key(KEY_TAB)
+        if backwards:
+            key(KEY_ISO_LEFT_TAB, MOD_SHIFT)
+        else:
+            key(KEY_TAB)
     return focused()
+
+
+def ancestor(acc, r):
+    """The nearest ancestor of acc (or acc) with role r, else acc."""
+    a = acc
+    for _ in range(10):
+        if a is None:
+            break
+        if role(a) == r:
+            return a
+        try:
+            a = a.get_parent()
+        except GLib.Error:
+            break
+    return acc
+
+
+def focus_by_key(acc, keysym, mods, max_presses):
+    """Presses a key until acc (or what it holds) has the keyboard focus."""
+    def focused():
+        return any(has_state(a, Atspi.StateType.FOCUSED) for a in descendants(acc, 30))
+    for _ in range(max_presses):
+        if focused():
+            return True
+        key(keysym, mods)
+    return focused()
+
+
+def checked(acc):
+    return has_state(acc, Atspi.StateType.CHECKED)
+
+
+def showing_menu_items(root):
+    """The items of the open menus under root (GTK 4.8 sets no SHOWING state:
+    a closed popover menu leaves the tree, its items stay VISIBLE)."""
+    items = []
+    for m in descendants(root):
+        if role(m) == Atspi.Role.MENU and has_state(m, Atspi.StateType.VISIBLE):
+            items.extend(a for a in descendants(m)
+                         if role(a) in (Atspi.Role.MENU_ITEM, Atspi.Role.CHECK_MENU_ITEM,
+                                        Atspi.Role.RADIO_MENU_ITEM)
+                         and has_state(a, Atspi.StateType.VISIBLE))
+    return items
+
+
+def context_menu_by_key(app, win, row, keysym, mods, what):
+    """Opens the row's context menu with a key, checks its items' names, closes it with Escape."""
+    key(keysym, mods)
+    items = wait_for(lambda: showing_menu_items(win), 5, 'the context menu')
+    names = [name(i) for i in items or []]
+    ok(bool(items) and 'Copy Client ID' in names and 'Delete' in names,
+       'context menu: %s on the row opens the menu with Copy Client ID and Delete' % what,
+       'menu items: %r' % names)
+    if not items:
+        key(KEY_ESCAPE)
+        return
+    bad = [where(i) for i in items if not name(i).strip() or class_named(name(i))]
+    ok(not bad, 'context menu: every item of the menu opened by %s has a human name' % what,
+       '\n'.join(bad))
+    key(KEY_ESCAPE)
+    closed = wait_for(lambda: not showing_menu_items(win), 5, 'the menu to close')
+    ok(bool(closed), 'context menu: Escape closes the menu opened by %s' % what)
+    ok(wait_for(lambda: has_state(row, Atspi.StateType.FOCUSED), 3, 'the focus back on the row'),
+       'context menu: the row has the keyboard again once the menu opened by %s closes' % what)
 
 
 # ---- The flow ----
@@ -436,12 +506,56 @@ def run():
     key_name = 'Screen reader key %d' % os.getpid()
     type_text(key_name)
 
-    preset = find(dialog, Atspi.Role.LIST_ITEM, 'Model Scanner CLI (Hybrid Mode)')
-    reached = preset is not None and focus_by_tab(preset, 'preset')
-    ok(reached, 'create: Tab reaches the Model Scanner CLI preset')
+    # The task picker, by keyboard: Tab to "Choose by Task", open it with
+    # Return, go down to a task (a list: arrows move between its rows) and
+    # check it with Space; the grid follows.
+    grid_read = find(dialog, Atspi.Role.CHECK_BOX, 'Model Inventory: Read')
+    task_row = find(dialog, (Atspi.Role.LIST_ITEM, Atspi.Role.PUSH_BUTTON,
+                             Atspi.Role.TOGGLE_BUTTON), 'Choose by Task')
+    reached = task_row is not None and focus_by_tab(task_row, 'the task picker')
+    ok(reached, 'create: Tab reaches the task picker “Choose by Task”')
+    task = find(dialog, Atspi.Role.CHECK_BOX, 'Model Inventory: View', 5)
+    ok(task is not None, 'create: the task “Model Inventory: View” has its own name')
     if reached:
         key(KEY_RETURN)
+    # Down reaches it only when Return opened the picker.
+    reached = reached and task is not None and \
+        focus_by_key(ancestor(task, Atspi.Role.LIST_ITEM), KEY_DOWN, 0, 4)
+    ok(reached, 'create: Return opens the task picker and Down reaches “Model Inventory: View”')
+    if reached:
+        key(KEY_SPACE)
+    ok(task is not None and wait_for(lambda: checked(task), 3, 'the task checked'),
+       'create: Space checks the task, and AT-SPI says so')
+    ok(grid_read is not None and wait_for(lambda: checked(grid_read), 3, 'the grid to follow'),
+       'create: the checked task checks “Model Inventory: Read” in the grid')
+
+    # A preset, by keyboard (back up with Up): Return applies it.
+    preset = find(dialog, Atspi.Role.LIST_ITEM, 'Model Scanner CLI (Hybrid Mode)')
+    reached = preset is not None and focus_by_key(preset, KEY_UP, 0, 8)
+    ok(reached, 'create: Up reaches the Model Scanner CLI preset')
+    if reached:
+        key(KEY_RETURN)
+    scanner_write = find(dialog, Atspi.Role.CHECK_BOX, 'Model Scanner: Write')
+    ok(scanner_write is not None and wait_for(lambda: checked(scanner_write), 3, 'the preset'),
+       'create: Return on the preset checks its permissions (“Model Scanner: Write”)')
+    ok(task is not None and wait_for(lambda: not checked(task), 3, 'the task unchecked'),
+       'create: the preset unchecks the task')
     check_step(app, 'create form with a preset')
+
+    # The permission grid, by keyboard: Tab reaches a check box, Space
+    # toggles it (AT-SPI follows), and again restores the preset.
+    api_read = find(dialog, Atspi.Role.CHECK_BOX, 'API Keys: Read')
+    reached = api_read is not None and focus_by_tab(api_read, 'the grid', 60)
+    ok(reached, 'create: Tab reaches the permission grid (“API Keys: Read”)')
+    was = api_read is not None and checked(api_read)
+    if reached:
+        key(KEY_SPACE)
+    ok(reached and wait_for(lambda: checked(api_read) != was, 3, 'the check box'),
+       'create: Space toggles “API Keys: Read”, and AT-SPI says so')
+    if reached:
+        key(KEY_SPACE)
+    ok(reached and wait_for(lambda: checked(api_read) == was, 3, 'the check box'),
+       'create: Space again toggles it back')
 
     next_button = find(dialog, Atspi.Role.PUSH_BUTTON, 'Next')
     if not ok(next_button is not None, 'create: a Next button'):
@@ -501,6 +615,11 @@ def run():
             key(KEY_DOWN)
     ok(has_state(row, Atspi.StateType.FOCUSED) or has_state(row, Atspi.StateType.SELECTED),
        'delete: the keyboard reaches the new row')
+
+    # The row's context menu, from the keyboard: Shift+F10 and the Menu key.
+    context_menu_by_key(app, main_window, row, KEY_F10, MOD_SHIFT, 'Shift+F10')
+    context_menu_by_key(app, main_window, row, KEY_MENU, 0, 'the Menu key')
+
     key(KEY_DELETE)
     confirm = window(app, 'Delete API Key?', 5) or \
         wait_for(lambda: next((w for w in children(app)

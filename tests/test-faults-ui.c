@@ -322,19 +322,26 @@ run_list (const FaultCase *fault)
   switch (fault->outcome)
     {
     case OUTCOME_ERROR:
-      /* The rows already shown stay; a toast says why they are not fresh. */
-      lk_test_ui_wait_for_toast (win, "Could not refresh the list");
-      g_assert_cmpuint (strlen (lk_test_ui_get_toast (win)), >, strlen ("Could not refresh the list: "));
+      /* The rows already shown stay; the error banner says why they are
+       * not fresh (a reason is too long for a toast), with Retry. */
+      lk_test_ui_wait_for_error_banner (win, "Could not refresh the list");
+      g_assert_cmpuint (strlen (lk_test_ui_get_error_banner (win)), >, strlen ("Could not refresh the list: "));
+      g_assert_null (lk_test_ui_get_toast (win));
       g_assert_true (list_settled (win));
       g_assert_cmpint (lk_keys_view_get_last_refresh (view), ==, before);
       g_assert_cmpstr (lk_test_keys_view_get_state (view), ==, "list");
       assert_no_spinner (win);
       clear_fault (fault);
+      /* Retry lists again; the banner goes. */
+      lk_test_ui_press_error_banner (win, "_Retry");
+      wait_for_refresh (win, before);
+      g_assert_null (lk_test_ui_get_error_banner (win));
       break;
 
     case OUTCOME_SUCCESS:
       wait_for_refresh (win, before);
       g_assert_null (lk_test_ui_get_toast (win));
+      g_assert_null (lk_test_ui_get_error_banner (win));
       assert_no_spinner (win);
       clear_fault (fault);
       break;
@@ -612,9 +619,11 @@ delete_answered (gpointer data)
 {
   DeleteToastWait *wait = data;
   const char *toast = lk_test_ui_get_toast (wait->win);
+  const char *banner = lk_test_ui_get_error_banner (wait->win);
 
-  return toast != NULL &&
-         (strstr (toast, wait->failed) != NULL || strstr (toast, "Deleted 1 key") != NULL);
+  /* Deleted: a toast; not deleted: the error banner says why. */
+  return (toast != NULL && strstr (toast, "Deleted 1 key") != NULL) ||
+         (banner != NULL && strstr (banner, wait->failed) != NULL);
 }
 
 static void
@@ -637,10 +646,11 @@ run_delete (const FaultCase *fault)
         g_autofree char *answer = NULL;
 
         if (!lk_test_wait_until (delete_answered, &wait, WAIT_MS))
-          g_error ("no toast tells how the delete went; the last said “%s”",
-                   lk_test_ui_get_toast (win));
+          g_error ("nothing tells how the delete went; the last toast said “%s”, the banner “%s”",
+                   lk_test_ui_get_toast (win), lk_test_ui_get_error_banner (win));
         /* (kept: the toast goes after a while) */
-        answer = g_strdup (lk_test_ui_get_toast (win));
+        answer = g_strdup (lk_test_ui_get_error_banner (win) != NULL ?
+                           lk_test_ui_get_error_banner (win) : lk_test_ui_get_toast (win));
         g_test_message ("%s: “%s”", fault->name, answer);
         assert_no_spinner (win);
         clear_fault (fault);

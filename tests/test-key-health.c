@@ -2,6 +2,9 @@
  *
  *   /lk/key-health/flags        each flag of lk_key_health_check() on keys
  *                               made by hand, with the clock pinned;
+ *   /lk/key-health/description  the row's spoken description: a
+ *                               rotation's retirement and the marks, each
+ *                               a whole sentence, joined by a space;
  *   /lk/key-health/tenant       a prepared tenant (the real simulator over
  *                               HTTP on 127.0.0.1, the real keyring): each
  *                               mark on the right keys of the real keys
@@ -312,6 +315,48 @@ test_tenant (void)
   lk_simulator_stop (sim);
 }
 
+/* The row's spoken description: whole sentences, joined by a space. */
+static void
+test_description (void)
+{
+  gint64 now = NOW;
+  LkPermissions narrow = { { 0 } };
+  LkPermissions all = { { 0 } };
+  g_autoptr (LkApiKey) healthy = NULL;
+  g_autoptr (LkApiKey) all_key = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *retiring = NULL;
+  g_autofree char *both = NULL;
+  g_autofree char *marked = NULL;
+  g_autofree char *due = NULL;
+
+  lk_time_set_clock (pinned_clock, &now);
+  lk_permissions_set (&narrow, LK_CATEGORY_DETECTIONS, LK_ACCESS_READ);
+  lk_permissions_set_all (&all);
+  healthy = make_key ("healthy", now - 10 * DAY, now + 30 * DAY, &narrow, TRUE);
+  all_key = make_key ("all", now - 10 * DAY, now + 30 * DAY, &all, TRUE);
+
+  none = lk_key_cells_dup_description (healthy, now, 0, 7);
+  g_assert_null (none);
+
+  /* A retirement alone is a sentence with its own full stop. */
+  retiring = lk_key_cells_dup_description (healthy, now, now + DAY, 7);
+  g_assert_cmpstr (retiring, ==, "A rotation deletes this key in 24 hours.");
+  due = lk_key_cells_dup_description (healthy, now, now - 1, 7);
+  g_assert_cmpstr (due, ==, "A rotation deletes this key now.");
+
+  /* The health alone, unchanged. */
+  marked = lk_key_cells_dup_description (all_key, now, 0, 7);
+  g_assert_cmpstr (marked, ==, "Has all permissions: give it only those it needs.");
+
+  /* Both: two whole sentences, one space between, no added punctuation. */
+  both = lk_key_cells_dup_description (all_key, now, now + 3 * DAY, 7);
+  g_assert_cmpstr (both, ==, "A rotation deletes this key in 3 days. "
+                             "Has all permissions: give it only those it needs.");
+
+  lk_time_set_clock (NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,6 +364,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/lk/key-health/flags", test_flags);
+  g_test_add_func ("/lk/key-health/description", test_description);
 
   if (g_getenv ("DISPLAY") != NULL)
     {

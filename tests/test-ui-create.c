@@ -534,6 +534,44 @@ test_empty_needs_confirmation (void)
 
 /* ---- Create errors keep the form ---- */
 
+/* Whether a label under @widget says @text. */
+static gboolean
+says (GtkWidget  *widget,
+      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (says (w, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the dialog shows a toast saying @text (an error's message goes
+ * to the inline labels only: too long for a toast). */
+static gboolean
+toast_says (LkCreateDialog *dialog,
+            const char     *text)
+{
+  GtkWidget *overlay = DIALOG_CHILD (dialog, "toast_overlay");
+
+  for (GtkWidget *w = gtk_widget_get_first_child (overlay); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (w), "AdwToastWidget") && says (w, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+no_toast (gpointer data)
+{
+  GtkWidget *overlay = DIALOG_CHILD (LK_CREATE_DIALOG (data), "toast_overlay");
+
+  for (GtkWidget *w = gtk_widget_get_first_child (overlay); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (w), "AdwToastWidget"))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 test_create_error_keeps_form (void)
 {
@@ -547,6 +585,8 @@ test_create_error_keeps_form (void)
   lk_client_set_retry_policy (client, 1, 5);
   set_name (dialog, "Flaky key");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
+  /* ("Applied …" goes first: toasts show one at a time.) */
+  g_assert_true (lk_test_wait_until (no_toast, dialog, WAIT_MS));
 
   /* A server error: back on the summary with the message. */
   lk_simulator_add_fault (sim, "POST", NULL, LK_SIM_FAULT_HTTP_500, 0, 0);
@@ -554,9 +594,11 @@ test_create_error_keeps_form (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
   g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
   lk_simulator_clear_faults (sim);
+  lk_test_spin (100);
   g_assert_cmpstr (page_of (dialog), ==, "summary");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (summary_error)));
   g_assert_cmpstr (gtk_label_get_text (summary_error), !=, "");
+  g_assert_false (toast_says (dialog, gtk_label_get_text (summary_error)));
   g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
 
   /* The name got taken meanwhile: back on the form, said at the name. */
@@ -565,6 +607,7 @@ test_create_error_keeps_form (void)
   g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
   g_assert_cmpstr (page_of (dialog), ==, "form");
   g_assert_true (gtk_widget_get_visible (DIALOG_CHILD (dialog, "name_error")));
+  g_assert_false (toast_says (dialog, gtk_label_get_text (DIALOG_CHILD (dialog, "name_error"))));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (DIALOG_CHILD (dialog, "name_row"))), ==, "Flaky key");
   {
     LkPermissions read_only = { { 0 } };

@@ -1077,6 +1077,69 @@ save_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
+/* Remembers (or forgets) the account of @key on the test's simulator. */
+static void
+remember_account (const char *client_id,
+                  const char *secret,
+                  gboolean    remember)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (remember)
+    {
+      lk_credential_store_remember_account_async (store, platform, client_id, secret, NULL,
+                                                  lk_test_store_result, &result);
+      g_assert_true (lk_credential_store_remember_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
+                                                                  &error));
+    }
+  else
+    {
+      lk_credential_store_forget_account_async (store, lk_platform_get_id (platform), client_id, NULL,
+                                                lk_test_store_result, &result);
+      g_assert_true (lk_credential_store_forget_account_finish (store, lk_test_wait_result (&result, WAIT_MS),
+                                                                &error));
+    }
+  g_assert_no_error (error);
+}
+
+/* The list filtered to the keys that need attention, and the account
+ * popover with two more remembered accounts (on the test's simulator). */
+static void
+save_more_screenshots (LkWindow   *win,
+                       const char *dir)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (LkApiKey) key = NULL;
+  g_autoptr (LkSecretString) secret = NULL;
+  GtkWidget *account = get_window_child (win, "account_button");
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (account));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_keys_view (win)), "keys.needs-attention", NULL));
+  lk_test_spin (800);
+  path = g_build_filename (dir, "needs-attention.png", NULL);
+  save_screenshot (GTK_WIDGET (win), path);
+  g_test_message ("wrote %s", path);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_keys_view (win)), "keys.needs-attention", NULL));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (get_window_child (win, "search_button")), FALSE);
+
+  key = lk_simulator_add_key (sim, "Staging admin", NULL, 0, &secret);
+  remember_account (lk_simulator_get_admin_client_id (sim), lk_simulator_get_admin_client_secret (sim), TRUE);
+  remember_account (lk_api_key_get_client_id (key), secret, TRUE);
+  gtk_popover_popup (popover);
+  lk_test_spin (1500);
+  g_clear_pointer (&path, g_free);
+  path = g_build_filename (dir, "account-popover.png", NULL);
+  save_screenshot (GTK_WIDGET (popover), path);
+  g_test_message ("wrote %s", path);
+  gtk_popover_popdown (popover);
+  remember_account (lk_simulator_get_admin_client_id (sim), NULL, FALSE);
+  remember_account (lk_api_key_get_client_id (key), NULL, FALSE);
+  g_assert_true (lk_simulator_remove_key (sim, lk_api_key_get_id (key)));
+}
+
 static void
 test_demo (void)
 {
@@ -1123,12 +1186,13 @@ test_demo (void)
   g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (get_window_child (win, "window_title"))),
                             "Demo"));
 
-  /* The screenshot for the README and the metainfo. */
+  /* The screenshots for the README and the metainfo. */
   if (dir != NULL)
     {
       path = g_build_filename (dir, "main-window.png", NULL);
       save_screenshot (GTK_WIDGET (win), path);
       g_test_message ("wrote %s", path);
+      save_more_screenshots (win, dir);
     }
 
   /* More views, to look at during development: the account popover, a
@@ -1139,6 +1203,18 @@ test_demo (void)
       GtkWidget *account = get_window_child (win, "account_button");
       GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (account));
       const guint some[] = { 1, 2 };
+
+      /* The error banner, with a reason as long as the client's are. */
+      lk_window_show_error (win, "Could not refresh the list: The platform did not answer within "
+                            "30 seconds. Check your connection, or try again later.", "win.refresh");
+      lk_test_spin (800);
+      g_clear_pointer (&path, g_free);
+      path = g_build_filename (dir, "error-banner.png", NULL);
+      save_screenshot (GTK_WIDGET (win), path);
+      g_clear_pointer (&path, g_free);
+      lk_test_ui_press_error_banner (win, "_Dismiss");
+      lk_test_spin (500);
+      g_assert_null (lk_test_ui_get_error_banner (win));
 
       gtk_popover_popup (popover);
       lk_test_spin (800);

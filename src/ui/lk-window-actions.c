@@ -102,11 +102,14 @@ on_keys_deleted (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_auto (GStrv) sentences = lk_key_delete_finish (result, NULL);
+  g_autofree char *failure = NULL;
+  g_auto (GStrv) sentences = lk_key_delete_finish (result, &failure, NULL);
 
   /* (NULL when cancelled: then the window may be gone) */
   for (guint i = 0; sentences != NULL && sentences[i] != NULL; i++)
     lk_window_show_toast (LK_WINDOW (user_data), sentences[i]);
+  if (failure != NULL)
+    lk_window_show_error (LK_WINDOW (user_data), failure, NULL);
 }
 
 static void
@@ -139,7 +142,7 @@ on_exported (GObject      *source,
       /* Translators: %s is the reason, a sentence */
       g_autofree char *text = g_strdup_printf (_("Could not export the keys: %s"), error->message);
 
-      lk_window_show_toast (LK_WINDOW (user_data), text);
+      lk_window_show_error (LK_WINDOW (user_data), text, NULL);
     }
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "lk-demo.h"
+#include "lk-error-banner.h"
 #include "lk-keys-view.h"
 #include "lk-retirements.h"
 #include "lk-sign-in-page.h"
@@ -29,6 +30,8 @@ struct _LkWindow
   GtkWidget         *account_button;
   GtkWidget         *search_button;
   AdwToastOverlay   *toast_overlay;
+  /* Not in the template: long errors (lk-error-banner.c) */
+  LkErrorBanner     *error_banner;
   GtkStack          *stack;
   AdwStatusPage     *signing_in_page;
   GtkSpinner        *signing_in_spinner;

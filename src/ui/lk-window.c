@@ -78,6 +78,28 @@ lk_window_show_toast (LkWindow   *self,
   lk_a11y_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
+void
+lk_window_show_error (LkWindow   *self,
+                      const char *message,
+                      const char *retry_action)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  lk_error_banner_show (self->error_banner, message, retry_action);
+}
+
+void
+lk_window_clear_error (LkWindow   *self,
+                       const char *retry_action)
+{
+  g_return_if_fail (LK_IS_WINDOW (self));
+  g_return_if_fail (retry_action != NULL);
+
+  if (g_strcmp0 (lk_error_banner_get_retry_action (self->error_banner), retry_action) == 0)
+    lk_error_banner_dismiss (self->error_banner);
+}
+
 /* ---- What the header says (closures of lk-window.ui) ---- */
 
 /* Which account is shown: its key, and where. */
@@ -270,7 +292,7 @@ on_remember_failed (LkWindow     *self,
   /* Translators: %s is the reason, a sentence */
   message = g_strdup_printf (_("Could not remember the sign-in in the keyring: %s You are signed in until you quit."),
                              error->message);
-  lk_window_show_toast (self, message);
+  lk_window_show_error (self, message, NULL);
 }
 
 static void
@@ -281,7 +303,7 @@ on_forget_failed (LkWindow     *self,
 
   /* Translators: %s is the reason, a sentence */
   message = g_strdup_printf (_("Could not remove the sign-in from the keyring: %s"), error->message);
-  lk_window_show_toast (self, message);
+  lk_window_show_error (self, message, NULL);
 }
 
 /* ---- Refreshing ---- */
@@ -473,6 +495,11 @@ lk_window_init (LkWindow *self)
   _lk_window_rotate_init (self);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The error banner: between the header bar and the pages. */
+  self->error_banner = LK_ERROR_BANNER (lk_error_banner_new ());
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->toast_overlay))),
+                              GTK_WIDGET (self->error_banner),
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->toast_overlay)));
 #if LK_DEVEL_PROFILE
   /* A development build shows the striped header bar, so it is never
    * mistaken for the installed app. */

@@ -28,6 +28,16 @@ LkSession *lk_window_get_session   (LkWindow      *self);
 /* Shows a short message at the bottom of the window. */
 void       lk_window_show_toast    (LkWindow      *self,
                                     const char    *message);
+/* Shows an error too long for a toast (error messages are) in a banner
+ * across the top of the window, until Dismiss; with Retry when
+ * @retry_action (a detailed action name) is not NULL. */
+void       lk_window_show_error    (LkWindow      *self,
+                                    const char    *message,
+                                    const char    *retry_action);
+/* Hides the error banner if it offers to retry @retry_action: what failed
+ * has worked since. */
+void       lk_window_clear_error   (LkWindow      *self,
+                                    const char    *retry_action);
 /* Shows @toast (takes ownership). */
 void       lk_window_add_toast     (LkWindow      *self,
                                     AdwToast      *toast);

@@ -14,20 +14,9 @@
 
 #include <glib/gi18n.h>
 
-#include "lk-a11y.h"
 #include "lk-create-dialog-private.h"
 #include "lk-secret-window.h"
 #include "lk-time.h"
-
-static void
-toast (LkCreateDialog *self,
-       const char     *title)
-{
-  AdwToast *t = adw_toast_new (title);
-
-  adw_toast_set_timeout (t, 5);
-  lk_a11y_add_toast (self->toast_overlay, t);
-}
 
 /* ---- The summary ---- */
 
@@ -115,8 +104,8 @@ static void
 show_create_error (LkCreateDialog *self,
                    const GError   *error)
 {
-  toast (self, error->message);
-
+  /* Said in full where it applies, not in a toast: an error's message
+   * is too long for one, and it would go before it is read. */
   if (g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_CONFLICT))
     {
       /* The name is taken: show it where the name is typed. */

@@ -145,8 +145,11 @@ build_task_rows (LkCreateDialog *self)
           gtk_widget_set_margin_end (heading, 12);
           gtk_widget_add_css_class (heading, "heading");
           gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (heading_row), heading);
+          /* Focusable, though it does nothing: GTK 4.8's list enters at
+           * its first row and skips the whole list when that row takes no
+           * focus, and arrows stop at such a row: the tasks would be out of
+           * the keyboard's reach.  A listener hears the page's name. */
           gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (heading_row), FALSE);
-          gtk_widget_set_focusable (heading_row, FALSE);
           adw_expander_row_add_row (self->task_row, heading_row);
           last_page = tasks[i].page;
         }
@@ -167,6 +170,10 @@ build_task_rows (LkCreateDialog *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (check),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                       -1);
+      /* The row made its title label the check's: GTK 4.8 would append it
+       * to the name above ("Model Inventory: View View"). */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (check),
+                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
       adw_expander_row_add_row (self->task_row, row);
       self->task_checks[i] = GTK_CHECK_BUTTON (check);

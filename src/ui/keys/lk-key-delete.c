@@ -23,6 +23,7 @@ typedef struct {
   GPtrArray *vanished;       /* names */
   GPtrArray *failed;         /* names */
   GError    *first_error;
+  char      *failure;        /* why some could not be deleted, or NULL */
   gboolean   cancelled;
 } DeleteOp;
 
@@ -40,6 +41,7 @@ delete_op_free (DeleteOp *op)
   g_clear_pointer (&op->vanished, g_ptr_array_unref);
   g_clear_pointer (&op->failed, g_ptr_array_unref);
   g_clear_error (&op->first_error);
+  g_free (op->failure);
   g_free (op);
 }
 
@@ -158,7 +160,8 @@ describe (DeleteOp *op)
                                              "Could not delete %u keys: %s",
                                              op->failed->len),
                                    op->failed->len, op->first_error->message);
-      g_strv_builder_add (sentences, message);
+      /* Too long for a toast: the caller shows it in the error banner. */
+      op->failure = g_steal_pointer (&message);
     }
 
   return g_strv_builder_end (sentences);
@@ -300,10 +303,16 @@ lk_key_delete_async (LkSession           *session,
 
 GStrv
 lk_key_delete_finish (GAsyncResult  *result,
+                      char         **failure,
                       GError       **error)
 {
+  DeleteOp *op;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lk_key_delete_async, NULL);
 
+  op = g_task_get_task_data (G_TASK (result));
+  if (failure != NULL)
+    *failure = g_task_had_error (G_TASK (result)) ? NULL : g_strdup (op->failure);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

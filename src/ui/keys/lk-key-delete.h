@@ -25,10 +25,13 @@ void    lk_key_delete_async   (LkSession           *session,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data);
-/* The sentences to show, in order (maybe none); NULL with
+/* The short sentences to show (toasts), in order (maybe none); NULL with
  * G_IO_ERROR_CANCELLED when the person did not confirm, the session was
- * signed out meanwhile, or @cancellable was cancelled. */
+ * signed out meanwhile, or @cancellable was cancelled.  @failure (if not
+ * NULL) gets why some keys could not be deleted, with the error's
+ * message (a banner's length), or NULL. */
 GStrv   lk_key_delete_finish  (GAsyncResult        *result,
+                               char               **failure,
                                GError             **error);
 
 G_END_DECLS

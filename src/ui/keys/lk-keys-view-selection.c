@@ -171,12 +171,58 @@ copy_client_id_action (GtkWidget  *widget,
 
 /* ---- Context menu ---- */
 
+/* Where the keyboard was when the menu opened: a closed popover gives the
+ * focus to the window's first focusable widget, and a keyboard user would
+ * lose their row. */
+#define RETURN_FOCUS "lk-return-focus"
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static gboolean
+return_focus (gpointer user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr (GtkWidget) focus = g_weak_ref_get (ref);
+
+  if (focus != NULL && gtk_widget_get_mapped (focus))
+    gtk_widget_grab_focus (focus);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_context_menu_closed (GtkPopover *popover,
+                        LkKeysView *self)
+{
+  GWeakRef *ref = g_object_steal_data (G_OBJECT (popover), RETURN_FOCUS);
+
+  if (ref != NULL)
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, return_focus, ref, (GDestroyNotify) weak_ref_free);
+}
+
 static void
 popup_context_menu (LkKeysView *self,
                     double      x,
                     double      y)
 {
   GdkRectangle rect = { (int) x, (int) y, 1, 1 };
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->table)))
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (ref, focus);
+      g_object_set_data_full (G_OBJECT (self->context_menu), RETURN_FOCUS, ref,
+                              (GDestroyNotify) weak_ref_free);
+    }
+  else
+    g_object_set_data (G_OBJECT (self->context_menu), RETURN_FOCUS, NULL);
 
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &rect);
   gtk_popover_popup (GTK_POPOVER (self->context_menu));
@@ -297,6 +343,8 @@ lk_keys_view_selection_init (LkKeysView *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
   gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+  g_signal_connect_object (self->context_menu, "closed",
+                           G_CALLBACK (on_context_menu_closed), self, 0);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);

@@ -33,18 +33,6 @@ lk_keys_view_get_window (LkKeysView *self)
   return window ? LK_WINDOW (window) : NULL;
 }
 
-static void
-show_toast (LkKeysView *self,
-            AdwToast   *toast)
-{
-  LkWindow *window = lk_keys_view_get_window (self);
-
-  if (window != NULL)
-    lk_window_add_toast (window, toast);
-  else
-    g_object_unref (toast);
-}
-
 /* ---- States ---- */
 
 /* The status pages get their icons when first shown: a 128-pixel icon is
@@ -273,6 +261,8 @@ on_list_done (GObject      *source,
   if (error == NULL)
     {
       self->last_refresh = g_get_monotonic_time ();
+      if (lk_keys_view_get_window (self) != NULL)
+        lk_window_clear_error (lk_keys_view_get_window (self), "win.refresh");
       lk_keys_view_update_state (self);
       /* A complete list: secrets stored for keys not in it are stale. */
       lk_stale_items_check (self->stale_items, self->client);
@@ -291,20 +281,15 @@ on_list_done (GObject      *source,
   update_error_page (self);
   lk_keys_view_update_state (self);
 
-  if (!g_str_equal (self->state, "error"))
+  /* The rows shown stay: a banner says why they are not fresh (too long
+   * for a toast, and it stays until the user has read it). */
+  if (!g_str_equal (self->state, "error") && lk_keys_view_get_window (self) != NULL)
     {
-      AdwToast *toast;
       g_autofree char *title = NULL;
-      g_autofree char *escaped = NULL;
 
       /* Translators: %s is the reason, a sentence */
       title = g_strdup_printf (_("Could not refresh the list: %s"), self->error->message);
-      escaped = g_markup_escape_text (title, -1);
-      toast = adw_toast_new (escaped);
-      adw_toast_set_button_label (toast, _("_Retry"));
-      adw_toast_set_action_name (toast, "win.refresh");
-      adw_toast_set_timeout (toast, 10);
-      show_toast (self, toast);
+      lk_window_show_error (lk_keys_view_get_window (self), title, "win.refresh");
     }
 }
 

@@ -97,7 +97,7 @@ on_resumed (GObject      *source,
 
   if (resume == NULL)
     {
-      lk_window_show_toast (window, error->message);
+      lk_window_show_error (window, error->message, NULL);
       start_free (start);
       return;
     }
@@ -137,8 +137,19 @@ on_resumed (GObject      *source,
 
       lk_window_show_toast (window, text);
     }
-  for (guint i = 0; i < resume->failed->len; i++)
-    lk_window_show_toast (window, ((GError *) g_ptr_array_index (resume->failed, i))->message);
+  if (resume->failed->len > 0)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+
+      /* Errors explain themselves at length: the banner, one a line. */
+      for (guint i = 0; i < resume->failed->len; i++)
+        {
+          if (i > 0)
+            g_string_append_c (text, '\n');
+          g_string_append (text, ((GError *) g_ptr_array_index (resume->failed, i))->message);
+        }
+      lk_window_show_error (window, text->str, NULL);
+    }
   /* Keys made by earlier runs whose secret nobody has: the user decides. */
   if (resume->lost->len > 0)
     lk_lost_creates_ask (GTK_WINDOW (window), start->client, g_ptr_array_ref (resume->lost));

@@ -273,10 +273,25 @@ on_due_deleted (GObject      *source,
 
       lk_window_show_toast (self, text);
     }
-  for (guint i = 0; failed != NULL && i < failed->len; i++)
-    lk_window_show_toast (self, ((GError *) g_ptr_array_index (failed, i))->message);
-  if (error != NULL)
-    lk_window_show_toast (self, error->message);
+  if ((failed != NULL && failed->len > 0) || error != NULL)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+
+      /* Errors explain themselves at length: the banner, one a line. */
+      for (guint i = 0; failed != NULL && i < failed->len; i++)
+        {
+          if (text->len > 0)
+            g_string_append_c (text, '\n');
+          g_string_append (text, ((GError *) g_ptr_array_index (failed, i))->message);
+        }
+      if (error != NULL)
+        {
+          if (text->len > 0)
+            g_string_append_c (text, '\n');
+          g_string_append (text, error->message);
+        }
+      lk_window_show_error (self, text->str, NULL);
+    }
 
   _lk_window_rotate_reload (self);
 }
@@ -297,7 +312,7 @@ on_rescheduled (GObject      *source,
           return;
         }
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        lk_window_show_toast (op->window, error->message);
+        lk_window_show_error (op->window, error->message, NULL);
     }
   else if (op->delete_at == 0)
     {

@@ -143,6 +143,48 @@ lk_key_cells_describe_retirement (gint64 now,
                           (int) n);
 }
 
+/* The same as lk_key_cells_describe_retirement(), as a whole sentence of
+ * its own for the row's spoken description. */
+static char *
+describe_retirement_sentence (gint64 now,
+                              gint64 retire_at)
+{
+  gint64 left = retire_at - now;
+  gint64 n;
+
+  if (left <= 0)
+    /* Translators: a sentence of a key row's spoken description: the key's
+     * deletion, scheduled by a rotation, is due */
+    return g_strdup (_("A rotation deletes this key now."));
+
+  if (left < 3600)
+    {
+      n = MAX (1, (left + 59) / 60);
+      /* Translators: a sentence of a key row's spoken description; %d is
+       * a number of minutes until a rotation deletes the key */
+      return g_strdup_printf (ngettext ("A rotation deletes this key in %d minute.",
+                                        "A rotation deletes this key in %d minutes.", (gulong) n),
+                              (int) n);
+    }
+
+  if (left < 2 * 86400)
+    {
+      n = (left + 1800) / 3600;
+      /* Translators: a sentence of a key row's spoken description; %d is
+       * a number of hours until a rotation deletes the key */
+      return g_strdup_printf (ngettext ("A rotation deletes this key in %d hour.",
+                                        "A rotation deletes this key in %d hours.", (gulong) n),
+                              (int) n);
+    }
+
+  n = (left + 43200) / 86400;
+  /* Translators: a sentence of a key row's spoken description; %d is a
+   * number of days until a rotation deletes the key */
+  return g_strdup_printf (ngettext ("A rotation deletes this key in %d day.",
+                                    "A rotation deletes this key in %d days.", (gulong) n),
+                          (int) n);
+}
+
 char *
 lk_key_cells_dup_expires_cell (LkApiKey *key,
                                gint64    retire_at)
@@ -230,6 +272,30 @@ lk_key_cells_dup_tooltip (LkApiKey    *key,
     default:
       g_return_val_if_reached (NULL);
     }
+}
+
+char *
+lk_key_cells_dup_description (LkApiKey *key,
+                              gint64    now,
+                              gint64    retire_at,
+                              guint     warning_days)
+{
+  g_autofree char *retires = NULL;
+  g_autofree char *health = NULL;
+
+  g_return_val_if_fail (LK_IS_API_KEY (key), NULL);
+
+  /* Whole sentences, each with its own punctuation, joined by a space:
+   * no fragment glued with punctuation a translation cannot move. */
+  if (retire_at != 0)
+    retires = describe_retirement_sentence (now, retire_at);
+  health = lk_key_cells_dup_health (key, warning_days);
+
+  if (retires != NULL && health != NULL)
+    return g_strjoin (" ", retires, health, NULL);
+  if (retires != NULL)
+    return g_steal_pointer (&retires);
+  return g_steal_pointer (&health);
 }
 
 char *

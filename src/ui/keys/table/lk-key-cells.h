@@ -47,6 +47,13 @@ char       *lk_key_cells_dup_tooltip           (LkApiKey    *key,
  * included, for the row's accessible description; NULL when nothing. */
 char       *lk_key_cells_dup_health            (LkApiKey    *key,
                                                 guint        warning_days);
+/* The row's accessible description: when a rotation deletes the key
+ * (@retire_at, 0 for never, seen at @now), then why it is marked, in
+ * whole sentences; NULL when there is nothing to say. */
+char       *lk_key_cells_dup_description       (LkApiKey    *key,
+                                                gint64       now,
+                                                gint64       retire_at,
+                                                guint        warning_days);
 /* The whole row in one sentence, for screen readers. */
 char       *lk_key_cells_dup_accessible_text   (LkApiKey    *key);
 

@@ -77,15 +77,8 @@ set_pending_labels (gpointer user_data)
           gint64 retire_at = lk_key_layout_get_retire_at (self->layout, lk_api_key_get_id (self->key));
 
           text = lk_key_cells_dup_accessible_text (self->key);
-          health = lk_key_cells_dup_health (self->key,
-                                            lk_key_layout_get_expiry_warning_days (self->layout));
-          if (retire_at != 0)
-            {
-              g_autofree char *retires = lk_key_cells_describe_retirement (lk_time_now (), retire_at);
-              g_autofree char *rest = g_steal_pointer (&health);
-
-              health = rest != NULL ? g_strdup_printf ("%s. %s", retires, rest) : g_steal_pointer (&retires);
-            }
+          health = lk_key_cells_dup_description (self->key, lk_time_now (), retire_at,
+                                                 lk_key_layout_get_expiry_warning_days (self->layout));
         }
       /* The row's marks, said: why the key needs attention. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
