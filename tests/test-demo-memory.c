@@ -1,6 +1,6 @@
 /* test-demo-memory.c: the demo without a session collection (issue 20)
  *
- * Run with no Secret Service on the session bus (meson.build points
+ * Run with no Secret Service on the session bus (main() points
  * DBUS_SESSION_BUS_ADDRESS at a socket that does not exist), as on a
  * desktop whose Secret Service has no session collection: the demo keeps
  * its secrets in this process's memory and says so ("keys-in-memory"),
@@ -82,6 +82,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Set before anything connects: the private session's bus has a keyring. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/layer-keys-no-bus", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/lk/demo-memory/keys-in-memory", test_demo_keys_in_memory);
