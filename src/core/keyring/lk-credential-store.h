@@ -271,9 +271,22 @@ LkCredentialStore *lk_secret_store_new_quiet (void);
 LkCredentialStore *lk_secret_store_new_demo  (void);
 
 #define LK_TYPE_VOLATILE_STORE (lk_volatile_store_get_type ())
-G_DECLARE_FINAL_TYPE (LkVolatileStore, lk_volatile_store, LK, VOLATILE_STORE, LkCredentialStore)
+G_DECLARE_DERIVABLE_TYPE (LkVolatileStore, lk_volatile_store, LK, VOLATILE_STORE, LkCredentialStore)
+
+/* A subclass (the tests' store, which can be told to fail or to answer
+ * late) overrides the _async vfuncs of LkCredentialStoreClass and chains
+ * up; the _finish ones take the answers of both. */
+struct _LkVolatileStoreClass
+{
+  LkCredentialStoreClass parent_class;
+
+  gpointer padding[4];
+};
+
 /* This process's memory, nothing else: the demo's store where the Secret
  * Service has no session collection.  Its secrets die with the process. */
-LkCredentialStore *lk_volatile_store_new     (void);
+LkCredentialStore *lk_volatile_store_new         (void);
+/* How many items it holds, of either schema. */
+guint              lk_volatile_store_get_n_items (LkVolatileStore *self);
 
 G_END_DECLS
