@@ -24,6 +24,7 @@
 #include <gio/gio.h>
 #include "lk-api-key.h"
 #include "lk-platform.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 
@@ -46,10 +47,10 @@ void lk_stored_item_free (LkStoredItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkStoredItem, lk_stored_item_free)
 
 /* The remembered admin account. */
-typedef struct {
+struct _LkAccount {
   char *client_id;
   char *client_secret;      /* wiped on free */
-} LkAccount;
+};
 
 void lk_account_free (LkAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkAccount, lk_account_free)
