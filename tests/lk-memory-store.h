@@ -1,7 +1,8 @@
 /* lk-memory-store.h: a credential store in memory, for tests
  *
- * A test-only LkCredentialStore (tests/ and bench/ link it; the product
- * never does): it behaves like the keyring and can be told to fail.
+ * A test-only LkVolatileStore (tests/ and bench/ link it; the product
+ * never does): it behaves like the keyring and can be told to fail or to
+ * answer late.  Its item count: lk_volatile_store_get_n_items().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,7 +13,7 @@
 G_BEGIN_DECLS
 
 #define LK_TYPE_MEMORY_STORE (lk_memory_store_get_type ())
-G_DECLARE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK, MEMORY_STORE, LkCredentialStore)
+G_DECLARE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK, MEMORY_STORE, LkVolatileStore)
 LkCredentialStore *lk_memory_store_new          (void);
 /* Makes every following operation fail with @error_code
  * (-1 to stop failing). */
@@ -22,6 +23,5 @@ void               lk_memory_store_set_failure  (LkMemoryStore *self,
  * as a keyring that is slow to answer or times out. */
 void               lk_memory_store_set_delay    (LkMemoryStore *self,
                                                  guint          delay_ms);
-guint              lk_memory_store_get_n_items  (LkMemoryStore *self);
 
 G_END_DECLS

@@ -690,7 +690,7 @@ test_create_store_failure (Fixture       *fixture,
   g_assert_error (created->store_error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED);
   g_assert_nonnull (created->client_secret);
   secret = g_strdup (created->client_secret);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (fixture->store)), ==, 0);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (fixture->store)), ==, 0);
   g_assert_nonnull (find_row (fixture->client, lk_api_key_get_id (created->key)));
 
   /* Retry while it still fails. */
@@ -772,7 +772,7 @@ test_delete (Fixture       *fixture,
   g_assert_true (list_keys (fixture->client, &error));
   g_assert_no_error (error);
   n_rows = g_list_model_get_n_items (lk_client_get_keys (fixture->client));
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (fixture->store)), ==, 2);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (fixture->store)), ==, 2);
 
   g_assert_true (delete_key (fixture->client, doomed_id, &error));
   g_assert_no_error (error);
@@ -790,7 +790,7 @@ test_delete (Fixture       *fixture,
   still = store_lookup (fixture->store, fixture->client, lk_api_key_get_id (kept->key), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (still, ==, kept->client_secret);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (fixture->store)), ==, 1);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (fixture->store)), ==, 1);
 }
 
 static void
@@ -1422,7 +1422,7 @@ test_cancel_dispose (Fixture       *fixture,
 
   /* Nothing ran on after the client was gone. */
   lk_test_spin (800);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (fixture->store)), ==, 0);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (fixture->store)), ==, 0);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "lk-session.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
+#include "lk-client.h"
 
 #define WAIT_MS 30000
 

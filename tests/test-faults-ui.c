@@ -776,7 +776,7 @@ test_keyring_gone (void)
   g_assert_true (gtk_widget_get_mapped (secret_label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (secret_label)), ==, created->client_secret);
   g_assert_false (lk_secret_view_get_secret_safe (view));
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 0);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 0);
 
   /* The dialog does not let the secret go. */
   gtk_window_close (GTK_WINDOW (dialog));
@@ -796,7 +796,7 @@ test_keyring_gone (void)
   g_signal_emit_by_name (SECRET_CHILD (view, "retry_button"), "clicked");
   g_assert_true (lk_test_wait_until ((gboolean (*) (gpointer)) lk_secret_view_get_secret_safe, view, WAIT_MS));
   g_assert_true (created->stored);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 1);
   g_object_ref (dialog);
   gtk_window_close (GTK_WINDOW (dialog));
   lk_test_spin (50);

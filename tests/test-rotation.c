@@ -595,194 +595,232 @@ test_reschedule (void)
  * A fault at each step
  * ------------------------------------------------------------------------ */
 
-/* The platform refuses the create (the name was taken meanwhile). */
-static void
-test_create_refused (void)
-{
-  Fixture f = { 0 };
-  g_autoptr(LkRotationPlan) plan = NULL;
-  g_autoptr(LkRotationOutcome) outcome = NULL;
-  g_autoptr(LkApiKey) other = NULL;
-  g_autofree char *other_secret = NULL;
-  g_autoptr(GError) error = NULL;
+/* One fault case: the rotation of the old key at once (plan_now()),
+ * after @arrange set the fault up; then the answer, then what @check
+ * finds afterwards. */
+typedef struct {
+  Fixture             f;
+  LkRotationPlan     *plan;
+  LkRotationOutcome  *outcome;
+  GError             *error;
+  LkApiKey           *other;          /* create-refused: took the name */
+  char               *other_secret;
+} FaultRun;
 
-  if (!set_up_keyring (&f))
+typedef struct {
+  const char  *path;
+  gboolean     memory_store;          /* else the real keyring */
+  void       (*arrange) (FaultRun *run);
+  /* Undoes the fault right after the rotation, or NULL. */
+  void       (*undo)    (FaultRun *run);
+  int          error_code;            /* an LK_ROTATION_ERROR, or -1 for none */
+  const char  *message_part;          /* in the error's message, or NULL */
+  void       (*check)   (FaultRun *run);
+} FaultCase;
+
+static void
+run_fault_case (gconstpointer data)
+{
+  const FaultCase *fault = data;
+  FaultRun run = { { 0 } };
+
+  if (fault->memory_store)
+    fixture_set_up (&run.f, lk_memory_store_new ());
+  else if (!set_up_keyring (&run.f))
     return;
 
-  plan = plan_now (&f);
-  other = lk_simulator_add_key (f.sim, plan->name, NULL, 0, &other_secret);
-  outcome = rotate (f.client, plan, &error);
-  g_assert_null (outcome);
-  g_assert_error (error, LK_ROTATION_ERROR, LK_ROTATION_ERROR_NOT_CREATED);
-  g_assert_nonnull (strstr (error->message, "Scanner in CI"));
-  g_assert_null (strstr (error->message, other_secret));
+  run.plan = plan_now (&run.f);
+  fault->arrange (&run);
+  run.outcome = rotate (run.f.client, run.plan, &run.error);
+  if (fault->undo != NULL)
+    fault->undo (&run);
 
-  lk_simulator_remove_key (f.sim, lk_api_key_get_id (other));
+  if (fault->error_code < 0)
+    {
+      g_assert_no_error (run.error);
+    }
+  else
+    {
+      g_assert_null (run.outcome);
+      g_assert_error (run.error, LK_ROTATION_ERROR, fault->error_code);
+    }
+  if (fault->message_part != NULL)
+    g_assert_nonnull (strstr (run.error->message, fault->message_part));
+
+  fault->check (&run);
+
+  g_clear_object (&run.other);
+  g_free (run.other_secret);
+  g_clear_error (&run.error);
+  g_clear_pointer (&run.outcome, lk_rotation_outcome_free);
+  g_clear_pointer (&run.plan, lk_rotation_plan_free);
+  fixture_tear_down (&run.f);
+}
+
+/* The platform refuses the create (the name was taken meanwhile). */
+static void
+arrange_name_taken (FaultRun *run)
+{
+  run->other = lk_simulator_add_key (run->f.sim, run->plan->name, NULL, 0, &run->other_secret);
+}
+
+static void
+check_create_refused (FaultRun *run)
+{
+  g_assert_null (strstr (run->error->message, run->other_secret));
+
+  lk_simulator_remove_key (run->f.sim, lk_api_key_get_id (run->other));
   lk_test_spin (100);
-  assert_old_only (&f, plan->name);
-  fixture_tear_down (&f);
+  assert_old_only (&run->f, run->plan->name);
 }
 
 /* The create fails with an answer that does not say whether it was made
  * (500s past the retries): the journal keeps it; the next start settles
  * it. */
 static void
-test_create_fails (void)
+arrange_create_500 (FaultRun *run)
 {
-  Fixture f = { 0 };
-  g_autoptr(LkRotationPlan) plan = NULL;
-  g_autoptr(LkRotationOutcome) outcome = NULL;
+  lk_simulator_add_fault (run->f.sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_HTTP_500, 0, 0);
+}
+
+static void
+check_create_fails (FaultRun *run)
+{
   g_autoptr(LkRotationResume) done = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *step = NULL;
 
-  if (!set_up_keyring (&f))
-    return;
-
-  plan = plan_now (&f);
-  lk_simulator_add_fault (f.sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_HTTP_500, 0, 0);
-  outcome = rotate (f.client, plan, &error);
-  g_assert_null (outcome);
-  g_assert_error (error, LK_ROTATION_ERROR, LK_ROTATION_ERROR_UNFINISHED);
   step = journaled_step ();
   g_assert_cmpstr (step, ==, "create");
-  lk_simulator_clear_faults (f.sim);
+  lk_simulator_clear_faults (run->f.sim);
 
   /* The next start sends the very create again (within the platform's
    * idempotency window), and the rotation goes on from there. */
-  done = resume (f.client);
+  done = resume (run->f.client);
   g_assert_cmpuint (done->completed->len, ==, 1);
   g_assert_cmpuint (done->rolled_back->len, ==, 0);
   g_assert_cmpuint (done->failed->len, ==, 0);
-  assert_rotated (&f, plan->name, FALSE);
-  fixture_tear_down (&f);
+  assert_rotated (&run->f, run->plan->name, FALSE);
 }
 
 /* The create's reply is lost once: the resend with the same
  * Idempotency-Key gets the one successor back. */
 static void
-test_create_reply_lost (void)
+arrange_create_reply_lost (FaultRun *run)
 {
-  Fixture f = { 0 };
-  g_autoptr(LkRotationPlan) plan = NULL;
-  g_autoptr(LkRotationOutcome) outcome = NULL;
-  g_autoptr(GError) error = NULL;
+  lk_simulator_add_fault (run->f.sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_DROP_AFTER_COMMIT, 0, 1);
+}
 
-  if (!set_up_keyring (&f))
-    return;
-
-  plan = plan_now (&f);
-  lk_simulator_add_fault (f.sim, "POST", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_DROP_AFTER_COMMIT, 0, 1);
-  outcome = rotate (f.client, plan, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (lk_simulator_count_requests (f.sim, "POST", LK_WIRE_PATH_KEYS), ==, 2);
-  assert_rotated (&f, plan->name, FALSE);
-  fixture_tear_down (&f);
+static void
+check_create_reply_lost (FaultRun *run)
+{
+  g_assert_cmpuint (lk_simulator_count_requests (run->f.sim, "POST", LK_WIRE_PATH_KEYS), ==, 2);
+  assert_rotated (&run->f, run->plan->name, FALSE);
 }
 
 /* The keyring does not take the successor's secret: it is deleted again,
  * and nothing is left to recover. */
 static void
-test_keyring_refuses (void)
+arrange_keyring_locked (FaultRun *run)
 {
-  Fixture f = { 0 };
-  g_autoptr(LkRotationPlan) plan = NULL;
-  g_autoptr(LkRotationOutcome) outcome = NULL;
+  lk_memory_store_set_failure (LK_MEMORY_STORE (run->f.store), LK_STORE_ERROR_LOCKED);
+}
+
+static void
+undo_keyring_locked (FaultRun *run)
+{
+  lk_memory_store_set_failure (LK_MEMORY_STORE (run->f.store), -1);
+}
+
+static void
+check_keyring_refuses (FaultRun *run)
+{
   g_autoptr(LkRotationResume) done = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *unsettled = NULL;
   g_autofree char *unsettled_path = g_build_filename (state_home, "layer-keys", "unsettled-creates.json", NULL);
 
-  fixture_set_up (&f, lk_memory_store_new ());
-  plan = plan_now (&f);
-  lk_memory_store_set_failure (LK_MEMORY_STORE (f.store), LK_STORE_ERROR_LOCKED);
-  outcome = rotate (f.client, plan, &error);
-  lk_memory_store_set_failure (LK_MEMORY_STORE (f.store), -1);
-  g_assert_null (outcome);
-  g_assert_error (error, LK_ROTATION_ERROR, LK_ROTATION_ERROR_ROLLED_BACK);
-  g_assert_nonnull (strstr (error->message, "keyring"));
-  g_assert_cmpuint (lk_simulator_count_requests (f.sim, "DELETE", LK_WIRE_PATH_KEY_PREFIX), ==, 1);
+  g_assert_cmpuint (lk_simulator_count_requests (run->f.sim, "DELETE", LK_WIRE_PATH_KEY_PREFIX), ==, 1);
 
   lk_test_spin (300);
-  assert_old_only (&f, plan->name);
+  assert_old_only (&run->f, run->plan->name);
   /* The create is settled: a later start does not bring the deleted
    * successor's secret back into the keyring. */
   if (g_file_get_contents (unsettled_path, &unsettled, NULL, NULL))
-    g_assert_null (strstr (unsettled, plan->name));
-  done = resume (f.client);
+    g_assert_null (strstr (unsettled, run->plan->name));
+  done = resume (run->f.client);
   g_assert_cmpuint (done->recovered->len, ==, 0);
-  assert_old_only (&f, plan->name);
-  fixture_tear_down (&f);
+  assert_old_only (&run->f, run->plan->name);
 }
 
 /* The token endpoint refuses the successor: rolled back. */
 static void
-test_token_refused (void)
+arrange_token_401 (FaultRun *run)
 {
-  Fixture f = { 0 };
-  g_autoptr(LkRotationPlan) plan = NULL;
-  g_autoptr(LkRotationOutcome) outcome = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!set_up_keyring (&f))
-    return;
-
-  plan = plan_now (&f);
   /* The admin's token is cached: the next token request is the successor's. */
-  lk_simulator_add_fault (f.sim, "POST", LK_WIRE_PATH_TOKEN, LK_SIM_FAULT_HTTP_401, 0, 1);
-  outcome = rotate (f.client, plan, &error);
-  g_assert_null (outcome);
-  g_assert_error (error, LK_ROTATION_ERROR, LK_ROTATION_ERROR_ROLLED_BACK);
-  g_assert_nonnull (strstr (error->message, "could not sign in"));
-  assert_old_only (&f, plan->name);
-  fixture_tear_down (&f);
+  lk_simulator_add_fault (run->f.sim, "POST", LK_WIRE_PATH_TOKEN, LK_SIM_FAULT_HTTP_401, 0, 1);
+}
+
+static void
+check_token_refused (FaultRun *run)
+{
+  assert_old_only (&run->f, run->plan->name);
 }
 
 /* The old key cannot be deleted: the successor is kept, the old key's
  * deletion is due at once, and the next run carries it out. */
 static void
-test_delete_fails (void)
+arrange_delete_500 (FaultRun *run)
 {
-  Fixture f = { 0 };
-  g_autoptr(LkRotationPlan) plan = NULL;
-  g_autoptr(LkRotationOutcome) outcome = NULL;
+  g_autofree char *path = g_strconcat (LK_WIRE_PATH_KEY_PREFIX, lk_api_key_get_id (run->f.old_key), NULL);
+
+  lk_simulator_add_fault (run->f.sim, "DELETE", path, LK_SIM_FAULT_HTTP_500, 0, 0);
+}
+
+static void
+check_delete_fails (FaultRun *run)
+{
+  Fixture *f = &run->f;
+  LkRotationOutcome *outcome = run->outcome;
   g_autoptr(LkRotationResume) done = NULL;
   g_autoptr(GPtrArray) deletions = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  if (!set_up_keyring (&f))
-    return;
-
-  plan = plan_now (&f);
-  path = g_strconcat (LK_WIRE_PATH_KEY_PREFIX, lk_api_key_get_id (f.old_key), NULL);
-  lk_simulator_add_fault (f.sim, "DELETE", path, LK_SIM_FAULT_HTTP_500, 0, 0);
-  outcome = rotate (f.client, plan, &error);
-  g_assert_no_error (error);
   g_assert_false (outcome->old_deleted);
   g_assert_error (outcome->delete_error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_SERVER_ERROR);
   g_assert_cmpint (outcome->delete_at, >, 0);
   g_assert_cmpint (outcome->delete_at, <=, lk_time_now ());
-  assert_rotated (&f, plan->name, TRUE);
-  deletions = scheduled (f.client);
+  assert_rotated (f, run->plan->name, TRUE);
+  deletions = scheduled (f->client);
   g_assert_cmpuint (deletions->len, ==, 1);
 
   /* Still failing: it stays scheduled, with a reason. */
-  done = resume (f.client);
+  done = resume (f->client);
   g_assert_cmpuint (done->deleted->len, ==, 0);
   g_assert_cmpuint (done->failed->len, ==, 1);
   g_clear_pointer (&done, lk_rotation_resume_free);
 
-  lk_simulator_clear_faults (f.sim);
-  done = resume (f.client);
+  lk_simulator_clear_faults (f->sim);
+  done = resume (f->client);
   g_assert_cmpuint (done->deleted->len, ==, 1);
   g_assert_cmpuint (done->failed->len, ==, 0);
-  assert_rotated (&f, plan->name, FALSE);
+  assert_rotated (f, run->plan->name, FALSE);
   g_clear_pointer (&deletions, g_ptr_array_unref);
-  deletions = scheduled (f.client);
+  deletions = scheduled (f->client);
   g_assert_cmpuint (deletions->len, ==, 0);
-  fixture_tear_down (&f);
 }
+
+static const FaultCase fault_cases[] = {
+  { "/lk/rotation/fault/create-refused", FALSE, arrange_name_taken, NULL,
+    LK_ROTATION_ERROR_NOT_CREATED, "Scanner in CI", check_create_refused },
+  { "/lk/rotation/fault/create-fails", FALSE, arrange_create_500, NULL,
+    LK_ROTATION_ERROR_UNFINISHED, NULL, check_create_fails },
+  { "/lk/rotation/fault/create-reply-lost", FALSE, arrange_create_reply_lost, NULL,
+    -1, NULL, check_create_reply_lost },
+  { "/lk/rotation/fault/keyring-refuses", TRUE, arrange_keyring_locked, undo_keyring_locked,
+    LK_ROTATION_ERROR_ROLLED_BACK, "keyring", check_keyring_refuses },
+  { "/lk/rotation/fault/token-refused", FALSE, arrange_token_401, NULL,
+    LK_ROTATION_ERROR_ROLLED_BACK, "could not sign in", check_token_refused },
+  { "/lk/rotation/fault/delete-fails", FALSE, arrange_delete_500, NULL,
+    -1, NULL, check_delete_fails },
+};
 
 /* ------------------------------------------------------------------------
  * A kill between steps
@@ -1041,12 +1079,8 @@ main (int   argc,
   g_test_add_func ("/lk/rotation/now", test_now);
   g_test_add_func ("/lk/rotation/later", test_later);
   g_test_add_func ("/lk/rotation/reschedule", test_reschedule);
-  g_test_add_func ("/lk/rotation/fault/create-refused", test_create_refused);
-  g_test_add_func ("/lk/rotation/fault/create-fails", test_create_fails);
-  g_test_add_func ("/lk/rotation/fault/create-reply-lost", test_create_reply_lost);
-  g_test_add_func ("/lk/rotation/fault/keyring-refuses", test_keyring_refuses);
-  g_test_add_func ("/lk/rotation/fault/token-refused", test_token_refused);
-  g_test_add_func ("/lk/rotation/fault/delete-fails", test_delete_fails);
+  for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
+    g_test_add_data_func (fault_cases[i].path, &fault_cases[i], run_fault_case);
   for (guint i = 0; i < G_N_ELEMENTS (kill_cases); i++)
     {
       g_autofree char *path = g_strconcat ("/lk/rotation/kill/", kill_names[i], NULL);

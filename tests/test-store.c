@@ -666,16 +666,16 @@ test_memory_roundtrip (void)
   g_clear_pointer (&label, g_free);
   label = lk_test_save_key (store, platform, key, "memory-secret", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 1);
   g_clear_pointer (&label, g_free);
   label = lk_test_save_key (store, platform, renamed, "memory-secret", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 1);
   g_clear_pointer (&label, g_free);
   label = lk_test_save_key (store, platform, key2, "memory-secret-2", &error);
   g_assert_no_error (error);
   g_assert_true (lk_test_remember_account (store, platform, "admin", "admin-secret", &error));
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 3);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 3);
   g_assert_true (has_remembered (store, platform, "admin"));
 
   found = lk_test_lookup_key (store, platform, "key-2", &error);
@@ -696,14 +696,14 @@ test_memory_roundtrip (void)
   g_assert_false (lk_test_forget_key (store, platform, "", &error));
   g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 3);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 3);
 
   g_assert_true (lk_test_forget_key (store, platform, "key-1", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 2);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 2);
   g_assert_true (lk_test_forget_account (store, platform, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 1);
 
   g_assert_finalize_object (g_steal_pointer (&store));
 }
@@ -765,13 +765,13 @@ test_memory_failure (void)
       g_assert_error (error, LK_STORE_ERROR, LK_STORE_ERROR_INVALID);
       g_clear_error (&error);
 
-      g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 0);
+      g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 0);
     }
 
   lk_memory_store_set_failure (LK_MEMORY_STORE (store), -1);
   label = lk_test_save_key (store, platform, key, "secret", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 1);
 }
 
 int

@@ -715,7 +715,7 @@ test_keyring_failure (void)
   lk_memory_store_set_failure (LK_MEMORY_STORE (store), -1);
   g_signal_emit_by_name (VIEW_CHILD (view, "retry_button"), "clicked");
   g_assert_true (lk_test_wait_until (is_stored, created, WAIT_MS));
-  g_assert_cmpuint (lk_memory_store_get_n_items (LK_MEMORY_STORE (store)), ==, 1);
+  g_assert_cmpuint (lk_volatile_store_get_n_items (LK_VOLATILE_STORE (store)), ==, 1);
   g_assert_true (lk_secret_view_get_secret_safe (view));
   g_assert_nonnull (strstr (gtk_label_get_text (VIEW_CHILD (view, "status_label")), "Locked keyring key"));
   g_assert_false (gtk_widget_get_visible (VIEW_CHILD (view, "failure_box")));

@@ -18,6 +18,9 @@
 
 #include "lk-account-prefetch.h"
 #include "lk-error.h"
+#include "lk-client.h"
+#include "lk-credential-store.h"
+#include "lk-platform.h"
 
 typedef struct {
   LkAccount       *account;

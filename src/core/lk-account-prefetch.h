@@ -15,9 +15,7 @@
 
 #include <gio/gio.h>
 
-#include "lk-client.h"
-#include "lk-credential-store.h"
-#include "lk-platform.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 

@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 #include "lk-permissions.h"
+#include "lk-types.h"
 #include "lk-secret.h"
 
 G_BEGIN_DECLS
@@ -49,13 +50,13 @@ void                 lk_api_key_set_has_local_secret (LkApiKey *self,
 
 /* The reply to a create: the key, plus its client secret, the only copy
  * there will ever be.  The secret is wiped when the struct is freed. */
-typedef struct {
+struct _LkCreatedKey {
   LkApiKey *key;
   char     *client_secret;   /* wiped on free; never logged */
   gboolean  stored;          /* TRUE once it is in the credential store */
   char     *store_label;     /* label of the keyring item when stored */
   GError   *store_error;     /* why it is not stored, when not */
-} LkCreatedKey;
+};
 
 #define LK_TYPE_CREATED_KEY (lk_created_key_get_type ())
 GType         lk_created_key_get_type (void) G_GNUC_CONST;

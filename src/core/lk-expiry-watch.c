@@ -14,6 +14,7 @@
 #include "lk-api-key.h"
 #include "lk-expiry-watch.h"
 #include "lk-time.h"
+#include "lk-state-file.h"
 
 #define MAX_THRESHOLD 365
 /* Names listed in a group's body before "and N more". */

@@ -19,7 +19,7 @@
 
 #include <gio/gio.h>
 
-#include "lk-state-file.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 

@@ -11,6 +11,8 @@
 #include "lk-key-health.h"
 #include "lk-error.h"
 #include "lk-time.h"
+#include "lk-api-key.h"
+#include "lk-credential-store.h"
 
 LkKeyHealth
 lk_key_health_check (LkApiKey *key,

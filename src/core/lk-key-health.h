@@ -24,8 +24,7 @@
 
 #include <gio/gio.h>
 
-#include "lk-api-key.h"
-#include "lk-credential-store.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 

@@ -10,6 +10,7 @@
 
 #include "lk-error.h"
 #include "lk-platform-settings.h"
+#include "lk-platform.h"
 
 LkPlatform *
 lk_platform_settings_dup (GSettings  *settings,

@@ -11,7 +11,7 @@
 
 #include <gio/gio.h>
 
-#include "lk-platform.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 

@@ -134,28 +134,6 @@ lk_scheduled_deletion_free (LkScheduledDeletion *deletion)
  * Reading
  * ------------------------------------------------------------------------ */
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
 static int
 name_index (const char         *name,
             const char * const *names,
@@ -167,28 +145,13 @@ name_index (const char         *name,
   return -1;
 }
 
-static JsonArray *
-document_array (JsonObject *document,
-                const char *member)
-{
-  JsonNode *node = json_object_get_member (document, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      json_object_set_array_member (document, member, json_array_new ());
-      node = json_object_get_member (document, member);
-    }
-
-  return json_node_get_array (node);
-}
-
 static gboolean
 object_of_platform (JsonObject *object,
                     const char *api_url,
                     const char *token_url)
 {
-  return g_strcmp0 (member_string (object, M_API_URL), api_url) == 0 &&
-         g_strcmp0 (member_string (object, M_TOKEN_URL), token_url) == 0;
+  return g_strcmp0 (lk_state_record_get_string (object, M_API_URL), api_url) == 0 &&
+         g_strcmp0 (lk_state_record_get_string (object, M_TOKEN_URL), token_url) == 0;
 }
 
 /* The entry, or NULL when a part is missing or wrong. */
@@ -196,21 +159,21 @@ static LkRotationEntry *
 entry_from_object (JsonObject *object)
 {
   g_autoptr(LkRotationEntry) entry = g_new0 (LkRotationEntry, 1);
-  int step = name_index (member_string (object, M_STEP), step_names, G_N_ELEMENTS (step_names));
-  int delete_old = name_index (member_string (object, M_DELETE_OLD), delete_names, G_N_ELEMENTS (delete_names));
+  int step = name_index (lk_state_record_get_string (object, M_STEP), step_names, G_N_ELEMENTS (step_names));
+  int delete_old = name_index (lk_state_record_get_string (object, M_DELETE_OLD), delete_names, G_N_ELEMENTS (delete_names));
 
-  entry->id = g_strdup (member_string (object, M_ID));
-  entry->api_url = g_strdup (member_string (object, M_API_URL));
-  entry->token_url = g_strdup (member_string (object, M_TOKEN_URL));
-  entry->old_key_id = g_strdup (member_string (object, M_OLD_KEY_ID));
-  entry->old_name = g_strdup (member_string (object, M_OLD_NAME));
-  entry->name = g_strdup (member_string (object, M_NAME));
-  entry->expires_at = member_int (object, M_EXPIRES_AT);
-  entry->delete_at = member_int (object, M_DELETE_AT);
-  entry->successor_id = g_strdup (member_string (object, M_SUCCESSOR_ID));
-  entry->successor_client_id = g_strdup (member_string (object, M_SUCCESSOR_CLIENT));
-  entry->reason = g_strdup (member_string (object, M_REASON));
-  entry->started = member_int (object, M_STARTED);
+  entry->id = g_strdup (lk_state_record_get_string (object, M_ID));
+  entry->api_url = g_strdup (lk_state_record_get_string (object, M_API_URL));
+  entry->token_url = g_strdup (lk_state_record_get_string (object, M_TOKEN_URL));
+  entry->old_key_id = g_strdup (lk_state_record_get_string (object, M_OLD_KEY_ID));
+  entry->old_name = g_strdup (lk_state_record_get_string (object, M_OLD_NAME));
+  entry->name = g_strdup (lk_state_record_get_string (object, M_NAME));
+  entry->expires_at = lk_state_record_get_int (object, M_EXPIRES_AT);
+  entry->delete_at = lk_state_record_get_int (object, M_DELETE_AT);
+  entry->successor_id = g_strdup (lk_state_record_get_string (object, M_SUCCESSOR_ID));
+  entry->successor_client_id = g_strdup (lk_state_record_get_string (object, M_SUCCESSOR_CLIENT));
+  entry->reason = g_strdup (lk_state_record_get_string (object, M_REASON));
+  entry->started = lk_state_record_get_int (object, M_STARTED);
 
   if (entry->id == NULL || entry->old_key_id == NULL || entry->name == NULL ||
       step < 0 || delete_old < 0 ||
@@ -224,32 +187,31 @@ entry_from_object (JsonObject *object)
   return g_steal_pointer (&entry);
 }
 
+/* (lk_state_records_load) The rotation of @object when it is of
+ * @user_data's platform. */
+static gpointer
+entry_of_platform (JsonObject *object,
+                   gpointer    user_data)
+{
+  LkPlatform *platform = user_data;
+  LkRotationEntry *entry;
+
+  if (!object_of_platform (object, lk_platform_get_api_base (platform),
+                           lk_platform_get_token_url (platform)))
+    return NULL;
+  entry = entry_from_object (object);
+  if (entry == NULL)
+    g_message ("A rotation in the journal could not be read; it is left as it is");
+
+  return entry;
+}
+
 GPtrArray *
 lk_rotation_journal_entries (JsonObject *document,
                              LkPlatform *platform)
 {
-  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_rotation_entry_free);
-  JsonArray *array = document_array (document, MEMBER_ROTATIONS);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      LkRotationEntry *entry;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !object_of_platform (json_node_get_object (node), lk_platform_get_api_base (platform),
-                               lk_platform_get_token_url (platform)))
-        continue;
-      entry = entry_from_object (json_node_get_object (node));
-      if (entry == NULL)
-        {
-          g_message ("A rotation in the journal could not be read; it is left as it is");
-          continue;
-        }
-      g_ptr_array_add (entries, entry);
-    }
-
-  return entries;
+  return lk_state_records_load (document, MEMBER_ROTATIONS, entry_of_platform, platform,
+                                (GDestroyNotify) lk_rotation_entry_free);
 }
 
 static int
@@ -262,37 +224,37 @@ compare_deletions (gconstpointer a,
   return (da->delete_at > db->delete_at) - (da->delete_at < db->delete_at);
 }
 
+/* (lk_state_records_load) The scheduled deletion of @object when it is
+ * of @user_data's platform. */
+static gpointer
+deletion_of_platform (JsonObject *object,
+                      gpointer    user_data)
+{
+  LkPlatform *platform = user_data;
+  LkScheduledDeletion *deletion;
+
+  if (!object_of_platform (object, lk_platform_get_api_base (platform),
+                           lk_platform_get_token_url (platform)) ||
+      lk_state_record_get_string (object, M_KEY_ID) == NULL || lk_state_record_get_int (object, M_DELETE_AT) <= 0)
+    return NULL;
+
+  deletion = g_new0 (LkScheduledDeletion, 1);
+  deletion->key_id = g_strdup (lk_state_record_get_string (object, M_KEY_ID));
+  deletion->name = g_strdup (lk_state_record_get_string (object, M_NAME));
+  if (deletion->name == NULL)
+    deletion->name = g_strdup (deletion->key_id);
+  deletion->successor_id = g_strdup (lk_state_record_get_string (object, M_SUCCESSOR_ID));
+  deletion->successor_name = g_strdup (lk_state_record_get_string (object, M_SUCCESSOR_NAME));
+  deletion->delete_at = lk_state_record_get_int (object, M_DELETE_AT);
+  return deletion;
+}
+
 GPtrArray *
 lk_rotation_journal_scheduled (JsonObject *document,
                                LkPlatform *platform)
 {
-  GPtrArray *deletions = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_scheduled_deletion_free);
-  JsonArray *array = document_array (document, MEMBER_SCHEDULED);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      LkScheduledDeletion *deletion;
-      JsonObject *object;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      object = json_node_get_object (node);
-      if (!object_of_platform (object, lk_platform_get_api_base (platform),
-                               lk_platform_get_token_url (platform)) ||
-          member_string (object, M_KEY_ID) == NULL || member_int (object, M_DELETE_AT) <= 0)
-        continue;
-
-      deletion = g_new0 (LkScheduledDeletion, 1);
-      deletion->key_id = g_strdup (member_string (object, M_KEY_ID));
-      deletion->name = g_strdup (member_string (object, M_NAME));
-      if (deletion->name == NULL)
-        deletion->name = g_strdup (deletion->key_id);
-      deletion->successor_id = g_strdup (member_string (object, M_SUCCESSOR_ID));
-      deletion->successor_name = g_strdup (member_string (object, M_SUCCESSOR_NAME));
-      deletion->delete_at = member_int (object, M_DELETE_AT);
-      g_ptr_array_add (deletions, deletion);
-    }
+  GPtrArray *deletions = lk_state_records_load (document, MEMBER_SCHEDULED, deletion_of_platform, platform,
+                                                (GDestroyNotify) lk_scheduled_deletion_free);
 
   g_ptr_array_sort (deletions, compare_deletions);
   return deletions;
@@ -329,24 +291,6 @@ edit_free (Edit *edit)
 }
 
 static void
-remove_matching (JsonArray  *array,
-                 const char *member,
-                 const char *value,
-                 const char *api_url,
-                 const char *token_url)
-{
-  for (guint i = json_array_get_length (array); i > 0; i--)
-    {
-      JsonNode *node = json_array_get_element (array, i - 1);
-
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          object_of_platform (json_node_get_object (node), api_url, token_url) &&
-          g_strcmp0 (member_string (json_node_get_object (node), member), value) == 0)
-        json_array_remove_element (array, i - 1);
-    }
-}
-
-static void
 set_string_or_null (JsonObject *object,
                     const char *member,
                     const char *value)
@@ -380,59 +324,95 @@ entry_to_object (const LkRotationEntry *entry)
   return object;
 }
 
+/* (LkStateRecordMatchFunc) Whether @object is the edit's rotation. */
+static gboolean
+is_rotation_of_edit (JsonObject *object,
+                     gpointer    user_data)
+{
+  const LkRotationEntry *entry = ((Edit *) user_data)->entry;
+
+  return object_of_platform (object, entry->api_url, entry->token_url) &&
+         g_strcmp0 (lk_state_record_get_string (object, M_ID), entry->id) == 0;
+}
+
+/* (LkStateRecordBuildFunc) */
+static JsonObject *
+rotation_of_edit (gpointer user_data)
+{
+  return entry_to_object (((Edit *) user_data)->entry);
+}
+
+/* (LkStateRecordMatchFunc) Whether @object is the scheduled deletion of
+ * the edit's rotation's old key. */
+static gboolean
+is_deletion_of_edit (JsonObject *object,
+                     gpointer    user_data)
+{
+  const LkRotationEntry *entry = ((Edit *) user_data)->entry;
+
+  return object_of_platform (object, entry->api_url, entry->token_url) &&
+         g_strcmp0 (lk_state_record_get_string (object, M_KEY_ID), entry->old_key_id) == 0;
+}
+
+/* (LkStateRecordBuildFunc) The old key's deletion, once its rotation is
+ * done. */
+static JsonObject *
+deletion_of_edit (gpointer user_data)
+{
+  Edit *edit = user_data;
+  const LkRotationEntry *entry = edit->entry;
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, M_API_URL, entry->api_url);
+  json_object_set_string_member (object, M_TOKEN_URL, entry->token_url);
+  json_object_set_string_member (object, M_KEY_ID, entry->old_key_id);
+  set_string_or_null (object, M_NAME, entry->old_name);
+  set_string_or_null (object, M_SUCCESSOR_ID, entry->successor_id);
+  set_string_or_null (object, M_SUCCESSOR_NAME, entry->name);
+  json_object_set_int_member (object, M_DELETE_AT, edit->schedule_at);
+  return object;
+}
+
+/* (LkStateRecordMatchFunc) Moves the edit's key's deletion to the edit's
+ * time, or picks it for removal when there is none. */
+static gboolean
+reschedule_deletion (JsonObject *object,
+                     gpointer    user_data)
+{
+  Edit *edit = user_data;
+
+  if (!object_of_platform (object, edit->api_url, edit->token_url) ||
+      g_strcmp0 (lk_state_record_get_string (object, M_KEY_ID), edit->key_id) != 0)
+    return FALSE;
+
+  edit->found = TRUE;
+  if (edit->schedule_at <= 0)
+    return TRUE;
+  json_object_set_int_member (object, M_DELETE_AT, edit->schedule_at);
+  return FALSE;
+}
+
 /* (worker thread) */
 static gboolean
 apply_edit (JsonObject *document,
             gpointer    user_data)
 {
   Edit *edit = user_data;
-  JsonArray *rotations = document_array (document, MEMBER_ROTATIONS);
-  JsonArray *scheduled = document_array (document, MEMBER_SCHEDULED);
-  LkRotationEntry *entry = edit->entry;
 
   switch (edit->kind)
     {
     case EDIT_PUT:
-      remove_matching (rotations, M_ID, entry->id, entry->api_url, entry->token_url);
-      json_array_add_object_element (rotations, entry_to_object (entry));
+      lk_state_records_save (document, MEMBER_ROTATIONS, is_rotation_of_edit, rotation_of_edit, edit);
       return TRUE;
 
     case EDIT_FINISH:
-      remove_matching (rotations, M_ID, entry->id, entry->api_url, entry->token_url);
+      lk_state_records_remove (document, MEMBER_ROTATIONS, is_rotation_of_edit, edit);
       if (edit->schedule_at > 0)
-        {
-          JsonObject *object = json_object_new ();
-
-          remove_matching (scheduled, M_KEY_ID, entry->old_key_id, entry->api_url, entry->token_url);
-          json_object_set_string_member (object, M_API_URL, entry->api_url);
-          json_object_set_string_member (object, M_TOKEN_URL, entry->token_url);
-          json_object_set_string_member (object, M_KEY_ID, entry->old_key_id);
-          set_string_or_null (object, M_NAME, entry->old_name);
-          set_string_or_null (object, M_SUCCESSOR_ID, entry->successor_id);
-          set_string_or_null (object, M_SUCCESSOR_NAME, entry->name);
-          json_object_set_int_member (object, M_DELETE_AT, edit->schedule_at);
-          json_array_add_object_element (scheduled, object);
-        }
+        lk_state_records_save (document, MEMBER_SCHEDULED, is_deletion_of_edit, deletion_of_edit, edit);
       return TRUE;
 
     case EDIT_RESCHEDULE:
-      for (guint i = json_array_get_length (scheduled); i > 0; i--)
-        {
-          JsonNode *node = json_array_get_element (scheduled, i - 1);
-          JsonObject *object;
-
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            continue;
-          object = json_node_get_object (node);
-          if (!object_of_platform (object, edit->api_url, edit->token_url) ||
-              g_strcmp0 (member_string (object, M_KEY_ID), edit->key_id) != 0)
-            continue;
-          edit->found = TRUE;
-          if (edit->schedule_at > 0)
-            json_object_set_int_member (object, M_DELETE_AT, edit->schedule_at);
-          else
-            json_array_remove_element (scheduled, i - 1);
-        }
+      lk_state_records_remove (document, MEMBER_SCHEDULED, reschedule_deletion, edit);
       return edit->found;
 
     default:

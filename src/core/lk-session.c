@@ -9,6 +9,10 @@
 #include "lk-error.h"
 #include "lk-permissions.h"
 #include "lk-session.h"
+#include "lk-account-prefetch.h"
+#include "lk-client.h"
+#include "lk-credential-store.h"
+#include "lk-platform.h"
 
 /* How long a sign-in waits for the keys the startup prefetch is still
  * listing: a list of ten thousand takes a tenth of a second; a far longer

@@ -517,3 +517,117 @@ lk_state_file_read_finish (LkStateFile   *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------------
+ * Arrays of records
+ * ------------------------------------------------------------------------ */
+
+const char *
+lk_state_record_get_string (JsonObject *record,
+                            const char *member)
+{
+  JsonNode *node = json_object_get_member (record, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+lk_state_record_get_int (JsonObject *record,
+                         const char *member)
+{
+  JsonNode *node = json_object_get_member (record, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+/* The array @member of @document, made an empty one when missing. */
+static JsonArray *
+document_array (JsonObject *document,
+                const char *member)
+{
+  JsonNode *node = json_object_get_member (document, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      json_object_set_array_member (document, member, json_array_new ());
+      node = json_object_get_member (document, member);
+    }
+
+  return json_node_get_array (node);
+}
+
+GPtrArray *
+lk_state_records_load (JsonObject             *document,
+                       const char             *member,
+                       LkStateRecordParseFunc  parse,
+                       gpointer                user_data,
+                       GDestroyNotify          free_func)
+{
+  GPtrArray *records;
+  JsonArray *array;
+
+  g_return_val_if_fail (document != NULL, NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+  g_return_val_if_fail (parse != NULL, NULL);
+
+  records = g_ptr_array_new_with_free_func (free_func);
+  array = document_array (document, member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      gpointer record;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      record = parse (json_node_get_object (node), user_data);
+      if (record != NULL)
+        g_ptr_array_add (records, record);
+    }
+
+  return records;
+}
+
+gboolean
+lk_state_records_remove (JsonObject             *document,
+                         const char             *member,
+                         LkStateRecordMatchFunc  match,
+                         gpointer                user_data)
+{
+  JsonArray *array;
+  gboolean removed = FALSE;
+
+  g_return_val_if_fail (document != NULL, FALSE);
+  g_return_val_if_fail (member != NULL, FALSE);
+  g_return_val_if_fail (match != NULL, FALSE);
+
+  array = document_array (document, member);
+  for (guint i = json_array_get_length (array); i > 0; i--)
+    {
+      JsonNode *node = json_array_get_element (array, i - 1);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) && match (json_node_get_object (node), user_data))
+        {
+          json_array_remove_element (array, i - 1);
+          removed = TRUE;
+        }
+    }
+
+  return removed;
+}
+
+void
+lk_state_records_save (JsonObject             *document,
+                       const char             *member,
+                       LkStateRecordMatchFunc  match,
+                       LkStateRecordBuildFunc  build,
+                       gpointer                user_data)
+{
+  g_return_if_fail (build != NULL);
+
+  lk_state_records_remove (document, member, match, user_data);
+  json_array_add_object_element (document_array (document, member), build (user_data));
+}

@@ -91,4 +91,54 @@ JsonObject  *lk_state_file_read_finish   (LkStateFile         *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
+/* ---- Arrays of records ----
+ *
+ * A state file's document holds its records as arrays of JSON objects,
+ * one array a member (an unsettled create, a rotation, a scheduled
+ * deletion).  These read and edit such an array inside the document that
+ * lk_state_file_read() gave or an LkStateEditFunc got.  An element that is
+ * not an object is skipped and kept. */
+
+/* The string (NULL when missing or of another type) or integer (0 when
+ * missing or of another type) member of a record. */
+const char  *lk_state_record_get_string (JsonObject *record,
+                                         const char *member);
+gint64       lk_state_record_get_int    (JsonObject *record,
+                                         const char *member);
+
+/* A record of the array as @parse reads it, or NULL to leave it out. */
+typedef gpointer (*LkStateRecordParseFunc) (JsonObject *record,
+                                            gpointer    user_data);
+/* Whether a record of the array is the one sought. */
+typedef gboolean (*LkStateRecordMatchFunc) (JsonObject *record,
+                                            gpointer    user_data);
+/* The JSON object that @user_data is saved as. */
+typedef JsonObject *(*LkStateRecordBuildFunc) (gpointer user_data);
+
+/* What @parse reads of each record of array @member, in the array's
+ * order, freed with @free_func.  A missing array (or a member that is not
+ * one) becomes an empty array in @document. */
+GPtrArray   *lk_state_records_load      (JsonObject             *document,
+                                         const char             *member,
+                                         LkStateRecordParseFunc  parse,
+                                         gpointer                user_data,
+                                         GDestroyNotify          free_func);
+
+/* Removes every record of array @member that @match picks (last first;
+ * @match may instead change a record in place and return FALSE);
+ * whether it removed any. */
+gboolean     lk_state_records_remove    (JsonObject             *document,
+                                         const char             *member,
+                                         LkStateRecordMatchFunc  match,
+                                         gpointer                user_data);
+
+/* Saves a record: removes those @match picks (the same record saved
+ * before), then appends the object @build makes.  @user_data goes to
+ * both. */
+void         lk_state_records_save      (JsonObject             *document,
+                                         const char             *member,
+                                         LkStateRecordMatchFunc  match,
+                                         LkStateRecordBuildFunc  build,
+                                         gpointer                user_data);
+
 G_END_DECLS

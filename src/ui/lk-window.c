@@ -22,6 +22,7 @@
 #include "lk-credential-store.h"
 #include "lk-rotation-start.h"
 #include "lk-window-private.h"
+#include "lk-client.h"
 
 /* The list is refreshed when the window gets the focus and the list is
  * older than this. */

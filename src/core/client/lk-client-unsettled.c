@@ -80,47 +80,21 @@ record_for (LkClient   *self,
   return record;
 }
 
-static const char *
-entry_string (JsonObject *entry,
-              const char *member)
-{
-  JsonNode *node = json_object_get_member (entry, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-entry_int (JsonObject *entry,
-           const char *member)
-{
-  JsonNode *node = json_object_get_member (entry, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
 /* The entry as a record, or NULL when it lacks a part. */
-static LkUnsettledRecord *
-record_from_entry (JsonNode *node)
+static gpointer
+record_from_entry (JsonObject *entry,
+                   gpointer    user_data)
 {
   g_autoptr(LkUnsettledRecord) record = g_new0 (LkUnsettledRecord, 1);
-  JsonObject *entry;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  entry = json_node_get_object (node);
-
-  record->idempotency_key = g_strdup (entry_string (entry, MEMBER_KEY));
-  record->api_url = g_strdup (entry_string (entry, MEMBER_API_URL));
-  record->token_url = g_strdup (entry_string (entry, MEMBER_TOKEN_URL));
-  record->client_id = g_strdup (entry_string (entry, MEMBER_CLIENT_ID));
-  record->name = g_strdup (entry_string (entry, MEMBER_NAME));
-  record->request = g_strdup (entry_string (entry, MEMBER_REQUEST));
-  record->expires_at = entry_int (entry, MEMBER_EXPIRES_AT);
-  record->first_sent = entry_int (entry, MEMBER_FIRST_SENT);
+  record->idempotency_key = g_strdup (lk_state_record_get_string (entry, MEMBER_KEY));
+  record->api_url = g_strdup (lk_state_record_get_string (entry, MEMBER_API_URL));
+  record->token_url = g_strdup (lk_state_record_get_string (entry, MEMBER_TOKEN_URL));
+  record->client_id = g_strdup (lk_state_record_get_string (entry, MEMBER_CLIENT_ID));
+  record->name = g_strdup (lk_state_record_get_string (entry, MEMBER_NAME));
+  record->request = g_strdup (lk_state_record_get_string (entry, MEMBER_REQUEST));
+  record->expires_at = lk_state_record_get_int (entry, MEMBER_EXPIRES_AT);
+  record->first_sent = lk_state_record_get_int (entry, MEMBER_FIRST_SENT);
 
   if (record->idempotency_key == NULL || record->api_url == NULL || record->token_url == NULL ||
       record->client_id == NULL || record->name == NULL || record->request == NULL ||
@@ -130,53 +104,11 @@ record_from_entry (JsonNode *node)
   return g_steal_pointer (&record);
 }
 
-static JsonArray *
-document_creates (JsonObject *document)
-{
-  JsonNode *node = json_object_get_member (document, MEMBER_CREATES);
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      json_object_set_array_member (document, MEMBER_CREATES, json_array_new ());
-      node = json_object_get_member (document, MEMBER_CREATES);
-    }
-
-  return json_node_get_array (node);
-}
-
-/* Removes the entries of @idempotency_key; whether there were any. */
-static gboolean
-remove_entries (JsonArray  *creates,
-                const char *idempotency_key)
-{
-  gboolean removed = FALSE;
-
-  for (guint i = json_array_get_length (creates); i > 0; i--)
-    {
-      JsonNode *node = json_array_get_element (creates, i - 1);
-
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (entry_string (json_node_get_object (node), MEMBER_KEY), idempotency_key) == 0)
-        {
-          json_array_remove_element (creates, i - 1);
-          removed = TRUE;
-        }
-    }
-
-  return removed;
-}
-
-/* (worker thread) */
-static gboolean
-edit_add (JsonObject *document,
-          gpointer    user_data)
+static JsonObject *
+record_to_entry (gpointer user_data)
 {
   LkUnsettledRecord *record = user_data;
-  JsonArray *creates = document_creates (document);
   JsonObject *entry = json_object_new ();
-
-  /* The same request again (asked again): one entry, the latest. */
-  remove_entries (creates, record->idempotency_key);
 
   json_object_set_string_member (entry, MEMBER_KEY, record->idempotency_key);
   json_object_set_string_member (entry, MEMBER_API_URL, record->api_url);
@@ -186,7 +118,34 @@ edit_add (JsonObject *document,
   json_object_set_int_member (entry, MEMBER_EXPIRES_AT, record->expires_at);
   json_object_set_int_member (entry, MEMBER_FIRST_SENT, record->first_sent);
   json_object_set_string_member (entry, MEMBER_REQUEST, record->request);
-  json_array_add_object_element (creates, entry);
+  return entry;
+}
+
+/* Whether @entry is of the Idempotency-Key @user_data. */
+static gboolean
+entry_has_key (JsonObject *entry,
+               gpointer    user_data)
+{
+  return g_strcmp0 (lk_state_record_get_string (entry, MEMBER_KEY), user_data) == 0;
+}
+
+/* Whether @entry is of @user_data's (a record's) Idempotency-Key. */
+static gboolean
+entry_of_record (JsonObject *entry,
+                 gpointer    user_data)
+{
+  LkUnsettledRecord *record = user_data;
+
+  return entry_has_key (entry, record->idempotency_key);
+}
+
+/* (worker thread) */
+static gboolean
+edit_add (JsonObject *document,
+          gpointer    user_data)
+{
+  /* The same request again (asked again): one entry, the latest. */
+  lk_state_records_save (document, MEMBER_CREATES, entry_of_record, record_to_entry, user_data);
 
   return TRUE;
 }
@@ -196,7 +155,7 @@ static gboolean
 edit_remove (JsonObject *document,
              gpointer    user_data)
 {
-  return remove_entries (document_creates (document), user_data);
+  return lk_state_records_remove (document, MEMBER_CREATES, entry_has_key, user_data);
 }
 
 static void
@@ -291,34 +250,26 @@ lk_client_unsettled_remove (LkClient   *self,
   lk_client_unsettled_remove_async (self, idempotency_key, on_unrecorded, NULL);
 }
 
+/* Whether @entry is of a create of @user_data's (a record's) name, of
+ * the same client. */
+static gboolean
+entry_named (JsonObject *entry,
+             gpointer    user_data)
+{
+  LkUnsettledRecord *named = user_data;
+
+  return g_strcmp0 (lk_state_record_get_string (entry, MEMBER_NAME), named->name) == 0 &&
+         g_strcmp0 (lk_state_record_get_string (entry, MEMBER_API_URL), named->api_url) == 0 &&
+         g_strcmp0 (lk_state_record_get_string (entry, MEMBER_TOKEN_URL), named->token_url) == 0 &&
+         g_strcmp0 (lk_state_record_get_string (entry, MEMBER_CLIENT_ID), named->client_id) == 0;
+}
+
 /* (worker thread) */
 static gboolean
 edit_remove_named (JsonObject *document,
                    gpointer    user_data)
 {
-  LkUnsettledRecord *named = user_data;
-  JsonArray *creates = document_creates (document);
-  gboolean removed = FALSE;
-
-  for (guint i = json_array_get_length (creates); i > 0; i--)
-    {
-      JsonNode *node = json_array_get_element (creates, i - 1);
-      JsonObject *entry;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      if (g_strcmp0 (entry_string (entry, MEMBER_NAME), named->name) == 0 &&
-          g_strcmp0 (entry_string (entry, MEMBER_API_URL), named->api_url) == 0 &&
-          g_strcmp0 (entry_string (entry, MEMBER_TOKEN_URL), named->token_url) == 0 &&
-          g_strcmp0 (entry_string (entry, MEMBER_CLIENT_ID), named->client_id) == 0)
-        {
-          json_array_remove_element (creates, i - 1);
-          removed = TRUE;
-        }
-    }
-
-  return removed;
+  return lk_state_records_remove (document, MEMBER_CREATES, entry_named, user_data);
 }
 
 void
@@ -335,30 +286,30 @@ lk_client_unsettled_remove_named (LkClient   *self,
                               (GDestroyNotify) lk_unsettled_record_free, NULL, on_unrecorded, NULL);
 }
 
+/* (lk_state_records_load) The record of @entry, when it is of
+ * @user_data's (a client's) platform and client. */
+static gpointer
+record_of_client (JsonObject *entry,
+                  gpointer    user_data)
+{
+  LkClient *self = user_data;
+  g_autoptr(LkUnsettledRecord) record = record_from_entry (entry, NULL);
+
+  if (record == NULL ||
+      !g_str_equal (record->api_url, lk_platform_get_api_base (self->platform)) ||
+      !g_str_equal (record->token_url, lk_platform_get_token_url (self->platform)) ||
+      g_strcmp0 (record->client_id, self->client_id) != 0)
+    return NULL;
+
+  return g_steal_pointer (&record);
+}
+
 GPtrArray *
 lk_client_unsettled_records (LkClient   *self,
                              JsonObject *document)
 {
-  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_unsettled_record_free);
-  JsonArray *creates = document_creates (document);
-
   g_assert (LK_IS_CLIENT (self));
 
-  for (guint i = 0; i < json_array_get_length (creates); i++)
-    {
-      LkUnsettledRecord *record = record_from_entry (json_array_get_element (creates, i));
-
-      if (record == NULL)
-        continue;
-      if (!g_str_equal (record->api_url, lk_platform_get_api_base (self->platform)) ||
-          !g_str_equal (record->token_url, lk_platform_get_token_url (self->platform)) ||
-          g_strcmp0 (record->client_id, self->client_id) != 0)
-        {
-          lk_unsettled_record_free (record);
-          continue;
-        }
-      g_ptr_array_add (records, record);
-    }
-
-  return records;
+  return lk_state_records_load (document, MEMBER_CREATES, record_of_client, self,
+                                (GDestroyNotify) lk_unsettled_record_free);
 }

@@ -16,8 +16,7 @@
 
 #include <gio/gio.h>
 
-#include "lk-platform.h"
-#include "lk-client.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 

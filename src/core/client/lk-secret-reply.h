@@ -20,7 +20,7 @@
 
 #include <glib.h>
 
-#include "lk-api-key.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 

@@ -24,6 +24,7 @@
 #include <gio/gio.h>
 #include "lk-api-key.h"
 #include "lk-platform.h"
+#include "lk-types.h"
 
 G_BEGIN_DECLS
 
@@ -46,10 +47,10 @@ void lk_stored_item_free (LkStoredItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkStoredItem, lk_stored_item_free)
 
 /* The remembered admin account. */
-typedef struct {
+struct _LkAccount {
   char *client_id;
   char *client_secret;      /* wiped on free */
-} LkAccount;
+};
 
 void lk_account_free (LkAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkAccount, lk_account_free)
@@ -271,9 +272,22 @@ LkCredentialStore *lk_secret_store_new_quiet (void);
 LkCredentialStore *lk_secret_store_new_demo  (void);
 
 #define LK_TYPE_VOLATILE_STORE (lk_volatile_store_get_type ())
-G_DECLARE_FINAL_TYPE (LkVolatileStore, lk_volatile_store, LK, VOLATILE_STORE, LkCredentialStore)
+G_DECLARE_DERIVABLE_TYPE (LkVolatileStore, lk_volatile_store, LK, VOLATILE_STORE, LkCredentialStore)
+
+/* A subclass (the tests' store, which can be told to fail or to answer
+ * late) overrides the _async vfuncs of LkCredentialStoreClass and chains
+ * up; the _finish ones take the answers of both. */
+struct _LkVolatileStoreClass
+{
+  LkCredentialStoreClass parent_class;
+
+  gpointer padding[4];
+};
+
 /* This process's memory, nothing else: the demo's store where the Secret
  * Service has no session collection.  Its secrets die with the process. */
-LkCredentialStore *lk_volatile_store_new     (void);
+LkCredentialStore *lk_volatile_store_new         (void);
+/* How many items it holds, of either schema. */
+guint              lk_volatile_store_get_n_items (LkVolatileStore *self);
 
 G_END_DECLS

@@ -51,6 +51,14 @@ gboolean            lk_keyring_attributes_fit      (LkSchemaKind  kind,
                                                     GHashTable   *attributes,
                                                     gboolean      all_required);
 
+/* Whether an item may be stored: @attributes fit @kind with all required
+ * (lk_keyring_attributes_fit()), with a label and a secret that is not
+ * empty. */
+gboolean            lk_keyring_store_request_fits  (LkSchemaKind  kind,
+                                                    GHashTable   *attributes,
+                                                    const char   *label,
+                                                    const char   *secret);
+
 /* Whether a search of @kind may be asked with @attributes: as
  * lk_keyring_attributes_fit() (not all required), and for the account
  * schema, which matches on its name, also an empty set (every remembered

@@ -233,6 +233,16 @@ lk_keyring_attributes_fit (LkSchemaKind  kind,
 }
 
 gboolean
+lk_keyring_store_request_fits (LkSchemaKind  kind,
+                               GHashTable   *attributes,
+                               const char   *label,
+                               const char   *secret)
+{
+  return lk_keyring_attributes_fit (kind, attributes, TRUE) &&
+         label != NULL && secret != NULL && *secret != '\0';
+}
+
+gboolean
 lk_keyring_query_fits (LkSchemaKind  kind,
                        GHashTable   *attributes)
 {

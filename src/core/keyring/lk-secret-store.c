@@ -41,8 +41,7 @@ lk_secret_store_store_async (LkCredentialStore   *store,
   LkSecretStore *self = LK_SECRET_STORE (store);
   LkSecretStoreOp *op;
 
-  if (!lk_keyring_attributes_fit (schema, attributes, TRUE) ||
-      label == NULL || secret == NULL || *secret == '\0')
+  if (!lk_keyring_store_request_fits (schema, attributes, label, secret))
     {
       return_invalid (self, callback, user_data, lk_secret_store_store_async);
       return;

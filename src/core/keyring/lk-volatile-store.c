@@ -24,14 +24,12 @@ typedef struct {
   char         *secret;       /* wiped on free */
 } VolatileItem;
 
-struct _LkVolatileStore
+typedef struct
 {
-  LkCredentialStore  parent_instance;
+  GPtrArray *items;   /* of VolatileItem, oldest first */
+} LkVolatileStorePrivate;
 
-  GPtrArray         *items;   /* of VolatileItem, oldest first */
-};
-
-G_DEFINE_FINAL_TYPE (LkVolatileStore, lk_volatile_store, LK_TYPE_CREDENTIAL_STORE)
+G_DEFINE_TYPE_WITH_PRIVATE (LkVolatileStore, lk_volatile_store, LK_TYPE_CREDENTIAL_STORE)
 
 static void
 volatile_item_free (VolatileItem *item)
@@ -53,21 +51,21 @@ lk_volatile_store_store_async (LkCredentialStore   *store,
                                gpointer             user_data)
 {
   LkVolatileStore *self = LK_VOLATILE_STORE (store);
+  LkVolatileStorePrivate *priv = lk_volatile_store_get_instance_private (self);
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   VolatileItem *item = NULL;
 
   g_task_set_source_tag (task, lk_volatile_store_store_async);
 
-  if (!lk_keyring_attributes_fit (schema, attributes, TRUE) ||
-      label == NULL || secret == NULL || *secret == '\0')
+  if (!lk_keyring_store_request_fits (schema, attributes, label, secret))
     {
       g_task_return_error (task, lk_keyring_error_new (LK_STORE_ERROR_INVALID));
       return;
     }
 
-  for (guint i = 0; i < self->items->len && item == NULL; i++)
+  for (guint i = 0; i < priv->items->len && item == NULL; i++)
     {
-      VolatileItem *candidate = g_ptr_array_index (self->items, i);
+      VolatileItem *candidate = g_ptr_array_index (priv->items, i);
 
       if (candidate->schema == schema &&
           lk_keyring_attributes_equal (candidate->attributes, attributes))
@@ -79,7 +77,7 @@ lk_volatile_store_store_async (LkCredentialStore   *store,
       item = g_new0 (VolatileItem, 1);
       item->schema = schema;
       item->attributes = lk_keyring_attributes_copy (attributes);
-      g_ptr_array_add (self->items, item);
+      g_ptr_array_add (priv->items, item);
     }
 
   g_free (item->label);
@@ -110,6 +108,7 @@ lk_volatile_store_search_async (LkCredentialStore   *store,
                                 gpointer             user_data)
 {
   LkVolatileStore *self = LK_VOLATILE_STORE (store);
+  LkVolatileStorePrivate *priv = lk_volatile_store_get_instance_private (self);
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   GPtrArray *found;
 
@@ -122,9 +121,9 @@ lk_volatile_store_search_async (LkCredentialStore   *store,
     }
 
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) lk_stored_item_free);
-  for (guint i = self->items->len; i > 0; i--)
+  for (guint i = priv->items->len; i > 0; i--)
     {
-      VolatileItem *item = g_ptr_array_index (self->items, i - 1);
+      VolatileItem *item = g_ptr_array_index (priv->items, i - 1);
       LkStoredItem *copy;
 
       if (!lk_keyring_item_matches (schema, attributes, item->schema, item->attributes))
@@ -160,6 +159,7 @@ lk_volatile_store_clear_async (LkCredentialStore   *store,
                                gpointer             user_data)
 {
   LkVolatileStore *self = LK_VOLATILE_STORE (store);
+  LkVolatileStorePrivate *priv = lk_volatile_store_get_instance_private (self);
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   guint removed = 0;
 
@@ -172,14 +172,14 @@ lk_volatile_store_clear_async (LkCredentialStore   *store,
       return;
     }
 
-  for (guint i = self->items->len; i > 0; i--)
+  for (guint i = priv->items->len; i > 0; i--)
     {
-      VolatileItem *item = g_ptr_array_index (self->items, i - 1);
+      VolatileItem *item = g_ptr_array_index (priv->items, i - 1);
 
       if (lk_keyring_item_matches (schema, attributes, item->schema, item->attributes) &&
           (!exact || lk_keyring_attributes_equal (item->attributes, attributes)))
         {
-          g_ptr_array_remove_index (self->items, i - 1);
+          g_ptr_array_remove_index (priv->items, i - 1);
           removed++;
         }
     }
@@ -209,8 +209,9 @@ static void
 lk_volatile_store_finalize (GObject *object)
 {
   LkVolatileStore *self = LK_VOLATILE_STORE (object);
+  LkVolatileStorePrivate *priv = lk_volatile_store_get_instance_private (self);
 
-  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&priv->items, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lk_volatile_store_parent_class)->finalize (object);
 }
@@ -234,11 +235,24 @@ lk_volatile_store_class_init (LkVolatileStoreClass *klass)
 static void
 lk_volatile_store_init (LkVolatileStore *self)
 {
-  self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) volatile_item_free);
+  LkVolatileStorePrivate *priv = lk_volatile_store_get_instance_private (self);
+
+  priv->items = g_ptr_array_new_with_free_func ((GDestroyNotify) volatile_item_free);
 }
 
 LkCredentialStore *
 lk_volatile_store_new (void)
 {
   return g_object_new (LK_TYPE_VOLATILE_STORE, NULL);
+}
+
+guint
+lk_volatile_store_get_n_items (LkVolatileStore *self)
+{
+  LkVolatileStorePrivate *priv;
+
+  g_return_val_if_fail (LK_IS_VOLATILE_STORE (self), 0);
+
+  priv = lk_volatile_store_get_instance_private (self);
+  return priv->items->len;
 }

@@ -10,6 +10,9 @@
 
 #include "lk-account-list.h"
 #include "lk-account-names.h"
+#include "lk-client.h"
+#include "lk-credential-store.h"
+#include "lk-platform.h"
 
 struct _LkAccountList
 {

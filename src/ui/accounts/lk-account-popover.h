@@ -17,6 +17,7 @@
 #include <adwaita.h>
 
 #include "lk-session.h"
+#include "lk-permissions.h"
 
 G_BEGIN_DECLS
 

@@ -10,6 +10,7 @@
 
 #include "lk-key-delete.h"
 #include "lk-key-rules.h"
+#include "lk-client.h"
 
 /* At most this many keys are named in the confirmation. */
 #define MAX_NAMED_IN_CONFIRMATION 8

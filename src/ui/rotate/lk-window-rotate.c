@@ -25,6 +25,7 @@
 #include "lk-rotation.h"
 #include "lk-time.h"
 #include "lk-window-private.h"
+#include "lk-client.h"
 
 /* ---- When the actions are enabled ---- */
 
