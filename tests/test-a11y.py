@@ -74,6 +74,7 @@ KEY_DOWN = 0xff54
 KEY_UP = 0xff52
 KEY_MENU = 0xff67
 KEY_F10 = 0xffc7
+KEY_QUESTION = 0x3f
 MOD_SHIFT = 1 << 0
 MOD_CONTROL = 1 << 2
 
@@ -504,9 +505,7 @@ def run():
     shortcuts = None
     for attempt in range(3):
         point_at(main_window)
-        Atspi.generate_keyboard_event(MOD_CONTROL, None, KS.LOCKMODIFIERS)
-        Atspi.generate_keyboard_event(0, '?', KS.STRING)
-        Atspi.generate_keyboard_event(MOD_CONTROL, None, KS.UNLOCKMODIFIERS)
+        key(KEY_QUESTION, MOD_CONTROL | MOD_SHIFT)
         shortcuts = wait_for(lambda: next(iter(other_windows()), None), 5, 'the shortcuts window')
         if shortcuts is not None:
             break
