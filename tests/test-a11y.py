@@ -7,7 +7,8 @@
 # from the keyboard and its confirmation.  After every step it walks the whole
 # accessible tree (as Orca's flat review or Accerciser do) and checks that the
 # app is still alive and that no control a user can reach is unnamed or named
-# after its class ("GtkButton", "AdwGizmo"...).
+# after its class ("GtkButton", "AdwGizmo"...), and asks the root for a window
+# past the last one, as a reader with a stale count does (issue 13).
 #
 # GTK 4.8 implements neither Component.GrabFocus nor EditableText, so focus
 # moves with Tab and text is typed, as a keyboard user does.  Key synthesis
