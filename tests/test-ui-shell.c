@@ -974,7 +974,31 @@ test_shortcuts_and_width (void)
   reset_settings ();
   win = lk_test_ui_new_window (app);
   lk_test_ui_wait_for_page (win, "sign-in");
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
+  /* The shortcuts window opens on demand and is destroyed when it closes:
+   * the window keeps no hidden toplevel (lk-shortcuts.c, issue 13). */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-help-overlay", NULL));
+  {
+    g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+    GtkWindow *shortcuts = NULL;
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      {
+        /* Every toplevel is shown. */
+        g_assert_true (gtk_widget_get_visible (l->data));
+        if (GTK_IS_SHORTCUTS_WINDOW (l->data))
+          shortcuts = l->data;
+      }
+    g_assert_nonnull (shortcuts);
+    g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (win));
+    gtk_window_close (shortcuts);
+  }
+  {
+    g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      g_assert_false (GTK_IS_SHORTCUTS_WINDOW (l->data));
+  }
 
   /* Usable at 360 px: the sign-in form and the list fit. */
   content_min_width (win, &min_width);

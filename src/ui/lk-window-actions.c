@@ -7,6 +7,7 @@
  *   win.export("shown"|"all")  lk-keys-export.c     needs "API Keys: Read"
  *   win.sign-out         signs out; the remembered sign-in stays
  *   win.forget-account   asks, then signs out and forgets it (lk-account-forget.c)
+ *   win.show-help-overlay  the shortcuts window (lk-shortcuts.c)
  *   win.rotate-selected, win.delete-now, win.keep-key: rotate/lk-window-rotate.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -22,6 +23,7 @@
 #include "lk-create-dialog.h"
 #include "lk-key-delete.h"
 #include "lk-keys-export.h"
+#include "lk-shortcuts.h"
 #include "lk-window-private.h"
 
 void
@@ -245,6 +247,14 @@ add_account_action (GtkWidget  *widget,
   _lk_window_show_page (self, "sign-in");
 }
 
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  lk_shortcuts_show (GTK_WINDOW (widget));
+}
+
 void
 _lk_window_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -260,4 +270,5 @@ _lk_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.rename-account", NULL, rename_account_action);
   gtk_widget_class_install_action (widget_class, "win.switch-account", "(sssb)", switch_account_action);
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 }
