@@ -26,15 +26,26 @@ typedef struct
 
 #define TASK_KEY "lk-keys-export-task"
 
+/* The chooser goes as soon as it has answered: in GTK 4.8 it holds a hidden
+ * fallback window, and a hidden window is what GTK's AT-SPI root hands out
+ * with no object path (GetChildAtIndex past the last shown window, see
+ * lk-shortcuts.c) while a slow write is still running. */
 static void
-export_data_free (ExportData *data)
+drop_chooser (ExportData *data)
 {
   if (data->cancelled_id != 0)
     g_signal_handler_disconnect (data->cancellable, data->cancelled_id);
+  data->cancelled_id = 0;
   g_clear_object (&data->cancellable);
   if (data->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (data->chooser));
   g_clear_object (&data->chooser);
+}
+
+static void
+export_data_free (ExportData *data)
+{
+  drop_chooser (data);
   g_clear_object (&data->json_filter);
   g_clear_object (&data->view);
   g_clear_object (&data->file);
@@ -183,6 +194,7 @@ on_chooser_response (GtkNativeDialog *chooser,
     format = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser)) == data->json_filter
              ? LK_EXPORT_JSON : LK_EXPORT_CSV;
 
+  drop_chooser (data);
   write_file (g_steal_pointer (&task), format);
 }
 
