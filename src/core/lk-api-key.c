@@ -22,7 +22,7 @@ struct _LkApiKey
   char          *id;
   char          *name;
   char          *client_id;
-  char          *created_by;
+  const char    *created_by;     /* interned: a tenant has a few admins */
   char          *tenant_id;      /* whoami's, when the platform says it */
   gint64         created_at;
   gint64         expires_at;
@@ -56,7 +56,6 @@ lk_api_key_finalize (GObject *object)
   g_free (self->id);
   g_free (self->name);
   g_free (self->client_id);
-  g_free (self->created_by);
   g_free (self->tenant_id);
 
   G_OBJECT_CLASS (lk_api_key_parent_class)->finalize (object);
@@ -139,8 +138,7 @@ lk_api_key_set_property (GObject      *object,
       break;
 
     case PROP_CREATED_BY:
-      g_free (self->created_by);
-      self->created_by = g_value_dup_string (value);
+      self->created_by = g_intern_string (g_value_get_string (value));
       break;
 
     case PROP_CREATED_AT:
@@ -233,7 +231,7 @@ lk_api_key_new (const char          *id,
   self->id = g_strdup (id);
   self->name = g_strdup (name);
   self->client_id = g_strdup (client_id);
-  self->created_by = g_strdup (created_by);
+  self->created_by = g_intern_string (created_by);
   self->created_at = created_at;
   self->expires_at = expires_at;
   if (permissions != NULL)
