@@ -297,6 +297,35 @@ test_search_folding (void)
     }
 }
 
+/* A key keeps what lk_api_key_new() got in one block; one made from
+ * properties has strings of its own; both sort by their names. */
+static void
+test_key_fields (void)
+{
+  g_autoptr (LkApiKey) key = named_key ("Zebra scanner", "client-zebra");
+  g_autoptr (LkApiKey) other = named_key ("aardvark", "client-aardvark");
+  g_autoptr (LkApiKey) empty = named_key (NULL, NULL);
+  g_autoptr (LkApiKey) built = g_object_new (LK_TYPE_API_KEY, "id", "key-2", "name", "AARDVARK",
+                                             "client-id", "client-2", NULL);
+
+  g_assert_cmpstr (lk_api_key_get_id (key), ==, "client-zebra");
+  g_assert_cmpstr (lk_api_key_get_name (key), ==, "Zebra scanner");
+  g_assert_cmpstr (lk_api_key_get_client_id (key), ==, "client-zebra");
+  g_assert_cmpstr (lk_api_key_get_name (other), ==, "aardvark");
+  g_assert_cmpstr (lk_api_key_get_client_id (other), ==, "client-aardvark");
+  g_assert_null (lk_api_key_get_id (empty));
+  g_assert_null (lk_api_key_get_name (empty));
+  g_assert_null (lk_api_key_get_client_id (empty));
+  g_assert_nonnull (lk_api_key_get_name_sort_key (empty));
+  g_assert_cmpstr (lk_api_key_get_id (built), ==, "key-2");
+  g_assert_cmpstr (lk_api_key_get_name (built), ==, "AARDVARK");
+  g_assert_cmpstr (lk_api_key_get_client_id (built), ==, "client-2");
+
+  g_assert_cmpint (strcmp (lk_api_key_get_name_sort_key (other), lk_api_key_get_name_sort_key (key)), <, 0);
+  /* the same name in another case sorts alike */
+  g_assert_cmpstr (lk_api_key_get_name_sort_key (built), ==, lk_api_key_get_name_sort_key (other));
+}
+
 static void
 run_main_loop_ms (guint ms)
 {
@@ -702,6 +731,7 @@ main (int   argc,
 
   g_test_add_func ("/lk/key-table/models/random-walk", test_random_walk);
   g_test_add_func ("/lk/key-table/models/rows-on-demand", test_rows_on_demand);
+  g_test_add_func ("/lk/key-table/models/key-fields", test_key_fields);
   g_test_add_func ("/lk/key-table/search/folding", test_search_folding);
   g_test_add_func ("/lk/key-table/search/texts-ahead", test_search_texts_ahead);
   g_test_add_func ("/lk/key-table/rows-and-header", test_table_rows_and_header);
