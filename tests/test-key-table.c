@@ -374,7 +374,7 @@ test_search_texts_ahead (void)
       if (batch == 0)
         lk_shown_keys_set_source (shown, G_LIST_MODEL (store));
       /* The texts are made, then the keys change under them. */
-      run_main_loop_ms (batch < 2 ? 700 : 1500);
+      run_main_loop_ms (batch < 2 ? 1000 : 1500);
     }
 
   for (guint n = 0; n < G_N_ELEMENTS (needles); n++)

@@ -98,8 +98,10 @@ compare (gconstpointer a,
 /* ---- Searching ---- */
 
 /* Keys settle first: a list arrives in batches a quarter of a second
- * apart, and each batch makes the texts stale. */
-#define WARM_DELAY_MS 200
+ * apart, and each batch makes the texts stale (started between batches,
+ * the texts of a 100,000-key list were made and thrown away again and
+ * again while it arrived). */
+#define WARM_DELAY_MS 400
 /* Each idle turn folds for at most this long, far below a frame. */
 #define WARM_SLICE_US 2000
 
