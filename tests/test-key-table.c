@@ -250,6 +250,162 @@ test_random_walk (void)
 }
 
 /* Rows exist for the positions someone holds, not one per key. */
+/* The folded text of @key, made the slow way (Unicode normalisation and
+ * case folding of each part), to check the view's faster one. */
+static char *
+oracle_haystack (LkApiKey *key)
+{
+  g_autofree char *name = g_utf8_normalize (lk_api_key_get_name (key), -1, G_NORMALIZE_ALL);
+  g_autofree char *client_id = g_utf8_normalize (lk_api_key_get_client_id (key), -1, G_NORMALIZE_ALL);
+  g_autofree char *folded_name = g_utf8_casefold (name, -1);
+  g_autofree char *folded_client_id = g_utf8_casefold (client_id, -1);
+
+  return g_strconcat (folded_name, "\n", folded_client_id, NULL);
+}
+
+static LkApiKey *
+named_key (const char *name,
+           const char *client_id)
+{
+  LkPermissions permissions = { { 0 } };
+
+  return lk_api_key_new (client_id, name, client_id, "admin", 1700000000, 0, &permissions);
+}
+
+static const char * const odd_names[] = {
+  "Plain ASCII Key 42", "ALL CAPS_[]{}~", "Ärger im Büro", "ﬁle sync ①",
+  "İstanbul DIŞ", "ǅemal", "ΣΊΣΥΦΟΣ", "Straße", "mixed ASCII then é",
+  "", "tab\there",
+};
+
+/* ASCII is folded without GLib's Unicode passes; every text must still
+ * be what those passes make. */
+static void
+test_search_folding (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (odd_names); i++)
+    {
+      g_autofree char *client_id = g_strdup_printf ("Client-%u-ÉTÉ-AbC", i);
+      g_autoptr (LkApiKey) key = named_key (odd_names[i], client_id);
+      g_autofree char *expected = oracle_haystack (key);
+      g_autoptr (GString) appended = g_string_new ("before|");
+
+      g_assert_cmpstr (lk_key_search_haystack (key), ==, expected);
+      lk_key_search_append_haystack (appended, key);
+      g_assert_true (g_str_has_prefix (appended->str, "before|"));
+      g_assert_cmpstr (appended->str + strlen ("before|"), ==, expected);
+    }
+}
+
+/* A key keeps what lk_api_key_new() got in one block; one made from
+ * properties has strings of its own; both sort by their names. */
+static void
+test_key_fields (void)
+{
+  g_autoptr (LkApiKey) key = named_key ("Zebra scanner", "client-zebra");
+  g_autoptr (LkApiKey) other = named_key ("aardvark", "client-aardvark");
+  g_autoptr (LkApiKey) empty = named_key (NULL, NULL);
+  g_autoptr (LkApiKey) built = g_object_new (LK_TYPE_API_KEY, "id", "key-2", "name", "AARDVARK",
+                                             "client-id", "client-2", NULL);
+
+  g_assert_cmpstr (lk_api_key_get_id (key), ==, "client-zebra");
+  g_assert_cmpstr (lk_api_key_get_name (key), ==, "Zebra scanner");
+  g_assert_cmpstr (lk_api_key_get_client_id (key), ==, "client-zebra");
+  g_assert_cmpstr (lk_api_key_get_name (other), ==, "aardvark");
+  g_assert_cmpstr (lk_api_key_get_client_id (other), ==, "client-aardvark");
+  g_assert_null (lk_api_key_get_id (empty));
+  g_assert_null (lk_api_key_get_name (empty));
+  g_assert_null (lk_api_key_get_client_id (empty));
+  g_assert_nonnull (lk_api_key_get_name_sort_key (empty));
+  g_assert_cmpstr (lk_api_key_get_id (built), ==, "key-2");
+  g_assert_cmpstr (lk_api_key_get_name (built), ==, "AARDVARK");
+  g_assert_cmpstr (lk_api_key_get_client_id (built), ==, "client-2");
+
+  g_assert_cmpint (strcmp (lk_api_key_get_name_sort_key (other), lk_api_key_get_name_sort_key (key)), <, 0);
+  /* the same name in another case sorts alike */
+  g_assert_cmpstr (lk_api_key_get_name_sort_key (built), ==, lk_api_key_get_name_sort_key (other));
+}
+
+static void
+run_main_loop_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_pending (NULL))
+        g_usleep (1000);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+/* Searches after the folded texts were made ahead, at idle, each time
+ * before another batch of keys arrived: exactly the matching keys. */
+static void
+test_search_texts_ahead (void)
+{
+  static const char * const needles[] = { "ä", "key", "büro", "1", "file", "ss", "abc", "-", "zzz" };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autoptr (GListStore) store = g_list_store_new (LK_TYPE_API_KEY);
+  GtkWidget *table = g_object_ref_sink (lk_key_table_new ());
+  g_autoptr (LkShownKeys) shown = lk_shown_keys_new (lk_key_table_get_sorter (LK_KEY_TABLE (table)));
+  guint serial = 0;
+
+  for (guint batch = 0; batch < 3; batch++)
+    {
+      g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < 20000; i++)
+        {
+          g_autoptr (LkApiKey) key = NULL;
+
+          if (i % 100 < G_N_ELEMENTS (odd_names))
+            {
+              g_autofree char *client_id = g_strdup_printf ("ÄBC-%u", serial++);
+
+              key = named_key (odd_names[i % 100], client_id);
+            }
+          else
+            key = random_key (rand, serial++);
+          g_ptr_array_add (fresh, g_steal_pointer (&key));
+        }
+      g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0,
+                           fresh->pdata, fresh->len);
+      if (batch == 0)
+        lk_shown_keys_set_source (shown, G_LIST_MODEL (store));
+      /* The texts are made, then the keys change under them. */
+      run_main_loop_ms (batch < 2 ? 1000 : 1500);
+    }
+
+  for (guint n = 0; n < G_N_ELEMENTS (needles); n++)
+    {
+      g_autofree char *needle = lk_key_search_needle (needles[n]);
+      guint expected = 0;
+
+      lk_shown_keys_set_needle (shown, needle);
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+        {
+          g_autoptr (LkApiKey) key = g_list_model_get_item (G_LIST_MODEL (store), i);
+          g_autofree char *text = oracle_haystack (key);
+
+          if (strstr (text, needle) != NULL)
+            expected++;
+        }
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (shown)), ==, expected);
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (shown)); i++)
+        {
+          g_autoptr (LkApiKey) key = g_list_model_get_item (G_LIST_MODEL (shown), i);
+          g_autofree char *text = oracle_haystack (key);
+
+          g_assert_nonnull (strstr (text, needle));
+        }
+      /* back to every key, so the next needle searches them all */
+      lk_shown_keys_set_needle (shown, NULL);
+    }
+
+  g_object_unref (table);
+}
+
 static void
 test_rows_on_demand (void)
 {
@@ -575,6 +731,9 @@ main (int   argc,
 
   g_test_add_func ("/lk/key-table/models/random-walk", test_random_walk);
   g_test_add_func ("/lk/key-table/models/rows-on-demand", test_rows_on_demand);
+  g_test_add_func ("/lk/key-table/models/key-fields", test_key_fields);
+  g_test_add_func ("/lk/key-table/search/folding", test_search_folding);
+  g_test_add_func ("/lk/key-table/search/texts-ahead", test_search_texts_ahead);
   g_test_add_func ("/lk/key-table/rows-and-header", test_table_rows_and_header);
   g_test_add_func ("/lk/key-table/narrow", test_table_narrow);
 

@@ -35,6 +35,10 @@ LkApiKey            *lk_api_key_new                  (const char          *id,
                                                       const LkPermissions *permissions);
 const char          *lk_api_key_get_id               (LkApiKey *self);
 const char          *lk_api_key_get_name             (LkApiKey *self);
+/* What lists sort names by: the name case-folded, as a collation key
+ * (compare with strcmp); made on first use, in the thread that first
+ * asks, and kept. */
+const char          *lk_api_key_get_name_sort_key    (LkApiKey *self);
 const char          *lk_api_key_get_client_id        (LkApiKey *self);
 const char          *lk_api_key_get_created_by       (LkApiKey *self);
 const char          *lk_api_key_get_tenant_id        (LkApiKey *self);

@@ -24,6 +24,11 @@ gboolean         lk_key_search_matches    (LkApiKey   *key,
 /* The text a needle is looked for in: the key's name and client ID,
  * folded, on two lines; made once and cached on the key. */
 const char      *lk_key_search_haystack   (LkApiKey   *key);
+/* Appends the same text to @out without caching it on the key (a list
+ * that keeps the texts of all its keys in one buffer needs no second
+ * copy on each key). */
+void             lk_key_search_append_haystack (GString  *out,
+                                                LkApiKey *key);
 /* How a filter changes from @old_needle to @new_needle, so a
  * GtkFilterListModel rechecks only what it must. */
 GtkFilterChange  lk_key_search_change     (const char *old_needle,

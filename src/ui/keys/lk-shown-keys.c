@@ -26,9 +26,12 @@ struct _LkShownKeys
   GPtrArray  *shown;       /* the keys shown (no references) */
   GArray     *shown_at;    /* guint: the position in @sorted of each */
 
-  /* While searching: the folded texts of @sorted, in its order */
+  /* The folded texts of @sorted, in its order: made ahead at idle once
+   * the keys have settled, or at the first search */
   GString    *texts;       /* NULL until needed; dropped when stale */
   GArray     *text_at;     /* guint: offset in @texts of each */
+  guint       n_texts;     /* how many of @sorted have their text yet */
+  guint       warm_source; /* the wait, then the idle making them */
 };
 
 static void lk_shown_keys_list_model_init (GListModelInterface *iface);
@@ -94,31 +97,94 @@ compare (gconstpointer a,
 
 /* ---- Searching ---- */
 
-static void
-drop_texts (LkShownKeys *self)
+/* Keys settle first: a list arrives in batches a quarter of a second
+ * apart, and each batch makes the texts stale (started between batches,
+ * the texts of a 100,000-key list were made and thrown away again and
+ * again while it arrived). */
+#define WARM_DELAY_MS 400
+/* Each idle turn folds for at most this long, far below a frame. */
+#define WARM_SLICE_US 2000
+
+/* Folds texts for @sorted until all have one (returns TRUE) or, when
+ * @deadline is not 0, until the monotonic clock reaches it. */
+static gboolean
+fold_texts (LkShownKeys *self,
+            gint64       deadline)
 {
-  if (self->texts != NULL)
-    g_string_free (self->texts, TRUE);
-  self->texts = NULL;
-  g_array_set_size (self->text_at, 0);
+  if (self->texts == NULL)
+    {
+      self->texts = g_string_sized_new (self->sorted->len * 48);
+      g_array_set_size (self->text_at, self->sorted->len);
+      self->n_texts = 0;
+    }
+
+  while (self->n_texts < self->sorted->len)
+    {
+      guint i = self->n_texts++;
+
+      g_array_index (self->text_at, guint, i) = (guint) self->texts->len;
+      lk_key_search_append_haystack (self->texts, self->sorted->pdata[i]);
+      /* with its NUL, so each text ends where the next begins */
+      g_string_append_c (self->texts, '\0');
+
+      if (deadline != 0 && i % 256 == 255 && g_get_monotonic_time () >= deadline)
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
 ensure_texts (LkShownKeys *self)
 {
+  g_clear_handle_id (&self->warm_source, g_source_remove);
+  fold_texts (self, 0);
+}
+
+static gboolean
+warm_slice (gpointer user_data)
+{
+  LkShownKeys *self = user_data;
+
+  if (!fold_texts (self, g_get_monotonic_time () + WARM_SLICE_US))
+    return G_SOURCE_CONTINUE;
+
+  self->warm_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+warm_start (gpointer user_data)
+{
+  LkShownKeys *self = user_data;
+
+  self->warm_source = g_idle_add_full (G_PRIORITY_LOW, warm_slice, self, NULL);
+  g_source_set_name_by_id (self->warm_source, "[layer-keys] search texts");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clear_texts (LkShownKeys *self)
+{
+  g_clear_handle_id (&self->warm_source, g_source_remove);
   if (self->texts != NULL)
+    g_string_free (self->texts, TRUE);
+  self->texts = NULL;
+  self->n_texts = 0;
+  g_array_set_size (self->text_at, 0);
+}
+
+/* The keys or their order changed: the texts are made again, ahead of
+ * the first search, so that it does not wait for 100,000 of them. */
+static void
+drop_texts (LkShownKeys *self)
+{
+  clear_texts (self);
+  if (self->sorted->len == 0)
     return;
 
-  self->texts = g_string_sized_new (self->sorted->len * 48);
-  g_array_set_size (self->text_at, self->sorted->len);
-  for (guint i = 0; i < self->sorted->len; i++)
-    {
-      const char *text = lk_key_search_haystack (self->sorted->pdata[i]);
-
-      g_array_index (self->text_at, guint, i) = (guint) self->texts->len;
-      /* with its NUL, so each text ends where the next begins */
-      g_string_append_len (self->texts, text, (gssize) strlen (text) + 1);
-    }
+  self->warm_source = g_timeout_add (WARM_DELAY_MS, warm_start, self);
+  g_source_set_name_by_id (self->warm_source, "[layer-keys] search texts, soon");
 }
 
 /* Announces that @before became self->shown, as the one range between
@@ -394,7 +460,7 @@ lk_shown_keys_dispose (GObject *object)
   g_array_set_size (self->shown_at, 0);
   g_ptr_array_set_size (self->sorted, 0);
   g_ptr_array_set_size (self->mirror, 0);
-  drop_texts (self);
+  clear_texts (self);
 
   G_OBJECT_CLASS (lk_shown_keys_parent_class)->dispose (object);
 }

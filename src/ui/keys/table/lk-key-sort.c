@@ -10,42 +10,12 @@
 
 #include "lk-key-sort.h"
 
-/* The per-key cached collation key of the name, made once per key (in
- * the startup prefetch's thread, or here). */
-static GQuark
-name_key_quark (void)
-{
-  static gsize quark;
-
-  if (g_once_init_enter (&quark))
-    g_once_init_leave (&quark, g_quark_from_static_string ("lk-key-sort-name-key"));
-
-  return (GQuark) quark;
-}
-
-static const char *
-name_collation_key (LkApiKey *key)
-{
-  const char *collation_key = g_object_get_qdata (G_OBJECT (key), name_key_quark ());
-
-  if (collation_key == NULL)
-    {
-      g_autofree char *folded = g_utf8_casefold (lk_api_key_get_name (key), -1);
-      char *made = g_utf8_collate_key (folded, -1);
-
-      g_object_set_qdata_full (G_OBJECT (key), name_key_quark (), made, g_free);
-      collation_key = made;
-    }
-
-  return collation_key;
-}
-
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
 {
-  return strcmp (name_collation_key (*(LkApiKey * const *) a),
-                 name_collation_key (*(LkApiKey * const *) b));
+  return strcmp (lk_api_key_get_name_sort_key (*(LkApiKey * const *) a),
+                 lk_api_key_get_name_sort_key (*(LkApiKey * const *) b));
 }
 
 void
@@ -93,7 +63,7 @@ lk_key_sort_compare (LkKeyColumn  column,
   switch (column)
     {
     case LK_KEY_COLUMN_NAME:
-      return order_of (strcmp (name_collation_key (a), name_collation_key (b)));
+      return order_of (strcmp (lk_api_key_get_name_sort_key (a), lk_api_key_get_name_sort_key (b)));
 
     case LK_KEY_COLUMN_CLIENT_ID:
       /* Client IDs are ASCII tokens: byte order is their order. */
