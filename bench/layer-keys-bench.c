@@ -16,6 +16,7 @@
 #include <locale.h>
 
 #include "lk-bench-probe.h"
+#include "lk-sign-in-page.h"
 #include "lk-window.h"
 
 /* The first GtkListView inside @widget. */
@@ -38,6 +39,40 @@ find_list_view (GtkWidget *widget)
   return NULL;
 }
 
+/* LK_BENCH_WATCH=sign-in-error (issue 19, the platform unreachable): the
+ * probe's model gets one item when the sign-in page's error is mapped,
+ * so the probe records the first frame painted with the error on screen.
+ * Its text goes to standard error, for build-aux/bench to check. */
+static void
+on_sign_in_error_mapped (GtkWidget *error_box,
+                         gpointer   user_data)
+{
+  GListStore *shown = user_data;
+  GtkWidget *page = gtk_widget_get_ancestor (error_box, LK_TYPE_SIGN_IN_PAGE);
+  GObject *heading = gtk_widget_get_template_child (page, LK_TYPE_SIGN_IN_PAGE, "error_heading");
+  GObject *body = gtk_widget_get_template_child (page, LK_TYPE_SIGN_IN_PAGE, "error_body");
+
+  g_printerr ("sign-in-error: %s | %s\n",
+              gtk_label_get_text (GTK_LABEL (heading)), gtk_label_get_text (GTK_LABEL (body)));
+  if (g_list_model_get_n_items (G_LIST_MODEL (shown)) == 0)
+    g_list_store_append (shown, error_box);
+}
+
+static void
+watch_sign_in_error (GtkWindow *window)
+{
+  g_autoptr (GListStore) shown = g_list_store_new (GTK_TYPE_WIDGET);
+  GObject *page = gtk_widget_get_template_child (GTK_WIDGET (window), LK_TYPE_WINDOW, "sign_in_page");
+  GObject *error_box;
+
+  if (page == NULL)
+    g_error ("The window has no sign-in page for the probe to watch");
+  error_box = gtk_widget_get_template_child (GTK_WIDGET (page), LK_TYPE_SIGN_IN_PAGE, "error_box");
+  g_signal_connect_data (error_box, "map", G_CALLBACK (on_sign_in_error_mapped),
+                         g_object_ref (shown), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  lk_bench_probe_attach (window, G_LIST_MODEL (shown), NULL);
+}
+
 /* Each window, as soon as the application has it (before it is shown):
  * the list is populated once the model of the keys view's list holds
  * the keys. */
@@ -52,6 +87,12 @@ on_window_added (GtkApplication *application,
 
   if (!LK_IS_WINDOW (window))
     return;
+
+  if (g_strcmp0 (g_getenv ("LK_BENCH_WATCH"), "sign-in-error") == 0)
+    {
+      watch_sign_in_error (window);
+      return;
+    }
 
   keys_view = gtk_widget_get_template_child (GTK_WIDGET (window), LK_TYPE_WINDOW, "keys_view");
   if (keys_view != NULL)

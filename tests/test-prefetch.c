@@ -216,6 +216,61 @@ test_refused (void)
   g_assert_nonnull (account);
   g_assert_cmpstr (account->client_secret, ==, "not-the-secret");
   g_assert_null (session);
+  /* Refused is an answer: the window signs in again and shows it. */
+  g_assert_null (lk_account_prefetch_dup_unreachable (prefetch));
+
+  forget_accounts (lk_platform_get_id (platform));
+}
+
+/* A remembered platform where nothing listens (connection refused): the
+ * sign-in is tried once, and why it failed is handed out with the
+ * account, so the window reports it without retrying (issue 19).  With
+ * the usual four attempts the backoff alone took about two seconds. */
+static void
+test_unreachable (void)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GSocketAddress) any = NULL;
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (LkPlatform) platform = NULL;
+  g_autoptr (LkAccountPrefetch) prefetch = NULL;
+  g_autoptr (LkClientSession) session = NULL;
+  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) unreachable = NULL;
+  g_autofree char *api_url = NULL;
+  g_autofree char *token_url = NULL;
+  gint64 start;
+  guint16 port;
+
+  /* A port that was free a moment ago: nothing listens there. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  any = g_inet_socket_address_new (loopback, 0);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+
+  api_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  token_url = g_strdup_printf ("http://127.0.0.1:%u%s", port, LK_WIRE_PATH_TOKEN);
+  platform = lk_platform_new_custom (api_url, token_url, NULL, &error);
+  g_assert_no_error (error);
+
+  save_account (platform, "unreachable-client", "unreachable-secret");
+  start = g_get_monotonic_time ();
+  prefetch = lk_account_prefetch_start (lk_platform_ref (platform), "unreachable-client", reverse_keys);
+  account = wait_prefetch (prefetch, &session, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_null (session);
+  unreachable = lk_account_prefetch_dup_unreachable (prefetch);
+  g_assert_error (unreachable, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NETWORK);
+  /* One attempt, no backoff (the first retry alone waits 250 ms or more). */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1000 * G_TIME_SPAN_MILLISECOND);
 
   forget_accounts (lk_platform_get_id (platform));
 }
@@ -389,6 +444,7 @@ main (int   argc,
   g_test_add_func ("/lk/prefetch/signed-in-and-listed", test_signed_in_and_listed);
   g_test_add_func ("/lk/prefetch/not-remembered", test_not_remembered);
   g_test_add_func ("/lk/prefetch/refused", test_refused);
+  g_test_add_func ("/lk/prefetch/unreachable", test_unreachable);
   g_test_add_func ("/lk/prefetch/bound-to-platform", test_bound_to_platform);
   g_test_add_func ("/lk/prefetch/hurried", test_hurried);
   g_test_add_func ("/lk/prefetch/export-needs-list", test_export_needs_list);

@@ -56,6 +56,37 @@ lk_cli_get_store (LkCli *cli)
   return cli->store;
 }
 
+/* Starts searching the items of @schema whose attribute @name is @value
+ * (no secrets); *@result is set once it is answered. */
+static void
+search_items_start (LkCli          *cli,
+                    LkSchemaKind    schema,
+                    const char     *name,
+                    const char     *value,
+                    GAsyncResult  **result)
+{
+  LkCredentialStore *store = lk_cli_get_store (cli);
+  LkCredentialStoreClass *klass = LK_CREDENTIAL_STORE_GET_CLASS (store);
+  g_autoptr (GHashTable) attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_hash_table_insert (attributes, g_strdup (name), g_strdup (value));
+  klass->search_async (store, schema, attributes, FALSE, NULL, lk_cli_async_done, result);
+}
+
+/* Waits for the search of search_items_start() and takes its result. */
+static GPtrArray *
+search_items_finish (LkCli          *cli,
+                     GAsyncResult  **result,
+                     GError        **error)
+{
+  LkCredentialStore *store = lk_cli_get_store (cli);
+  g_autoptr (GAsyncResult) done = NULL;
+
+  lk_cli_wait (result);
+  done = g_steal_pointer (result);
+  return LK_CREDENTIAL_STORE_GET_CLASS (store)->search_finish (store, done, error);
+}
+
 /* Items of @schema whose attribute @name is @value (no secrets). */
 static GPtrArray *
 search_items (LkCli         *cli,
@@ -186,12 +217,33 @@ lk_cli_resolve_stored (LkCli       *cli,
   g_autofree char *printable = lk_cli_printable (ident);
   g_autoptr (GString) candidates = NULL;
 
+  GAsyncResult *results[G_N_ELEMENTS (by)] = { NULL, };
+
+  /* The first search connects the store to the Secret Service; the other
+   * two then go out together, one round trip instead of two (issue 19:
+   * `env NAME` against `secret-tool lookup`).  Results are taken in
+   * order. */
+  search_items_start (cli, LK_SCHEMA_API_KEY, by[0], ident, &results[0]);
+  lk_cli_wait (&results[0]);
+  for (guint i = 1; i < G_N_ELEMENTS (by); i++)
+    search_items_start (cli, LK_SCHEMA_API_KEY, by[i], ident, &results[i]);
+
   for (guint i = 0; i < G_N_ELEMENTS (by); i++)
     {
       g_autoptr (GPtrArray) items = NULL;
       g_autoptr (GError) local_error = NULL;
 
-      items = search_items (cli, LK_SCHEMA_API_KEY, by[i], ident, &local_error);
+      items = search_items_finish (cli, &results[i], &local_error);
+      if (items == NULL && local_error != NULL)
+        {
+          /* The others are waited for: no callback is left pointing at
+           * @results once this returns. */
+          for (guint j = i + 1; j < G_N_ELEMENTS (by); j++)
+            {
+              lk_cli_wait (&results[j]);
+              g_clear_object (&results[j]);
+            }
+        }
       if (items == NULL)
         {
           g_propagate_error (error, lk_cli_explain_store_error (_("Could not search the keyring"),

@@ -26,6 +26,7 @@ typedef struct {
   LkAccount       *account;
   LkClientSession *session;
   GError          *error;      /* of the lookup */
+  GError          *unreachable; /* the sign-in found no platform to connect to */
 } Prefetched;
 
 struct _LkAccountPrefetch
@@ -59,6 +60,7 @@ prefetched_free (Prefetched *prefetched)
   g_clear_pointer (&prefetched->account, lk_account_free);
   g_clear_pointer (&prefetched->session, lk_client_session_free);
   g_clear_error (&prefetched->error);
+  g_clear_error (&prefetched->unreachable);
   g_free (prefetched);
 }
 
@@ -93,14 +95,19 @@ cancel_other (GCancellable *cancellable,
 }
 
 /* Signs in with @account and lists the keys: the session, with the keys
- * if the list ended well (not hurried), or NULL when signing in failed
- * (the window meets the same again, and reports it). */
+ * if the list ended well (not hurried), or NULL when signing in failed.
+ * The window then signs in again and reports what it meets, except when
+ * nothing answered at the platform's address (@out_unreachable): the
+ * sign-in is tried once here, and the window reports that at once
+ * instead of waiting for retries of its own (issue 19: a start with the
+ * platform unreachable paints its error without waiting). */
 static LkClientSession *
-sign_in_and_list (LkAccountPrefetch *self,
-                  GMainContext      *context,
-                  LkCredentialStore *store,
-                  LkAccount         *account,
-                  GCancellable      *cancellable)
+sign_in_and_list (LkAccountPrefetch  *self,
+                  GMainContext       *context,
+                  LkCredentialStore  *store,
+                  LkAccount          *account,
+                  GCancellable       *cancellable,
+                  GError            **out_unreachable)
 {
   g_autoptr (LkClient) client = lk_client_new (self->platform);
   g_autoptr (GAsyncResult) result = NULL;
@@ -110,14 +117,19 @@ sign_in_and_list (LkAccountPrefetch *self,
 
   lk_client_set_store (client, store);
   lk_client_set_credentials (client, account->client_id, account->client_secret);
+  lk_client_set_retry_policy (client, 1, LK_CLIENT_DEFAULT_MAX_TOTAL_SECONDS);
   lk_client_sign_in_async (client, cancellable, store_result, &result);
   whoami = lk_client_sign_in_finish (client, wait_here (context, &result), &error);
   g_clear_object (&result);
   if (whoami == NULL)
     {
       g_debug ("Prefetch: not signed in: %s", error->message);
+      if (g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_NETWORK))
+        g_propagate_error (out_unreachable, g_steal_pointer (&error));
       return NULL;
     }
+  lk_client_set_retry_policy (client, LK_CLIENT_DEFAULT_MAX_ATTEMPTS,
+                              LK_CLIENT_DEFAULT_MAX_TOTAL_SECONDS);
 
   if (lk_permissions_allows (lk_api_key_get_permissions (whoami), LK_CATEGORY_API_KEYS, LK_ACCESS_READ))
     {
@@ -167,7 +179,8 @@ prefetch_thread (GTask        *task,
                                                                  &prefetched->error);
   g_clear_object (&result);
   if (prefetched->account != NULL)
-    prefetched->session = sign_in_and_list (self, context, store, prefetched->account, cancellable);
+    prefetched->session = sign_in_and_list (self, context, store, prefetched->account, cancellable,
+                                            &prefetched->unreachable);
 
   /* The store goes now, and what it and its connection still queue here
    * (D-Bus proxies free their signal subscriptions in this context) runs
@@ -299,6 +312,17 @@ lk_account_prefetch_is_for (LkAccountPrefetch *self,
 
   return g_strcmp0 (self->platform_id, platform_id) == 0 &&
          g_strcmp0 (self->client_id, client_id) == 0;
+}
+
+GError *
+lk_account_prefetch_dup_unreachable (LkAccountPrefetch *self)
+{
+  g_return_val_if_fail (LK_IS_ACCOUNT_PREFETCH (self), NULL);
+
+  if (!collect (self) || self->result->unreachable == NULL)
+    return NULL;
+
+  return g_error_copy (self->result->unreachable);
 }
 
 void

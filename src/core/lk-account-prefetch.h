@@ -47,6 +47,10 @@ gboolean           lk_account_prefetch_is_for       (LkAccountPrefetch   *self,
  * the session but not the keys (the window lists them itself, showing
  * the first page at once rather than waiting for a long list). */
 void               lk_account_prefetch_hurry        (LkAccountPrefetch   *self);
+/* Once the result is there: why signing in failed when nothing answered
+ * at the platform's address (LK_CLIENT_ERROR_NETWORK, tried once), else
+ * NULL.  The account is handed out all the same. */
+GError            *lk_account_prefetch_dup_unreachable (LkAccountPrefetch *self);
 /* TRUE when the result is there already: then @account (and @session)
  * as lk_account_prefetch_wait_finish() gives them, at once. */
 gboolean           lk_account_prefetch_take_now     (LkAccountPrefetch   *self,

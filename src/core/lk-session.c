@@ -366,14 +366,18 @@ look_account_up (GTask *task)
 }
 
 /* The remembered account is there (or is not: @error says why): sign
- * in with it.  Takes @task, @account, @client_session and @error. */
+ * in with it; when the prefetch's sign-in found nothing at the platform's
+ * address (@unreachable), that is the sign-in's error at once.  Takes
+ * @task, @account, @client_session, @error and @unreachable. */
 static void
 use_account (GTask           *task,
              LkAccount       *account,
              LkClientSession *client_session,
              GError          *error,
-             gboolean         from_prefetch)
+             gboolean         from_prefetch,
+             GError          *unreachable)
 {
+  g_autoptr (GError) owned_unreachable = unreachable;
   g_autoptr (GTask) owned_task = task;
   g_autoptr (LkAccount) owned_account = account;
   g_autoptr (LkClientSession) owned_session = client_session;
@@ -403,6 +407,12 @@ use_account (GTask           *task,
       return;
     }
 
+  if (client_session == NULL && owned_unreachable != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&owned_unreachable));
+      return;
+    }
+
   client = new_client (self, sign_in->platform, account->client_id, account->client_secret);
 
   /* Signed in and listed while the application started. */
@@ -425,6 +435,7 @@ on_account_found (GObject      *source,
   g_autoptr (GTask) task = user_data;
   LkClientSession *client_session = NULL;
   GError *error = NULL;
+  GError *unreachable = NULL;
   LkAccount *account;
   gboolean from_prefetch = LK_IS_ACCOUNT_PREFETCH (source);
   LkSession *self;
@@ -433,8 +444,11 @@ on_account_found (GObject      *source,
   g_assert (G_IS_TASK (task));
 
   if (from_prefetch)
-    account = lk_account_prefetch_wait_finish (LK_ACCOUNT_PREFETCH (source), result,
-                                               &client_session, &error);
+    {
+      account = lk_account_prefetch_wait_finish (LK_ACCOUNT_PREFETCH (source), result,
+                                                 &client_session, &error);
+      unreachable = lk_account_prefetch_dup_unreachable (LK_ACCOUNT_PREFETCH (source));
+    }
   else
     account = lk_credential_store_find_account_finish (LK_CREDENTIAL_STORE (source), result, &error);
 
@@ -445,11 +459,12 @@ on_account_found (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      g_clear_error (&unreachable);
       g_task_return_error (task, error);
       return;
     }
 
-  use_account (g_steal_pointer (&task), account, client_session, error, from_prefetch);
+  use_account (g_steal_pointer (&task), account, client_session, error, from_prefetch, unreachable);
 }
 
 static gboolean
@@ -498,7 +513,8 @@ lk_session_sign_in_remembered_async (LkSession           *self,
    * application started. */
   if (lk_account_prefetch_take_now (prefetch, &account, &client_session, &error))
     {
-      use_account (g_steal_pointer (&task), account, client_session, error, TRUE);
+      use_account (g_steal_pointer (&task), account, client_session, error, TRUE,
+                   lk_account_prefetch_dup_unreachable (prefetch));
       return;
     }
 

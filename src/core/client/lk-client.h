@@ -50,6 +50,10 @@ gint64             lk_client_get_listed_at       (LkClient            *self);
  * (default 4 attempts within 60 s total); page size (default 100). */
 void               lk_client_set_timeout         (LkClient            *self,
                                                   guint                seconds);
+/* The retry policy a new client has: attempts per request, and seconds a
+ * request may take with its retries. */
+#define LK_CLIENT_DEFAULT_MAX_ATTEMPTS      4
+#define LK_CLIENT_DEFAULT_MAX_TOTAL_SECONDS 60
 void               lk_client_set_retry_policy    (LkClient            *self,
                                                   guint                max_attempts,
                                                   guint                max_total_seconds);
