@@ -168,6 +168,7 @@ click_create (gpointer user_data)
 
   run->state = RUN_CREATING;
   run->start_us = g_get_monotonic_time ();
+  g_debug ("Create clicked");
   /* What a mouse click's release does (gtk_widget_activate() would wait
    * for the keyboard activation's 250 ms press feedback first). */
   g_signal_emit_by_name (button, "clicked");
@@ -197,6 +198,8 @@ on_after_paint (GdkFrameClock *frame_clock,
       if (g_strcmp0 (current_page (run), "secret") == 0)
         {
           run->shown_us = now;
+          g_debug ("First frame painted with the secret page (monotonic %" G_GINT64_FORMAT
+                   " -> %" G_GINT64_FORMAT " µs)", run->start_us, now);
           run->state = RUN_SETTLING;
           run->stored = check_stored (run);
         }
@@ -233,6 +236,22 @@ find_dialog (void)
   return NULL;
 }
 
+/* For a timeline with G_MESSAGES_DEBUG=lk-bench-create. */
+static void
+on_page_changed (GtkStack   *stack,
+                 GParamSpec *pspec,
+                 CreateRun  *run)
+{
+  g_debug ("Page %s", gtk_stack_get_visible_child_name (stack));
+}
+
+static void
+on_phase (GdkFrameClock *frame_clock,
+          gpointer       phase)
+{
+  g_debug ("Frame: %s", (const char *) phase);
+}
+
 static void
 fill_dialog (CreateRun *run)
 {
@@ -251,6 +270,11 @@ fill_dialog (CreateRun *run)
   run->after_paint_id = g_signal_connect (run->frame_clock, "after-paint",
                                           G_CALLBACK (on_after_paint), run);
   run->state = RUN_WAITING_SUMMARY;
+  g_signal_connect (dialog_child (run, "stack"), "notify::visible-child-name",
+                    G_CALLBACK (on_page_changed), run);
+  g_signal_connect (run->frame_clock, "update", G_CALLBACK (on_phase), (gpointer) "update");
+  g_signal_connect (run->frame_clock, "layout", G_CALLBACK (on_phase), (gpointer) "layout");
+  g_signal_connect (run->frame_clock, "paint", G_CALLBACK (on_phase), (gpointer) "paint");
   gtk_widget_queue_draw (dialog);
 }
 
