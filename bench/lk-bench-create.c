@@ -279,7 +279,7 @@ fill_dialog (CreateRun *run)
 }
 
 static gboolean
-poll (gpointer user_data)
+poll_window (gpointer user_data)
 {
   CreateRun *run = user_data;
 
@@ -348,7 +348,7 @@ lk_bench_create_attach (GtkWindow  *window,
   run->name = g_strdup (name);
   run->out_path = g_strdup (out);
   run->state = RUN_WAITING_LIST;
-  run->poll_id = g_timeout_add (20, poll, run);
+  run->poll_id = g_timeout_add (20, poll_window, run);
   g_object_set_data_full (G_OBJECT (window), "lk-bench-create", run,
                           (GDestroyNotify) create_run_free);
 }
