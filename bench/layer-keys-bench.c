@@ -3,7 +3,8 @@
  * The application of `layer-keys`, unchanged (the same ui library, the
  * same start), plus the probe of lk-bench-probe.c attached to each
  * window it opens, so that build-aux/bench can time the first frame
- * that shows the list and the frames of a scroll through it.  The
+ * that shows the list and the frames of a scroll through it, or the
+ * create dialog's driver of lk-bench-create.c (LK_BENCH_WATCH=create).  The
  * shipped binary carries no probe and reads no LK_BENCH_* variable.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "lk-bench-create.h"
 #include "lk-bench-probe.h"
 #include "lk-sign-in-page.h"
 #include "lk-window.h"
@@ -99,6 +101,14 @@ on_window_added (GtkApplication *application,
     list_view = find_list_view (GTK_WIDGET (keys_view));
   if (list_view == NULL)
     g_error ("The window has no list of keys for the probe to watch");
+
+  /* LK_BENCH_WATCH=create (issue 19): the create dialog, driven and
+   * timed by lk-bench-create.c instead of the first-frame probe. */
+  if (g_strcmp0 (g_getenv ("LK_BENCH_WATCH"), "create") == 0)
+    {
+      lk_bench_create_attach (window, G_LIST_MODEL (gtk_list_view_get_model (list_view)));
+      return;
+    }
 
   scroller = gtk_widget_get_ancestor (GTK_WIDGET (list_view), GTK_TYPE_SCROLLED_WINDOW);
   lk_bench_probe_attach (window,
