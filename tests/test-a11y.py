@@ -25,18 +25,11 @@ import subprocess
 import sys
 import time
 
-# A session of its own: D-Bus, an unlocked keyring and an X server that no
-# earlier test has touched. In the shared test session, after the other
-# GTK tests, the accessibility bus they activated and the X server's focus
-# left Ctrl+N unanswered.
-if os.environ.get('LK_A11Y_OWN_SESSION') != '1':
-    _env = dict(os.environ, LK_A11Y_OWN_SESSION='1')
-    for _name in ('DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'AT_SPI_BUS_ADDRESS'):
-        _env.pop(_name, None)
-    _inner = os.path.join(os.environ.get('LK_SOURCE_ROOT', '.'), 'build-aux', 'session-inner')
-    os.execvpe('dbus-run-session',
-               ['dbus-run-session', '--', _inner, sys.executable, os.path.abspath(__file__)] + sys.argv[1:],
-               _env)
+# A session of its own (D-Bus, an unlocked keyring, an X server no other
+# test has touched) comes from meson: every test runs in
+# build-aux/private-session.  In a session shared with the other GTK tests,
+# the accessibility bus they activated and the X server's focus once left
+# Ctrl+N unanswered.
 
 import gi
 
