@@ -31,20 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-schema.h"
 #include "bench-util.h"
-
-/* The same schema as LkSecretStore's. */
-static const SecretSchema api_key_schema = {
-  "io.github.layerkeys.LayerKeys.ApiKey", SECRET_SCHEMA_DONT_MATCH_NAME,
-  {
-    { "key-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "name", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "expires", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  }
-};
 
 static void
 fail (const char *what)
@@ -148,7 +136,7 @@ main (int   argc,
   g_hash_table_insert (attributes, "expires", expires);
   label = g_strdup_printf ("HiddenLayer API key “%s”", json_object_get_string_member (object, "name"));
   value = secret_value_new (json_object_get_string_member (object, "client_secret"), -1, "text/plain");
-  secret_service_store (service, &api_key_schema, attributes, SECRET_COLLECTION_DEFAULT,
+  secret_service_store (service, bench_api_key_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                         label, value, NULL, bench_store_result, &result);
   result = bench_wait_result (&result, 60);
   secret_service_store_finish (service, result, &error);
@@ -158,7 +146,7 @@ main (int   argc,
   end = bench_now_ms ();
   /* ---- the clock stopped ---- */
 
-  found = secret_password_lookup_sync (&api_key_schema, NULL, &error, "key-id", key_id, NULL);
+  found = secret_password_lookup_sync (bench_api_key_schema (), NULL, &error, "key-id", key_id, NULL);
   bench_check ("looking up", error);
   if (g_strcmp0 (found, json_object_get_string_member (object, "client_secret")) != 0)
     fail ("the stored item does not hold the secret");

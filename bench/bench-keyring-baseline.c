@@ -17,22 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-schema.h"
 #include "bench-util.h"
 
 #define PLATFORM_ID "http://127.0.0.1:8/bench"
-
-/* The same schema as LkSecretStore's (io.github.layerkeys.LayerKeys.ApiKey). */
-static const SecretSchema api_key_schema = {
-  "io.github.layerkeys.LayerKeys.ApiKey", SECRET_SCHEMA_DONT_MATCH_NAME,
-  {
-    { "key-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "name", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "expires", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  }
-};
 
 static GHashTable *
 key_attributes (guint    i,
@@ -65,7 +53,7 @@ store_one (SecretService *service,
   SecretValue *value = secret_value_new_full (secret, -1, "text/plain", (GDestroyNotify) secret_password_free);
   GAsyncResult *result = NULL;
 
-  secret_service_store (service, &api_key_schema, attributes, SECRET_COLLECTION_DEFAULT,
+  secret_service_store (service, bench_api_key_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                         label, value, NULL, bench_store_result, &result);
   result = bench_wait_result (&result, 60);
   secret_service_store_finish (service, result, &error);
@@ -84,7 +72,7 @@ lookup_one (SecretService *service,
   GAsyncResult *result = NULL;
   SecretValue *value;
 
-  secret_service_lookup (service, &api_key_schema, attributes, NULL, bench_store_result, &result);
+  secret_service_lookup (service, bench_api_key_schema (), attributes, NULL, bench_store_result, &result);
   result = bench_wait_result (&result, 60);
   value = secret_service_lookup_finish (service, result, &error);
   g_object_unref (result);
@@ -105,7 +93,7 @@ clear_one (SecretService *service,
   g_autoptr (GHashTable) attributes = key_attributes (i, FALSE);
   GAsyncResult *result = NULL;
 
-  secret_service_clear (service, &api_key_schema, attributes, NULL, bench_store_result, &result);
+  secret_service_clear (service, bench_api_key_schema (), attributes, NULL, bench_store_result, &result);
   result = bench_wait_result (&result, 60);
   secret_service_clear_finish (service, result, &error);
   g_object_unref (result);

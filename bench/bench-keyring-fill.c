@@ -17,20 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench-schema.h"
 #include "bench-util.h"
-
-/* The same schema as LkSecretStore's. */
-static const SecretSchema api_key_schema = {
-  "io.github.layerkeys.LayerKeys.ApiKey", SECRET_SCHEMA_DONT_MATCH_NAME,
-  {
-    { "key-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "name", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "expires", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  }
-};
 
 int
 main (int   argc,
@@ -66,7 +54,7 @@ main (int   argc,
       g_hash_table_insert (attributes, g_strdup ("platform"), g_strdup (platform));
       if (clear)
         {
-          secret_service_clear (service, &api_key_schema, attributes, NULL, bench_store_result, &result);
+          secret_service_clear (service, bench_api_key_schema (), attributes, NULL, bench_store_result, &result);
           result = bench_wait_result (&result, 60);
           secret_service_clear_finish (service, result, &error);
         }
@@ -80,7 +68,7 @@ main (int   argc,
           g_hash_table_insert (attributes, g_strdup ("client-id"), g_strdup_printf ("bench-client-%05u", i));
           g_hash_table_insert (attributes, g_strdup ("name"), g_strdup_printf ("Benchmark key %05u", i));
           g_hash_table_insert (attributes, g_strdup ("expires"), g_strdup ("2027-01-01"));
-          secret_service_store (service, &api_key_schema, attributes, SECRET_COLLECTION_DEFAULT,
+          secret_service_store (service, bench_api_key_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                                 label, value, NULL, bench_store_result, &result);
           result = bench_wait_result (&result, 60);
           secret_service_store_finish (service, result, &error);

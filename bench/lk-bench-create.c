@@ -39,18 +39,7 @@
 #include "lk-create-dialog.h"
 #include "lk-secret-view.h"
 
-/* The schema of the keyring items of API keys, as LkSecretStore's. */
-static const SecretSchema api_key_schema = {
-  "io.github.layerkeys.LayerKeys.ApiKey", SECRET_SCHEMA_DONT_MATCH_NAME,
-  {
-    { "key-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "name", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "platform", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { "expires", SECRET_SCHEMA_ATTRIBUTE_STRING },
-    { NULL, 0 },
-  }
-};
+#include "bench-schema.h"
 
 typedef enum {
   RUN_WAITING_LIST,
@@ -130,7 +119,7 @@ check_stored (CreateRun *run)
       return FALSE;
     }
 
-  found = secret_password_lookup_sync (&api_key_schema, NULL, &error,
+  found = secret_password_lookup_sync (bench_api_key_schema (), NULL, &error,
                                        "key-id", run->key_id, NULL);
   if (found == NULL)
     {
