@@ -95,15 +95,10 @@ search_items (LkCli         *cli,
               const char    *value,
               GError       **error)
 {
-  LkCredentialStore *store = lk_cli_get_store (cli);
-  LkCredentialStoreClass *klass = LK_CREDENTIAL_STORE_GET_CLASS (store);
-  g_autoptr (GHashTable) attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GAsyncResult) result = NULL;
 
-  g_hash_table_insert (attributes, g_strdup (name), g_strdup (value));
-  klass->search_async (store, schema, attributes, FALSE, NULL, lk_cli_async_done, &result);
-
-  return klass->search_finish (store, lk_cli_wait (&result), error);
+  search_items_start (cli, schema, name, value, &result);
+  return search_items_finish (cli, &result, error);
 }
 
 /* A stored key, when @item has exactly the API-key attribute set (plus
