@@ -24,6 +24,7 @@
 
 #include <signal.h>
 
+#include "lk-secret-store-private.h"
 #include "lk-test-keyring.h"
 #include "lk-test-util.h"
 
@@ -229,6 +230,71 @@ test_forget_twice (void)
   g_test_trap_assert_passed ();
 }
 
+/* The store keeps the default collection's proxy.  GDBusProxy empties its
+ * property cache when the service's name changes hands and fills it again
+ * later; an item created or deleted by another program in between reached
+ * libsecret 0.20.5's handler, which read the missing Items property and
+ * crashed (a SEGV in g_variant_iter_init(), seen once in test-ui-accounts).
+ * The cache is emptied here by hand, as a new owner would find it. */
+static void
+items_not_cached_child (void)
+{
+  g_autoptr (LkCredentialStore) store = lk_secret_store_new ();
+  g_autofree char *platform = lk_test_random_platform ();
+  g_autoptr (LkApiKey) first = lk_test_make_key ("uncached-1", "Uncached", "client-uncached-1");
+  g_autoptr (LkApiKey) second = lk_test_make_key ("uncached-2", "Uncached", "client-uncached-2");
+  g_autofree char *label = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr (GHashTable) keys = NULL;
+  g_autoptr (GError) error = NULL;
+  SecretCollection *collection;
+
+  label = lk_test_save_key (store, platform, first, "uncached-secret-1", &error);
+  g_assert_no_error (error);
+  collection = LK_SECRET_STORE (store)->collection;
+  g_assert_nonnull (collection);
+
+  g_dbus_proxy_set_cached_property (G_DBUS_PROXY (collection), "Items", NULL);
+
+  /* Another program stores an item, then deletes it: ItemCreated, then
+   * ItemDeleted, on the default collection. */
+  output = lk_test_secret_tool ("other-secret", FALSE, "store", "--label=Other program",
+                                "lk-test-uncached", platform, NULL);
+  g_assert_nonnull (output);
+  g_clear_pointer (&output, g_free);
+  lk_test_spin (300);
+  output = lk_test_secret_tool (NULL, FALSE, "clear", "lk-test-uncached", platform, NULL);
+  g_assert_nonnull (output);
+  lk_test_spin (300);
+
+  /* The store goes on, looking the collection up again. */
+  g_free (lk_test_save_key (store, platform, second, "uncached-secret-2", &error));
+  g_assert_no_error (error);
+  keys = lk_test_find_keys (store, platform, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (keys), ==, 2);
+  g_assert_true (lk_test_forget_key (store, platform, "uncached-1", &error));
+  g_assert_no_error (error);
+  g_assert_true (lk_test_forget_key (store, platform, "uncached-2", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_items_not_cached (void)
+{
+  if (g_test_subprocess ())
+    {
+      items_not_cached_child ();
+      return;
+    }
+
+  if (!lk_test_need_keyring ())
+    return;
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +302,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/lk/keyring-race/forget-twice", test_forget_twice);
+  g_test_add_func ("/lk/keyring-race/items-not-cached", test_items_not_cached);
   g_test_add_func ("/lk/keyring-race/other-program", test_race);
 
   return g_test_run ();

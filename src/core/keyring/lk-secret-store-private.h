@@ -46,6 +46,7 @@ struct _LkSecretStore
    * service changed its collections or said it does not exist. */
   SecretCollection  *collection;
   gulong             locked_handler;
+  gulong             signal_handler;       /* see on_default_signal() */
   gulong             properties_handler;   /* the service's Collections */
   /* TRUE once the default collection was seen unlocked (or we unlocked
    * it); FALSE again when it reports itself locked or an operation finds

@@ -36,6 +36,7 @@ store_forget_default (LkSecretStore *self)
   if (self->collection != NULL)
     {
       g_clear_signal_handler (&self->locked_handler, self->collection);
+      g_clear_signal_handler (&self->signal_handler, self->collection);
       g_clear_object (&self->collection);
     }
   self->default_unlocked = FALSE;
@@ -50,6 +51,39 @@ on_default_locked_notify (SecretCollection *collection,
 
   if (secret_collection_get_locked (collection))
     self->default_unlocked = FALSE;
+}
+
+/* libsecret 0.20.5's own handler of a collection's ItemCreated and
+ * ItemDeleted signals (secret_collection_signal(), the class handler of
+ * GDBusProxy::g-signal) rebuilds the proxy's cached Items property from
+ * the cached one without checking that there is one, and crashes when
+ * there is none.  GDBusProxy empties its cache when the service's name
+ * changes hands and fills it again later, so a signal can come in between;
+ * another program storing or deleting an item is enough to send one.
+ * This handler runs before that class handler (which runs last) and then
+ * stops the emission.  Nothing is lost: we never read the collection's
+ * Items, and we forget the collection, so that the next operation looks
+ * it up again, as after any change of the service's collections. */
+static void
+on_default_signal (GDBusProxy *proxy,
+                   const char *sender_name,
+                   const char *signal_name,
+                   GVariant   *parameters,
+                   gpointer    user_data)
+{
+  g_autoptr (GVariant) items = NULL;
+
+  if (!g_str_equal (signal_name, "ItemCreated") && !g_str_equal (signal_name, "ItemDeleted"))
+    return;
+
+  items = g_dbus_proxy_get_cached_property (proxy, "Items");
+  if (items != NULL)
+    return;
+
+  g_debug ("The default collection's items are not known: ignoring its %s signal", signal_name);
+  g_signal_stop_emission_by_name (proxy, "g-signal");
+  /* The emission holds its own reference to the proxy. */
+  store_forget_default (LK_SECRET_STORE (user_data));
 }
 
 /* The service's collections changed (one was created or deleted, or an
@@ -79,6 +113,8 @@ store_keep_default (LkSecretStore    *self,
   self->collection = g_object_ref (collection);
   self->locked_handler = g_signal_connect (collection, "notify::locked",
                                            G_CALLBACK (on_default_locked_notify), self);
+  self->signal_handler = g_signal_connect (collection, "g-signal",
+                                           G_CALLBACK (on_default_signal), self);
 }
 
 void
