@@ -116,9 +116,9 @@ typedef struct {
 } PageTimes;
 
 static void
-on_page_shown (GtkStack  *stack,
+on_page_shown (GtkStack   *stack,
                GParamSpec *pspec,
-               PageTimes *times)
+               PageTimes  *times)
 {
   if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "working") == 0 && times->working_at == 0)
     times->working_at = g_get_monotonic_time ();
@@ -126,7 +126,7 @@ on_page_shown (GtkStack  *stack,
 
 /* Activates Create on the summary, and checks the dialog says at once
  * that it is creating: the Create button turns into a spinner, nothing
- * can be changed or sent again, and no page is shown yet. */
+ * can be changed (Back) or sent again, and no page is shown yet. */
 static gulong
 start_create (LkCreateDialog *dialog,
               PageTimes      *times)
@@ -148,7 +148,6 @@ start_create (LkCreateDialog *dialog,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (DIALOG_CHILD (dialog, "create_button_stack")), ==, "spinner");
   g_assert_false (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
   g_assert_false (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "back_button")));
-  g_assert_false (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "summary_page")));
   return handler;
 }
 
@@ -172,7 +171,6 @@ finish_create (LkCreateDialog *dialog,
                   times->working_at != 0 ? "shown" : "never shown");
   g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "create_spinner")));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (DIALOG_CHILD (dialog, "create_button_stack")), ==, "label");
-  g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "summary_page")));
 }
 
 /* Create on the summary; waits until the platform answered. */
@@ -763,7 +761,6 @@ test_create_cancel (void)
   g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
   g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "create_spinner")));
   g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "back_button")));
-  g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "summary_page")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (DIALOG_CHILD (dialog, "name_row"))), ==, "Slow platform");
   /* The late reply of the cancelled create changes nothing. */
   lk_test_spin (2500);

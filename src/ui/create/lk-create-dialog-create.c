@@ -103,15 +103,16 @@ lk_create_dialog_fill_summary (LkCreateDialog *self)
 #define WORKING_PAGE_DELAY_MS 300
 
 /* The summary as it is while the create is on its way (or not): the
- * Create button turns into a spinner, nothing can be changed or sent
- * twice, and assistive technologies hear that the dialog is busy. */
+ * Create button turns into a spinner, Back and Create do nothing (the
+ * summary itself has nothing to change; it is not greyed out, which for
+ * a create of a few tens of milliseconds would only flash), and
+ * assistive technologies hear that the dialog is busy. */
 static void
 show_busy (LkCreateDialog *self,
            gboolean        busy)
 {
   gtk_stack_set_visible_child_name (self->create_button_stack, busy ? "spinner" : "label");
   gtk_spinner_set_spinning (self->create_spinner, busy);
-  gtk_widget_set_sensitive (self->summary_page, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "create.back", !busy);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, busy, -1);
 }

@@ -49,7 +49,6 @@ struct _LkCreateDialog
   GtkLabel             *empty_label;
   GtkCheckButton       *confirm_all_check;
   LkPermissionGrid     *grid;
-  GtkWidget            *summary_page;
   GtkLabel             *summary_error;
   AdwActionRow         *summary_name_row;
   AdwActionRow         *summary_expiry_row;

@@ -299,7 +299,6 @@ lk_create_dialog_class_init (LkCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, empty_label);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, confirm_all_check);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, grid);
-  gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, summary_page);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, summary_error);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, summary_name_row);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, summary_expiry_row);
