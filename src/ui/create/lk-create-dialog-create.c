@@ -111,7 +111,7 @@ static void
 show_busy (LkCreateDialog *self,
            gboolean        busy)
 {
-  gtk_stack_set_visible_child_name (self->create_button_stack, busy ? "spinner" : "label");
+  gtk_widget_set_opacity (self->create_label, busy ? 0.0 : 1.0);
   gtk_spinner_set_spinning (self->create_spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "create.back", !busy);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, busy, -1);

@@ -29,7 +29,7 @@ struct _LkCreateDialog
   GtkWidget            *back_button;
   GtkWidget            *next_button;
   GtkWidget            *create_button;
-  GtkStack             *create_button_stack;
+  GtkWidget            *create_label;
   GtkSpinner           *create_spinner;
   GtkWidget            *done_button;
   GtkStack             *stack;

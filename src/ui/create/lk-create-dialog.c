@@ -279,7 +279,7 @@ lk_create_dialog_class_init (LkCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, back_button);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, next_button);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, create_button);
-  gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, create_button_stack);
+  gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, create_label);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, create_spinner);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, done_button);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, stack);
