@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-create-dialog-private.h"
+#include "lk-key-rules.h"
 
 G_DEFINE_FINAL_TYPE (LkCreateDialog, lk_create_dialog, ADW_TYPE_WINDOW)
 
@@ -77,7 +78,15 @@ lk_create_dialog_set_page (LkCreateDialog *self,
   else if (summary)
     adw_window_title_set_subtitle (self->window_title, _("Step 2 of 2"));
   else
-    adw_window_title_set_subtitle (self->window_title, "");
+    {
+      /* The key's name: a subtitle all along keeps the header bar's
+       * height, so that the secret page's first frame does not lay the
+       * whole window out again (the create waits for that frame). */
+      g_autofree char *name = lk_create_dialog_get_name (self);
+      g_autofree char *visible = lk_key_name_make_visible (name);
+
+      adw_window_title_set_subtitle (self->window_title, visible);
+    }
 
   if (form)
     gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
