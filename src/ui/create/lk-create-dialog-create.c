@@ -2,9 +2,11 @@
  *
  * The summary says what the platform will create (an empty choice means
  * every permission); Create sends it through lk_client_create_key_async,
- * which stores the secret in the keyring before the dialog shows it.  An
- * error goes back to the form or the summary with its message; nothing
- * typed is lost.
+ * which stores the secret in the keyring before the dialog shows it.
+ * Meanwhile the summary stays, with the Create button's spinner; the
+ * working page comes only if the create takes a while.  An error goes
+ * back to the form or the summary with its message; nothing typed is
+ * lost.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -2,10 +2,11 @@
  *
  * Four pages in a stack: "form" (name, expiry, presets, task picker,
  * permission grid), "summary", "working" (while the platform answers,
- * once it has taken a while) and "secret" (LkSecretView).  This file moves between them and decides
- * when the window may close; the form is in lk-create-dialog-form.c, the
- * permissions in lk-create-dialog-permissions.c, the summary and the
- * create in lk-create-dialog-create.c (see lk-create-dialog-private.h).
+ * once it has taken a while) and "secret" (LkSecretView).  This file
+ * moves between them and decides when the window may close; the form
+ * is in lk-create-dialog-form.c, the permissions in
+ * lk-create-dialog-permissions.c, the summary and the create in
+ * lk-create-dialog-create.c (see lk-create-dialog-private.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
