@@ -22,6 +22,7 @@ struct _LkMemoryStore
 
   int              failure;        /* an LkStoreError, or -1 */
   guint            delay_ms;       /* before each answer */
+  guint            n_operations;   /* begun so far */
 };
 
 G_DEFINE_FINAL_TYPE (LkMemoryStore, lk_memory_store, LK_TYPE_VOLATILE_STORE)
@@ -59,7 +60,8 @@ on_delayed_answer (GObject      *source,
   g_timeout_add (delayed->delay_ms, delayed_deliver, delayed);
 }
 
-/* Routes the answer through the delay, when one is set. */
+/* Counts the operation, and routes its answer through the delay, when
+ * one is set. */
 static void
 maybe_delay (LkMemoryStore        *self,
              GAsyncReadyCallback  *callback,
@@ -67,6 +69,7 @@ maybe_delay (LkMemoryStore        *self,
 {
   Delayed *delayed;
 
+  self->n_operations++;
   if (self->delay_ms == 0 || *callback == NULL)
     return;
 
@@ -198,4 +201,12 @@ lk_memory_store_set_delay (LkMemoryStore *self,
   g_return_if_fail (LK_IS_MEMORY_STORE (self));
 
   self->delay_ms = delay_ms;
+}
+
+guint
+lk_memory_store_get_n_operations (LkMemoryStore *self)
+{
+  g_return_val_if_fail (LK_IS_MEMORY_STORE (self), 0);
+
+  return self->n_operations;
 }

@@ -23,5 +23,7 @@ void               lk_memory_store_set_failure  (LkMemoryStore *self,
  * as a keyring that is slow to answer or times out. */
 void               lk_memory_store_set_delay    (LkMemoryStore *self,
                                                  guint          delay_ms);
+/* How many operations (store, search, clear) were asked of it so far. */
+guint              lk_memory_store_get_n_operations (LkMemoryStore *self);
 
 G_END_DECLS

@@ -283,6 +283,22 @@ lk_test_create_dialog_get_created (LkCreateDialog *dialog)
   return lk_secret_view_get_created (template_child (dialog, LK_TYPE_CREATE_DIALOG, "secret_view"));
 }
 
+gboolean
+lk_test_create_dialog_creating (LkCreateDialog *dialog)
+{
+  GtkStack *stack = template_child (dialog, LK_TYPE_CREATE_DIALOG, "stack");
+  GtkSpinner *spinner = template_child (dialog, LK_TYPE_CREATE_DIALOG, "create_spinner");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "working") == 0 ||
+         gtk_spinner_get_spinning (spinner);
+}
+
+gboolean
+lk_test_create_dialog_created_or_failed (gpointer data)
+{
+  return !lk_test_create_dialog_creating (data);
+}
+
 /* ---- The permission grid ---- */
 
 static gboolean

@@ -65,6 +65,11 @@ GtkCheckButton    *lk_test_create_dialog_get_task_check   (LkCreateDialog *dialo
                                                            const char     *action);
 /* The created key the dialog's secret page shows, else NULL. */
 LkCreatedKey      *lk_test_create_dialog_get_created      (LkCreateDialog *dialog);
+/* Whether the dialog shows a create on its way: its working page, or
+ * (before that page appears) the Create button's spinner. */
+gboolean           lk_test_create_dialog_creating         (LkCreateDialog *dialog);
+/* For lk_test_wait_until(): the create shown is over (@data: the dialog). */
+gboolean           lk_test_create_dialog_created_or_failed (gpointer       data);
 
 /* The toggle of @category for a single access bit, or its All toggle for
  * LK_ACCESS_ALL. */

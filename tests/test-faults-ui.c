@@ -386,12 +386,6 @@ dialog_page (LkCreateDialog *dialog)
   return gtk_stack_get_visible_child_name (DIALOG_CHILD (dialog, "stack"));
 }
 
-static gboolean
-left_working_page (gpointer data)
-{
-  return g_strcmp0 (dialog_page (data), "working") != 0;
-}
-
 static LkCreateDialog *
 open_create_dialog (LkWindow   *win,
                     const char *name)
@@ -414,16 +408,16 @@ static void
 start_create (LkCreateDialog *dialog)
 {
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
-  g_assert_cmpstr (dialog_page (dialog), ==, "working");
-  g_assert_true (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "working_spinner")));
+  g_assert_true (lk_test_create_dialog_creating (dialog));
 }
 
 static void
 finish_create (LkCreateDialog *dialog)
 {
-  if (!lk_test_wait_until (left_working_page, dialog, WAIT_MS))
+  if (!lk_test_wait_until (lk_test_create_dialog_created_or_failed, dialog, WAIT_MS))
     g_error ("the create dialog is still working after %u ms", WAIT_MS);
   g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "working_spinner")));
+  g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "create_spinner")));
 }
 
 /* The visible error label of the dialog with the longest text, or NULL. */

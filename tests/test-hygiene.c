@@ -89,13 +89,6 @@ list_complete (gpointer data)
 }
 
 static gboolean
-left_working_page (gpointer data)
-{
-  return g_strcmp0 (gtk_stack_get_visible_child_name (lk_test_ui_template_child (data, LK_TYPE_CREATE_DIALOG, "stack")),
-                    "working") != 0;
-}
-
-static gboolean
 clipboard_released (gpointer data)
 {
   return !lk_clipboard_holds_secret ();
@@ -234,7 +227,7 @@ full_run (const char *secrets_path)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
-  g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
+  g_assert_true (lk_test_wait_until (lk_test_create_dialog_created_or_failed, dialog, WAIT_MS));
   created = lk_test_create_dialog_get_created (dialog);
   g_assert_nonnull (created);
   g_assert_true (created->stored);

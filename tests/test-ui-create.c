@@ -105,10 +105,82 @@ page_of (LkCreateDialog *dialog)
   return gtk_stack_get_visible_child_name (DIALOG_CHILD (dialog, "stack"));
 }
 
-static gboolean
-left_working_page (gpointer data)
+/* What the dialog's create_activated() waits before the working page. */
+#define WORKING_PAGE_DELAY_MS 300
+
+/* When the pages of a create were shown. */
+typedef struct {
+  gint64 created_at;   /* monotonic µs: Create activated */
+  gint64 working_at;   /* the working page shown, or 0 */
+  gint64 ended_at;     /* the create over, or 0 */
+} PageTimes;
+
+static void
+on_page_shown (GtkStack   *stack,
+               GParamSpec *pspec,
+               PageTimes  *times)
 {
-  return g_strcmp0 (page_of (data), "working") != 0;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "working") == 0 && times->working_at == 0)
+    times->working_at = g_get_monotonic_time ();
+}
+
+/* Activates Create on the summary, and checks the dialog says at once
+ * that it is creating: the Create button turns into a spinner, nothing
+ * can be changed (Back) or sent again, and no page is shown yet. */
+static gulong
+start_create (LkCreateDialog *dialog,
+              PageTimes      *times)
+{
+  gulong handler;
+
+  g_assert_cmpstr (page_of (dialog), ==, "summary");
+  g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
+  g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "create_spinner")));
+  memset (times, 0, sizeof *times);
+  handler = g_signal_connect (DIALOG_CHILD (dialog, "stack"), "notify::visible-child-name",
+                              G_CALLBACK (on_page_shown), times);
+  times->created_at = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
+
+  g_assert_cmpstr (page_of (dialog), ==, "summary");
+  g_assert_true (lk_test_create_dialog_creating (dialog));
+  g_assert_true (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "create_spinner")));
+  g_assert_cmpfloat (gtk_widget_get_opacity (DIALOG_CHILD (dialog, "create_label")), ==, 0.0);
+  g_assert_false (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
+  g_assert_false (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "back_button")));
+  return handler;
+}
+
+/* Waits until the create started by start_create() is over, and checks
+ * that the working page came only once it had taken the delay. */
+static void
+finish_create (LkCreateDialog *dialog,
+               PageTimes      *times,
+               gulong          handler)
+{
+  g_assert_true (lk_test_wait_until (lk_test_create_dialog_created_or_failed, dialog, WAIT_MS));
+  times->ended_at = g_get_monotonic_time ();
+  g_signal_handler_disconnect (DIALOG_CHILD (dialog, "stack"), handler);
+
+  if (times->working_at != 0)
+    g_assert_cmpint (times->working_at - times->created_at, >=, WORKING_PAGE_DELAY_MS * 1000);
+  if (times->ended_at - times->created_at < WORKING_PAGE_DELAY_MS * 1000)
+    g_assert_cmpint (times->working_at, ==, 0);
+  g_test_message ("create over after %" G_GINT64_FORMAT " ms, the working page %s",
+                  (times->ended_at - times->created_at) / 1000,
+                  times->working_at != 0 ? "shown" : "never shown");
+  g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "create_spinner")));
+  g_assert_cmpfloat (gtk_widget_get_opacity (DIALOG_CHILD (dialog, "create_label")), ==, 1.0);
+}
+
+/* Create on the summary; waits until the platform answered. */
+static void
+create_on_summary (LkCreateDialog *dialog)
+{
+  PageTimes times;
+  gulong handler = start_create (dialog, &times);
+
+  finish_create (dialog, &times, handler);
 }
 
 /* Form -> summary -> create; waits until the platform answered. */
@@ -117,10 +189,7 @@ create_through_dialog (LkCreateDialog *dialog)
 {
   g_assert_true (next_sensitive (dialog));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
-  g_assert_cmpstr (page_of (dialog), ==, "summary");
-  g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
-  g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
+  create_on_summary (dialog);
   g_assert_cmpstr (page_of (dialog), ==, "secret");
 }
 
@@ -591,8 +660,7 @@ test_create_error_keeps_form (void)
   /* A server error: back on the summary with the message. */
   lk_simulator_add_fault (sim, "POST", NULL, LK_SIM_FAULT_HTTP_500, 0, 0);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
-  g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
+  create_on_summary (dialog);
   lk_simulator_clear_faults (sim);
   lk_test_spin (100);
   g_assert_cmpstr (page_of (dialog), ==, "summary");
@@ -603,8 +671,7 @@ test_create_error_keeps_form (void)
 
   /* The name got taken meanwhile: back on the form, said at the name. */
   added = lk_simulator_add_key (sim, "Flaky key", NULL, 0, &added_secret);
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
-  g_assert_true (lk_test_wait_until (left_working_page, dialog, WAIT_MS));
+  create_on_summary (dialog);
   g_assert_cmpstr (page_of (dialog), ==, "form");
   g_assert_true (gtk_widget_get_visible (DIALOG_CHILD (dialog, "name_error")));
   g_assert_false (toast_says (dialog, gtk_label_get_text (DIALOG_CHILD (dialog, "name_error"))));
@@ -622,26 +689,78 @@ test_create_error_keeps_form (void)
   lk_secret_free (g_steal_pointer (&added_secret));
 }
 
+static gboolean
+shows_working_page (gpointer data)
+{
+  return g_strcmp0 (page_of (data), "working") == 0;
+}
+
+/* A slow platform: the summary says it is creating at once, and the
+ * working page comes once the create has taken WORKING_PAGE_DELAY_MS. */
+static void
+test_create_slow (void)
+{
+  g_autoptr(LkCredentialStore) store = lk_memory_store_new ();
+  g_autoptr(LkClient) client = new_signed_in_client (store);
+  LkCreateDialog *dialog = open_dialog (client);
+  PageTimes times;
+  gulong handler;
+  guint n_keys;
+
+  set_name (dialog, "Slow but sure");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
+  lk_simulator_add_fault (sim, "POST", NULL, LK_SIM_FAULT_LATENCY, 1500, 1);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
+  n_keys = lk_simulator_get_n_keys (sim);
+  handler = start_create (dialog, &times);
+
+  /* Back and Create do nothing meanwhile. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
+  g_assert_cmpstr (page_of (dialog), ==, "summary");
+
+  g_assert_true (lk_test_wait_until (shows_working_page, dialog, WAIT_MS));
+  g_assert_cmpint (times.working_at, !=, 0);
+  g_assert_true (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "working_spinner")));
+  g_assert_true (gtk_widget_get_visible (DIALOG_CHILD (dialog, "cancel_button")));
+  save_extra_screenshot (GTK_WIDGET (dialog), "working.png");
+
+  finish_create (dialog, &times, handler);
+  lk_simulator_clear_faults (sim);
+  g_assert_cmpstr (page_of (dialog), ==, "secret");
+  g_assert_cmpint (times.ended_at - times.created_at, >=, 1500 * 1000);
+  g_assert_nonnull (lk_test_create_dialog_get_created (dialog));
+  /* One key: the second Create sent nothing. */
+  g_assert_cmpuint (lk_simulator_get_n_keys (sim), ==, n_keys + 1);
+  g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "working_spinner")));
+  close_dialog (dialog);
+}
+
 static void
 test_create_cancel (void)
 {
   g_autoptr(LkCredentialStore) store = lk_memory_store_new ();
   g_autoptr(LkClient) client = new_signed_in_client (store);
   LkCreateDialog *dialog = open_dialog (client);
+  PageTimes times;
+  gulong handler;
 
   set_name (dialog, "Slow platform");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.preset", "i", LK_PRESET_READ_ONLY);
   lk_simulator_add_fault (sim, "POST", NULL, LK_SIM_FAULT_LATENCY, 2000, 1);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.next", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
-  g_assert_cmpstr (page_of (dialog), ==, "working");
   /* Create is not offered twice while one is on its way. */
+  handler = start_create (dialog, &times);
+  g_assert_true (lk_test_wait_until (shows_working_page, dialog, WAIT_MS));
+  g_assert_cmpint (times.working_at - times.created_at, >=, WORKING_PAGE_DELAY_MS * 1000);
   g_assert_false (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
-  lk_test_spin (100);
+  g_signal_handler_disconnect (DIALOG_CHILD (dialog, "stack"), handler);
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "create.cancel", NULL);
   g_assert_cmpstr (page_of (dialog), ==, "summary");
   g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "create_button")));
+  g_assert_false (gtk_spinner_get_spinning (DIALOG_CHILD (dialog, "create_spinner")));
+  g_assert_true (gtk_widget_is_sensitive (DIALOG_CHILD (dialog, "back_button")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (DIALOG_CHILD (dialog, "name_row"))), ==, "Slow platform");
   /* The late reply of the cancelled create changes nothing. */
   lk_test_spin (2500);
@@ -949,6 +1068,7 @@ main (int   argc,
   g_test_add_func ("/lk/ui-create/create/tasks", test_create_with_tasks);
   g_test_add_func ("/lk/ui-create/create/empty-needs-confirmation", test_empty_needs_confirmation);
   g_test_add_func ("/lk/ui-create/create/errors-keep-form", test_create_error_keeps_form);
+  g_test_add_func ("/lk/ui-create/create/slow", test_create_slow);
   g_test_add_func ("/lk/ui-create/create/cancel", test_create_cancel);
   g_test_add_func ("/lk/ui-create/keyring/failure-retry", test_keyring_failure);
   g_test_add_func ("/lk/ui-create/keyring/failure-saved-elsewhere", test_keyring_failure_saved_elsewhere);

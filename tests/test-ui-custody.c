@@ -3,9 +3,10 @@
  * Issue 12, point 1.  The simulator over HTTP on 127.0.0.1 answers a
  * create at once; the keyring (an LkMemoryStore held back, then failing
  * as a keyring that times out) does not.  Meanwhile the user presses
- * Cancel, closes the dialog, or closes the main window: the secret must
- * still appear on the show-once page, and quitting while it is kept
- * nowhere else asks first.
+ * Cancel, closes the dialog, or closes the main window, on the working
+ * page or before it shows (issue 19: it comes only after a short delay),
+ * or quits: the secret must still appear on the show-once page, and
+ * quitting while it is kept nowhere else asks first.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -108,16 +109,34 @@ key_on_platform (gpointer data)
   return key != NULL;
 }
 
+static gboolean
+dialog_shows_working (gpointer data)
+{
+  return g_strcmp0 (page_of (data), "working") == 0;
+}
+
 /* Create, and wait until the platform answered and the reply was read:
- * the keyring is now what the create waits for. */
+ * the keyring is now what the create waits for.  The dialog still shows
+ * its summary, with the Create button's spinner (the working page comes
+ * only once the create has taken a while). */
+static void
+create_until_reply (LkCreateDialog *dialog,
+                    const char     *name)
+{
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
+  g_assert_cmpstr (page_of (dialog), ==, "summary");
+  g_assert_true (lk_test_create_dialog_creating (dialog));
+  g_assert_true (lk_test_wait_until (key_on_platform, (gpointer) name, WAIT_MS));
+}
+
+/* The same, then wait until the working page shows. */
 static void
 create_until_keyring (LkCreateDialog *dialog,
                       const char     *name)
 {
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "create.create", NULL);
-  g_assert_cmpstr (page_of (dialog), ==, "working");
-  g_assert_true (lk_test_wait_until (key_on_platform, (gpointer) name, WAIT_MS));
-  lk_test_spin (300);
+  create_until_reply (dialog, name);
+  g_assert_true (lk_test_wait_until (dialog_shows_working, dialog, WAIT_MS));
+  lk_test_spin (100);
   g_assert_cmpstr (page_of (dialog), ==, "working");
 }
 
@@ -266,6 +285,118 @@ test_dialog_closed_after_reply (void)
 
   confirm_saved_and_close (GTK_WINDOW (secret_window), lk_secret_window_get_view (secret_window));
   gtk_window_destroy (GTK_WINDOW (win));
+  lk_test_spin (100);
+}
+
+/* ---- The dialog closed, or Quit, before the working page showed ---- */
+
+static gboolean
+store_asked (gpointer data)
+{
+  LkMemoryStore *store = data;
+
+  return lk_memory_store_get_n_operations (store) > GPOINTER_TO_UINT (g_object_get_data (data, "lk-test-before"));
+}
+
+/* The reply was read (its secret went to the keyring, which holds it
+ * back), and the working page did not show yet: the dialog is in the
+ * short delay before it (lk-create-dialog-create.c). */
+static void
+create_until_reply_in_delay (LkCreateDialog    *dialog,
+                             LkCredentialStore *store,
+                             const char        *name)
+{
+  g_object_set_data (G_OBJECT (store), "lk-test-before",
+                     GUINT_TO_POINTER (lk_memory_store_get_n_operations (LK_MEMORY_STORE (store))));
+  create_until_reply (dialog, name);
+  g_assert_true (lk_test_wait_until (store_asked, store, WAIT_MS));
+  if (g_strcmp0 (page_of (dialog), "summary") != 0)
+    g_error ("the reply took longer than the working page’s delay: this test needs a "
+             "platform that answers within it");
+  g_assert_true (lk_test_create_dialog_creating (dialog));
+}
+
+static void
+test_dialog_closed_in_delay (void)
+{
+  LkWindow *win = admin_window ();
+  g_autoptr(LkCredentialStore) store = slow_failing_store ();
+  LkCreateDialog *dialog;
+  gpointer weak_dialog;
+  LkSecretWindow *secret_window;
+
+  lk_client_set_store (lk_test_ui_get_client (win), store);
+  dialog = open_create_dialog (win, "Dialog closed in the delay");
+  create_until_reply_in_delay (dialog, store, "Dialog closed in the delay");
+
+  /* Escape (window.close) as on the working page: the dialog goes. */
+  weak_dialog = dialog;
+  g_object_add_weak_pointer (weak_dialog, &weak_dialog);
+  gtk_window_close (GTK_WINDOW (dialog));
+  lk_test_spin (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_null (find_secret_window ());
+
+  if (!lk_test_wait_until (secret_window_shown, NULL, WAIT_MS))
+    g_error ("the platform created the key while its dialog was closing, but its secret "
+             "never reached the screen");
+  g_assert_null (weak_dialog);
+  secret_window = find_secret_window ();
+  g_assert_true (gtk_window_get_application (GTK_WINDOW (secret_window)) == GTK_APPLICATION (app));
+  assert_shows_unsaved_secret (lk_secret_window_get_view (secret_window), "Dialog closed in the delay");
+
+  confirm_saved_and_close (GTK_WINDOW (secret_window), lk_secret_window_get_view (secret_window));
+  gtk_window_destroy (GTK_WINDOW (win));
+  lk_test_spin (100);
+}
+
+static void
+test_quit_in_delay (void)
+{
+  LkWindow *win = admin_window ();
+  g_autoptr(LkCredentialStore) store = slow_failing_store ();
+  LkCreateDialog *dialog;
+  gpointer weak_dialog;
+  LkSecretWindow *secret_window;
+  LkSecretView *view;
+  AdwMessageDialog *question;
+
+  g_object_ref (win);
+  lk_client_set_store (lk_test_ui_get_client (win), store);
+  dialog = open_create_dialog (win, "Quit in the delay");
+  weak_dialog = dialog;
+  g_object_add_weak_pointer (weak_dialog, &weak_dialog);
+  create_until_reply_in_delay (dialog, store, "Quit in the delay");
+
+  /* No secret on screen yet: Quit asks nothing and closes every window,
+   * as on the working page; the create goes on. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  lk_test_spin (50);
+  g_assert_null (find_message_dialog ());
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (win)));
+
+  /* The secret comes all the same, in a window of its own, and the next
+   * Quit asks about it. */
+  if (!lk_test_wait_until (secret_window_shown, NULL, WAIT_MS))
+    g_error ("the platform created the key as the app was quitting, but its secret "
+             "never reached the screen");
+  g_assert_null (weak_dialog);
+  secret_window = find_secret_window ();
+  view = lk_secret_window_get_view (secret_window);
+  assert_shows_unsaved_secret (view, "Quit in the delay");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  lk_test_spin (100);
+  question = find_message_dialog ();
+  g_assert_nonnull (question);
+  g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Quit Without Saving the Secret?");
+  gtk_window_close (GTK_WINDOW (question));
+  g_assert_true (lk_test_wait_until (message_dialog_gone, NULL, WAIT_MS));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (secret_window)));
+
+  confirm_saved_and_close (GTK_WINDOW (secret_window), view);
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_object_unref (win);
   lk_test_spin (100);
 }
 
@@ -473,6 +604,8 @@ main (int   argc,
   g_test_add_func ("/lk/ui-custody/cancel-after-reply", test_cancel_after_reply);
   g_test_add_func ("/lk/ui-custody/dialog-closed-after-reply", test_dialog_closed_after_reply);
   g_test_add_func ("/lk/ui-custody/window-closed-then-quit", test_window_closed_then_quit);
+  g_test_add_func ("/lk/ui-custody/dialog-closed-in-delay", test_dialog_closed_in_delay);
+  g_test_add_func ("/lk/ui-custody/quit-in-delay", test_quit_in_delay);
   g_test_add_func ("/lk/ui-custody/copy-only-through-copy", test_copy_only_through_copy);
 
   ret = g_test_run ();

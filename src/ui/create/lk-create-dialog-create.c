@@ -2,9 +2,11 @@
  *
  * The summary says what the platform will create (an empty choice means
  * every permission); Create sends it through lk_client_create_key_async,
- * which stores the secret in the keyring before the dialog shows it.  An
- * error goes back to the form or the summary with its message; nothing
- * typed is lost.
+ * which stores the secret in the keyring before the dialog shows it.
+ * Meanwhile the summary stays, with the Create button's spinner; the
+ * working page comes only if the create takes a while.  An error goes
+ * back to the form or the summary with its message; nothing typed is
+ * lost.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -92,6 +94,49 @@ lk_create_dialog_fill_summary (LkCreateDialog *self)
 
 /* ---- Creating ---- */
 
+/* How long a create may take before the dialog says so with its working
+ * page.  Most creates end well before (a POST and a keyring store, tens
+ * of milliseconds), and a page that comes and goes in a blink reads as a
+ * flicker, and costs a frame of layout that the create would wait for;
+ * meanwhile the Create button's spinner says the create is under way.
+ * 300 ms stays under the second within which a person keeps their train
+ * of thought, and past the ~100 ms that feels instant, so a create that
+ * does take a while is still said to be working at once. */
+#define WORKING_PAGE_DELAY_MS 300
+
+/* The summary as it is while the create is on its way (or not): the
+ * Create button turns into a spinner, Back and Create do nothing (the
+ * summary itself has nothing to change; it is not greyed out, which for
+ * a create of a few tens of milliseconds would only flash), and
+ * assistive technologies hear that the dialog is busy. */
+static void
+show_busy (LkCreateDialog *self,
+           gboolean        busy)
+{
+  gtk_widget_set_opacity (self->create_label, busy ? 0.0 : 1.0);
+  gtk_spinner_set_spinning (self->create_spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "create.back", !busy);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, busy, -1);
+}
+
+void
+lk_create_dialog_end_busy (LkCreateDialog *self)
+{
+  g_clear_handle_id (&self->working_delay_id, g_source_remove);
+  show_busy (self, FALSE);
+  lk_create_dialog_update_validity (self);
+}
+
+static gboolean
+on_working_delay (gpointer user_data)
+{
+  LkCreateDialog *self = user_data;
+
+  self->working_delay_id = 0;
+  lk_create_dialog_set_page (self, "working");
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_secret_safe_changed (LkCreateDialog *self)
 {
@@ -176,7 +221,7 @@ on_create_done (GObject      *source,
   if (current)
     {
       g_clear_object (&self->cancellable);
-      lk_create_dialog_update_validity (self);
+      lk_create_dialog_end_busy (self);
     }
 
   if (created == NULL)
@@ -226,9 +271,15 @@ create_activated (GtkWidget  *widget,
   lk_create_dialog_show_label (self->summary_error, NULL);
   lk_create_dialog_show_label (self->form_error, NULL);
 
+  /* No page change yet: the POST goes out without waiting for a new
+   * page's first frame, and a create that ends soon goes straight to
+   * the secret.  The window may be closed meanwhile, as on the working
+   * page, and with the same outcome (lk_create_dialog_close_request). */
   self->cancellable = g_cancellable_new ();
   lk_create_dialog_update_validity (self);
-  lk_create_dialog_set_page (self, "working");
+  show_busy (self, TRUE);
+  self->working_delay_id = g_timeout_add (WORKING_PAGE_DELAY_MS, on_working_delay, self);
+  g_source_set_name_by_id (self->working_delay_id, "[lk] create working page");
 
   call = g_new0 (CreateCall, 1);
   call->self = g_object_ref (self);

@@ -29,6 +29,8 @@ struct _LkCreateDialog
   GtkWidget            *back_button;
   GtkWidget            *next_button;
   GtkWidget            *create_button;
+  GtkWidget            *create_label;
+  GtkSpinner           *create_spinner;
   GtkWidget            *done_button;
   GtkStack             *stack;
   GtkLabel             *form_error;
@@ -58,6 +60,7 @@ struct _LkCreateDialog
   /* State */
   LkClient         *client;
   GCancellable     *cancellable;      /* of the create in progress */
+  guint             working_delay_id; /* shows the working page, if still creating */
   GtkCheckButton  **task_checks;      /* one per lk_tasks_get () row */
   guint             n_tasks;
   AdwActionRow     *detail_rows[LK_N_CATEGORIES];
@@ -107,5 +110,9 @@ void        lk_create_dialog_create_class_init      (GtkWidgetClass *widget_clas
 void        lk_create_dialog_create_init            (LkCreateDialog *self);
 /* Fills the summary page from the form. */
 void        lk_create_dialog_fill_summary           (LkCreateDialog *self);
+/* Ends the create in progress as far as the dialog shows it (the
+ * summary usable again, no working page to come); the caller deals
+ * with self->cancellable. */
+void        lk_create_dialog_end_busy               (LkCreateDialog *self);
 
 G_END_DECLS

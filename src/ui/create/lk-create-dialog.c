@@ -1,11 +1,12 @@
 /* lk-create-dialog.c: create a key, then show its secret once
  *
  * Four pages in a stack: "form" (name, expiry, presets, task picker,
- * permission grid), "summary", "working" (while the platform answers) and
- * "secret" (LkSecretView).  This file moves between them and decides
- * when the window may close; the form is in lk-create-dialog-form.c, the
- * permissions in lk-create-dialog-permissions.c, the summary and the
- * create in lk-create-dialog-create.c (see lk-create-dialog-private.h).
+ * permission grid), "summary", "working" (while the platform answers,
+ * once it has taken a while) and "secret" (LkSecretView).  This file
+ * moves between them and decides when the window may close; the form
+ * is in lk-create-dialog-form.c, the permissions in
+ * lk-create-dialog-permissions.c, the summary and the create in
+ * lk-create-dialog-create.c (see lk-create-dialog-private.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "lk-create-dialog-private.h"
+#include "lk-key-rules.h"
 
 G_DEFINE_FINAL_TYPE (LkCreateDialog, lk_create_dialog, ADW_TYPE_WINDOW)
 
@@ -77,7 +79,15 @@ lk_create_dialog_set_page (LkCreateDialog *self,
   else if (summary)
     adw_window_title_set_subtitle (self->window_title, _("Step 2 of 2"));
   else
-    adw_window_title_set_subtitle (self->window_title, "");
+    {
+      /* The key's name: a subtitle all along keeps the header bar's
+       * height, so that the secret page's first frame does not lay the
+       * whole window out again (the create waits for that frame). */
+      g_autofree char *name = lk_create_dialog_get_name (self);
+      g_autofree char *visible = lk_key_name_make_visible (name);
+
+      adw_window_title_set_subtitle (self->window_title, visible);
+    }
 
   if (form)
     gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
@@ -125,7 +135,7 @@ cancel_activated (GtkWidget  *widget,
       /* Stop waiting; the form and summary stay as they were. */
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
-      lk_create_dialog_update_validity (self);
+      lk_create_dialog_end_busy (self);
       lk_create_dialog_set_page (self, "summary");
       return;
     }
@@ -154,8 +164,12 @@ lk_create_dialog_close_request (GtkWindow *window)
       return TRUE;
     }
 
+  /* Closed while creating (the working page showing, or not yet):
+   * the create goes on to its end, and a secret that comes gets a
+   * window of its own (lk-create-dialog-create.c). */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->working_delay_id, g_source_remove);
   self->closed = TRUE;
 
   /* Wipe the secret and what showed it (the view holds the one copy). */
@@ -226,6 +240,7 @@ lk_create_dialog_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->working_delay_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_CREATE_DIALOG);
 
@@ -274,6 +289,8 @@ lk_create_dialog_class_init (LkCreateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, back_button);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, next_button);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, create_button);
+  gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, create_label);
+  gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, create_spinner);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, done_button);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, LkCreateDialog, form_error);
