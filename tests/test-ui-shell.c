@@ -38,7 +38,7 @@ get_sign_in_page (LkWindow *win)
 static LkKeysView *
 get_keys_view (LkWindow *win)
 {
-  return LK_KEYS_VIEW (gtk_widget_get_template_child (GTK_WIDGET (win), LK_TYPE_WINDOW, "keys_view"));
+  return lk_window_get_keys_view (win);
 }
 
 static GtkWidget *
