@@ -252,7 +252,6 @@ show_help_overlay_action (GtkWidget  *widget,
 void
 _lk_window_class_actions_init (GtkWidgetClass *widget_class)
 {
-
   gtk_widget_class_install_action (widget_class, "win.new-key", NULL, new_key_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);

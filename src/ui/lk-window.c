@@ -53,10 +53,11 @@ lk_window_get_keys_view (LkWindow *self)
   if (self->stack == NULL)
     return NULL;  /* disposed */
 
-  /* Built on first use, not with the window: the keys view (its
-   * template, its table) is about a fifth of what the window's first
-   * frame costs, and a start that ends on the sign-in page (the
-   * platform unreachable, no account remembered) never shows it. */
+  /* Built on first use, not with the window: building the keys view
+   * (its template, its table) and measuring it as a hidden page was
+   * 8 % of the main thread's work up to the first frame of a start that
+   * ends on the sign-in page (the platform unreachable, no account
+   * remembered), which never shows it (docs/benchmarks.md). */
   self->keys_view = LK_KEYS_VIEW (lk_keys_view_new ());
   g_signal_connect_object (self->keys_view, "session-ended",
                            G_CALLBACK (on_keys_session_ended), self, G_CONNECT_SWAPPED);
