@@ -83,7 +83,7 @@ on_window_added (GtkApplication *application,
                  GtkWindow      *window,
                  gpointer        user_data)
 {
-  GObject *keys_view;
+  LkKeysView *keys_view;
   GtkListView *list_view = NULL;
   GtkWidget *scroller;
 
@@ -96,7 +96,9 @@ on_window_added (GtkApplication *application,
       return;
     }
 
-  keys_view = gtk_widget_get_template_child (GTK_WIDGET (window), LK_TYPE_WINDOW, "keys_view");
+  /* (The window builds its keys view when it signs in; this builds it
+   * a little earlier, during the same start, to watch its list.) */
+  keys_view = lk_window_get_keys_view (LK_WINDOW (window));
   if (keys_view != NULL)
     list_view = find_list_view (GTK_WIDGET (keys_view));
   if (list_view == NULL)

@@ -89,7 +89,7 @@ typedef struct {
 static LkKeysView *
 keys_view_of (LkWindow *win)
 {
-  return LK_KEYS_VIEW (WINDOW_CHILD (win, "keys_view"));
+  return lk_window_get_keys_view (win);
 }
 
 static LkSignInPage *

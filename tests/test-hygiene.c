@@ -265,7 +265,7 @@ full_run (const char *secrets_path)
   stage ("deleting");
   g_object_set_data_full (G_OBJECT (win), "lk-test-key-id", g_strdup (key_id), g_free);
   {
-    LkKeysView *keys_view = LK_KEYS_VIEW (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"));
+    LkKeysView *keys_view = lk_window_get_keys_view (win);
     GListModel *sorted = lk_test_keys_view_get_shown_keys (keys_view);
     GtkSelectionModel *selection = lk_test_keys_view_get_selection (keys_view);
     g_autoptr(GList) toplevels = NULL;

@@ -153,7 +153,7 @@ export_to (LkWindow          *win,
            LkKeysExportScope  scope,
            const char        *path)
 {
-  LkKeysView *view = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view");
+  LkKeysView *view = lk_window_get_keys_view (win);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
@@ -326,9 +326,9 @@ test_export (void)
   g_assert_true (lk_test_wait_until (list_complete, win, WAIT_MS));
 
   /* The shown list: searched (and sorted as the table sorts). */
-  lk_keys_view_set_search_text (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"),
+  lk_keys_view_set_search_text (lk_window_get_keys_view (win),
                                 "zqxaudit");
-  shown = lk_keys_view_get_shown_keys (lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view"));
+  shown = lk_keys_view_get_shown_keys (lk_window_get_keys_view (win));
   lk_test_spin (300);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, G_N_ELEMENTS (names));
 
@@ -385,7 +385,7 @@ test_export (void)
   g_assert_true (lk_test_wait_until (has_dialog, win, WAIT_MS));
   {
     gpointer session = lk_window_get_session (win);
-    gpointer view = lk_test_ui_template_child (win, LK_TYPE_WINDOW, "keys_view");
+    gpointer view = lk_window_get_keys_view (win);
 
     g_object_add_weak_pointer (session, &session);
     g_object_add_weak_pointer (view, &view);

@@ -35,7 +35,7 @@ _lk_window_actions_update (LkWindow *self)
   g_assert (LK_IS_WINDOW (self));
 
   can_read = lk_session_get_can_read (self->session);
-  n_selected = lk_keys_view_get_n_selected (self->keys_view);
+  n_selected = self->keys_view != NULL ? lk_keys_view_get_n_selected (self->keys_view) : 0;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-key",
                                  lk_session_get_can_write (self->session));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", can_read);
@@ -52,12 +52,6 @@ _lk_window_actions_update (LkWindow *self)
                                  lk_session_get_signed_in (self->session) &&
                                  !lk_session_get_demo (self->session));
   _lk_window_rotate_update (self);
-}
-
-static void
-on_n_selected_changed (LkWindow *self)
-{
-  _lk_window_actions_update (self);
 }
 
 static void
@@ -86,7 +80,7 @@ search_action (GtkWidget  *widget,
     return;
 
   _lk_window_show_page (self, "keys");
-  lk_keys_view_set_search_mode (self->keys_view, TRUE);
+  lk_keys_view_set_search_mode (lk_window_get_keys_view (self), TRUE);
 }
 
 static void
@@ -96,7 +90,7 @@ refresh_action (GtkWidget  *widget,
 {
   LkWindow *self = LK_WINDOW (widget);
 
-  lk_keys_view_refresh (self->keys_view);
+  lk_keys_view_refresh (lk_window_get_keys_view (self));
 }
 
 static void
@@ -120,7 +114,7 @@ delete_selected_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   LkWindow *self = LK_WINDOW (widget);
-  g_autoptr (GPtrArray) keys = lk_keys_view_get_selected_keys (self->keys_view);
+  g_autoptr (GPtrArray) keys = lk_keys_view_get_selected_keys (lk_window_get_keys_view (self));
 
   if (keys->len == 0 || !lk_session_get_signed_in (self->session))
     return;
@@ -159,7 +153,7 @@ export_action (GtkWidget  *widget,
   if (!lk_session_get_can_read (self->session))
     return;
 
-  lk_keys_export_async (self->keys_view, all ? LK_KEYS_EXPORT_ALL : LK_KEYS_EXPORT_SHOWN,
+  lk_keys_export_async (lk_window_get_keys_view (self), all ? LK_KEYS_EXPORT_ALL : LK_KEYS_EXPORT_SHOWN,
                         GTK_WINDOW (self), self->cancellable, on_exported, self);
 }
 
@@ -258,8 +252,6 @@ show_help_overlay_action (GtkWidget  *widget,
 void
 _lk_window_class_actions_init (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_bind_template_callback (widget_class, on_n_selected_changed);
-
   gtk_widget_class_install_action (widget_class, "win.new-key", NULL, new_key_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);

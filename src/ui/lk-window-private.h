@@ -36,6 +36,7 @@ struct _LkWindow
   AdwStatusPage     *signing_in_page;
   GtkSpinner        *signing_in_spinner;
   LkSignInPage      *sign_in_page;
+  /* Not in the template: built by lk_window_get_keys_view() */
   LkKeysView        *keys_view;
   LkDemo            *demo;
 

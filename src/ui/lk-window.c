@@ -40,12 +40,53 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- Pages and toasts ---- */
 
+static void on_keys_session_ended (LkWindow     *self,
+                                   const GError *error);
+
+LkKeysView *
+lk_window_get_keys_view (LkWindow *self)
+{
+  g_return_val_if_fail (LK_IS_WINDOW (self), NULL);
+
+  if (self->keys_view != NULL)
+    return self->keys_view;
+  if (self->stack == NULL)
+    return NULL;  /* disposed */
+
+  /* Built on first use, not with the window: building the keys view
+   * (its template, its table) and measuring it as a hidden page was
+   * 8 % of the main thread's work up to the first frame of a start that
+   * ends on the sign-in page (the platform unreachable, no account
+   * remembered), which never shows it (docs/benchmarks.md). */
+  self->keys_view = LK_KEYS_VIEW (lk_keys_view_new ());
+  g_signal_connect_object (self->keys_view, "session-ended",
+                           G_CALLBACK (on_keys_session_ended), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->keys_view, "notify::n-selected",
+                           G_CALLBACK (_lk_window_actions_update), self, G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->keys_view), "keys");
+
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "expiry-warning-days",
+                     self->keys_view, "expiry-warning-days",
+                     G_SETTINGS_BIND_GET);
+  g_object_bind_property (self->search_button, "active",
+                          self->keys_view, "search-mode",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  if (self->retirements != NULL)
+    lk_keys_view_set_retire_times (self->keys_view, lk_retirements_get_times (self->retirements));
+  _lk_window_actions_update (self);
+
+  return self->keys_view;
+}
+
 void
 _lk_window_show_page (LkWindow   *self,
                       const char *name)
 {
   g_assert (LK_IS_WINDOW (self));
 
+  if (g_str_equal (name, "keys"))
+    lk_window_get_keys_view (self);
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_spinner_set_spinning (self->signing_in_spinner, g_str_equal (name, "signing-in"));
 
@@ -199,7 +240,7 @@ lk_window_show_key (LkWindow   *self,
   g_return_if_fail (LK_IS_WINDOW (self));
   g_return_if_fail (key_id != NULL);
 
-  if (lk_keys_view_select_key (self->keys_view, key_id))
+  if (lk_keys_view_select_key (lk_window_get_keys_view (self), key_id))
     return;
 
   /* Not listed yet (signing in, listing): once it is. */
@@ -214,7 +255,7 @@ lk_window_show_needs_attention (LkWindow *self)
 {
   g_return_if_fail (LK_IS_WINDOW (self));
 
-  lk_keys_view_set_needs_attention (self->keys_view, TRUE);
+  lk_keys_view_set_needs_attention (lk_window_get_keys_view (self), TRUE);
 }
 
 /* The session signed in or out: the keys view follows its client. */
@@ -227,7 +268,8 @@ on_client_changed (LkWindow *self)
   g_clear_pointer (&self->spinner_spinning_binding, g_binding_unbind);
   gtk_widget_set_visible (self->loading_spinner, FALSE);
   gtk_spinner_set_spinning (GTK_SPINNER (self->loading_spinner), FALSE);
-  lk_keys_view_set_client (self->keys_view, NULL);
+  if (self->keys_view != NULL)
+    lk_keys_view_set_client (self->keys_view, NULL);
 
   if (self->settings != NULL)
     lk_account_names_apply (self->session, self->settings);
@@ -245,6 +287,7 @@ on_client_changed (LkWindow *self)
   self->spinner_spinning_binding =
     g_object_bind_property (client, "loading", self->loading_spinner, "spinning", G_BINDING_SYNC_CREATE);
 
+  lk_window_get_keys_view (self);
   lk_keys_view_set_can_read (self->keys_view, lk_session_get_can_read (self->session));
   lk_keys_view_set_can_delete (self->keys_view, lk_session_get_can_delete (self->session));
   lk_keys_view_set_client (self->keys_view, client);
@@ -315,7 +358,8 @@ on_is_active_changed (LkWindow *self)
   LkClient *client = lk_session_get_client (self->session);
   gint64 last;
 
-  if (!gtk_window_is_active (GTK_WINDOW (self)) || !lk_session_get_can_read (self->session))
+  if (!gtk_window_is_active (GTK_WINDOW (self)) || !lk_session_get_can_read (self->session) ||
+      self->keys_view == NULL)
     return;
 
   last = lk_keys_view_get_last_refresh (self->keys_view);
@@ -371,10 +415,6 @@ lk_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_settings_bind (self->settings, "expiry-warning-days",
-                   self->keys_view, "expiry-warning-days",
-                   G_SETTINGS_BIND_GET);
-
   _lk_window_sign_in_remembered (self);
 }
 
@@ -396,6 +436,8 @@ lk_window_dispose (GObject *object)
     }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LK_TYPE_WINDOW);
+  /* (the stack, gone with the template, held the keys view) */
+  self->keys_view = NULL;
 
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -454,7 +496,6 @@ lk_window_class_init (LkWindowClass *klass)
 
   g_type_ensure (LK_TYPE_ACCOUNT_POPOVER);
   g_type_ensure (LK_TYPE_DEMO);
-  g_type_ensure (LK_TYPE_KEYS_VIEW);
   g_type_ensure (LK_TYPE_SESSION);
   g_type_ensure (LK_TYPE_SIGN_IN_PAGE);
 
@@ -468,7 +509,6 @@ lk_window_class_init (LkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LkWindow, signing_in_page);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, signing_in_spinner);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, sign_in_page);
-  gtk_widget_class_bind_template_child (widget_class, LkWindow, keys_view);
   gtk_widget_class_bind_template_child (widget_class, LkWindow, demo);
   /* Bound for gtk_widget_get_template_child() alone: the template binds
    * them to the session. */
@@ -477,7 +517,6 @@ lk_window_class_init (LkWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, describe_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, describe_new_key);
   gtk_widget_class_bind_template_callback (widget_class, describe_search);
-  gtk_widget_class_bind_template_callback (widget_class, on_keys_session_ended);
 
   _lk_window_class_sign_in_init (widget_class);
   _lk_window_class_actions_init (widget_class);
@@ -516,9 +555,6 @@ lk_window_init (LkWindow *self)
   g_signal_connect_object (self->session, "forget-failed",
                            G_CALLBACK (on_forget_failed), self, G_CONNECT_SWAPPED);
 
-  g_object_bind_property (self->search_button, "active",
-                          self->keys_view, "search-mode",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
 
   _lk_window_actions_update (self);

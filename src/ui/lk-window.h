@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "lk-application.h"
+#include "lk-keys-view.h"
 #include "lk-session.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,9 @@ void       lk_window_show_key      (LkWindow      *self,
  * rotate (rotate/lk-window-rotate.c). */
 void       lk_window_rotate_key    (LkWindow      *self,
                                     const char    *key_id);
+/* The keys view (the "keys" page), built on first use: a window that
+ * never signs in never builds it. */
+LkKeysView *lk_window_get_keys_view (LkWindow *self);
 /* Shows only the keys that need attention. */
 void       lk_window_show_needs_attention (LkWindow *self);
 

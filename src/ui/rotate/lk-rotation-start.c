@@ -157,7 +157,7 @@ on_resumed (GObject      *source,
   /* What changed on the platform, and in the schedule, is shown. */
   if (resume->recovered->len + resume->completed->len + resume->rolled_back->len +
       resume->deleted->len > 0 && lk_session_get_client (window->session) == start->client)
-    lk_keys_view_refresh (window->keys_view);
+    lk_keys_view_refresh (lk_window_get_keys_view (window));
   _lk_window_rotate_reload (window);
 
   start_free (start);

@@ -139,7 +139,7 @@ rotate_selected_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   LkWindow *self = LK_WINDOW (widget);
-  g_autoptr (GPtrArray) keys = lk_keys_view_get_selected_keys (self->keys_view);
+  g_autoptr (GPtrArray) keys = lk_keys_view_get_selected_keys (lk_window_get_keys_view (self));
 
   open_dialog (self, keys);
 }
@@ -181,7 +181,7 @@ rotate_listed (LkWindow   *self,
   if (key == NULL)
     return FALSE;
 
-  lk_keys_view_select_key (self->keys_view, key_id);
+  lk_keys_view_select_key (lk_window_get_keys_view (self), key_id);
   missing = describe_missing (self);
   if (missing != NULL)
     {
@@ -205,12 +205,12 @@ on_pending_state (LkWindow *self)
   const char *key_id = g_object_get_data (G_OBJECT (self), PENDING_ROTATE);
   g_autofree char *state = NULL;
 
-  g_object_get (self->keys_view, "state", &state, NULL);
+  g_object_get (lk_window_get_keys_view (self), "state", &state, NULL);
   if (key_id == NULL || g_strcmp0 (state, "list") != 0 || !rotate_listed (self, key_id))
     return;
 
   g_object_set_data (G_OBJECT (self), PENDING_ROTATE, NULL);
-  g_signal_handlers_disconnect_by_func (self->keys_view, on_pending_state, self);
+  g_signal_handlers_disconnect_by_func (lk_window_get_keys_view (self), on_pending_state, self);
 }
 
 void
@@ -220,14 +220,14 @@ lk_window_rotate_key (LkWindow   *self,
   g_return_if_fail (LK_IS_WINDOW (self));
   g_return_if_fail (key_id != NULL);
 
-  g_signal_handlers_disconnect_by_func (self->keys_view, on_pending_state, self);
+  g_signal_handlers_disconnect_by_func (lk_window_get_keys_view (self), on_pending_state, self);
   g_object_set_data (G_OBJECT (self), PENDING_ROTATE, NULL);
   if (rotate_listed (self, key_id))
     return;
 
   /* Not listed yet (signing in, listing): once it is. */
   g_object_set_data_full (G_OBJECT (self), PENDING_ROTATE, g_strdup (key_id), g_free);
-  g_signal_connect_object (self->keys_view, "notify::state", G_CALLBACK (on_pending_state),
+  g_signal_connect_object (lk_window_get_keys_view (self), "notify::state", G_CALLBACK (on_pending_state),
                            self, G_CONNECT_SWAPPED);
 }
 
@@ -355,7 +355,7 @@ static void
 reschedule_selected (LkWindow *self,
                      gint64    delete_at)
 {
-  g_autoptr (GPtrArray) keys = lk_keys_view_get_selected_keys (self->keys_view);
+  g_autoptr (GPtrArray) keys = lk_keys_view_get_selected_keys (lk_window_get_keys_view (self));
   Reschedule *op;
 
   if (lk_session_get_client (self->session) == NULL)
