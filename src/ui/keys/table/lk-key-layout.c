@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <pango/pangocairo.h>
 
 #include "lk-key-layout.h"
 
@@ -37,6 +38,7 @@ struct _LkKeyLayout
 
   GtkWidget     *widget;      /* weak: whose font sizes the columns */
   LkFontMetrics  metrics;
+  LkFontMetrics  row_metrics;  /* of the rows' font, shared by every row */
   guint          expiry_warning_days;
   GHashTable    *retire_times; /* key ID -> gint64 *: deletions scheduled */
 };
@@ -51,13 +53,16 @@ lk_font_metrics_update (LkFontMetrics *metrics,
 {
   PangoContext *context = gtk_widget_get_pango_context (widget);
   const PangoFontDescription *font = pango_context_get_font_description (context);
+  double resolution = pango_cairo_context_get_resolution (context);
   PangoFontMetrics *pango_metrics;
 
-  if (metrics->font != NULL && font != NULL && pango_font_description_equal (metrics->font, font))
+  if (metrics->font != NULL && font != NULL && metrics->resolution == resolution &&
+      pango_font_description_equal (metrics->font, font))
     return;
 
   lk_font_metrics_clear (metrics);
   metrics->font = font ? pango_font_description_copy (font) : NULL;
+  metrics->resolution = resolution;
   pango_metrics = pango_context_get_metrics (context, font, NULL);
   metrics->char_width = PANGO_PIXELS_CEIL (MAX (pango_font_metrics_get_approximate_char_width (pango_metrics),
                                                 pango_font_metrics_get_approximate_digit_width (pango_metrics)));
@@ -250,6 +255,19 @@ lk_key_layout_get_retire_at (LkKeyLayout *self,
   return when != NULL ? *when : 0;
 }
 
+int
+lk_key_layout_get_row_line_height (LkKeyLayout *self,
+                                   GtkWidget   *row)
+{
+  g_return_val_if_fail (LK_IS_KEY_LAYOUT (self), 0);
+  g_return_val_if_fail (GTK_IS_WIDGET (row), 0);
+
+  /* pango_context_get_metrics() costs about as much as building the
+   * rest of a row: 200 new rows after a keystroke asked it 200 times. */
+  lk_font_metrics_update (&self->row_metrics, row);
+  return self->row_metrics.line_height;
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -260,6 +278,7 @@ lk_key_layout_finalize (GObject *object)
   g_clear_pointer (&self->retire_times, g_hash_table_unref);
   g_clear_weak_pointer (&self->widget);
   lk_font_metrics_clear (&self->metrics);
+  lk_font_metrics_clear (&self->row_metrics);
 
   G_OBJECT_CLASS (lk_key_layout_parent_class)->finalize (object);
 }

@@ -34,9 +34,10 @@ typedef enum {
 #define LK_KEY_CELL_PADDING 6
 
 /* The sizes of a widget's font the table lays out with, worked out again
- * only when the font changes. */
+ * only when the font or the screen's resolution changes. */
 typedef struct {
   PangoFontDescription *font;          /* of the sizes below */
+  double                resolution;    /* dots per inch, as Pango renders */
   int                   char_width;    /* widest of a character and a digit */
   int                   line_height;
 } LkFontMetrics;
@@ -77,6 +78,12 @@ LkKeyColumn  lk_key_layout_column_at  (LkKeyLayout    *self,
                                        int             width,
                                        gboolean        rtl,
                                        double          x);
+
+/* The height of a line of text in @row's font: the rows share one
+ * answer, worked out again only when their font or resolution changes
+ * (a row built for a keystroke asks Pango for no metrics of its own). */
+int          lk_key_layout_get_row_line_height     (LkKeyLayout *self,
+                                                    GtkWidget   *row);
 
 /* Expiries within this many days are highlighted (7 at first). */
 void         lk_key_layout_set_expiry_warning_days (LkKeyLayout *self,

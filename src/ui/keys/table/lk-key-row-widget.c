@@ -26,9 +26,6 @@ struct _LkKeyRowWidget
   gulong                key_handler;
 
   gboolean              label_pending;
-
-  /* The row's font, for its height */
-  LkFontMetrics         metrics;
 };
 
 G_DEFINE_FINAL_TYPE (LkKeyRowWidget, lk_key_row_widget, GTK_TYPE_WIDGET)
@@ -169,8 +166,8 @@ lk_key_row_widget_measure (GtkWidget      *widget,
       return;
     }
 
-  lk_font_metrics_update (&self->metrics, widget);
-  *minimum = *natural = MAX (self->metrics.line_height, ICON_SIZE) + 2 * ROW_PADDING;
+  *minimum = *natural = MAX (lk_key_layout_get_row_line_height (self->layout, widget), ICON_SIZE)
+                        + 2 * ROW_PADDING;
 }
 
 /* The monospace face of client IDs, a little smaller (as .client-id in
@@ -439,7 +436,6 @@ lk_key_row_widget_finalize (GObject *object)
 {
   LkKeyRowWidget *self = LK_KEY_ROW_WIDGET (object);
 
-  lk_font_metrics_clear (&self->metrics);
   g_clear_object (&self->layout);
 
   G_OBJECT_CLASS (lk_key_row_widget_parent_class)->finalize (object);
