@@ -319,6 +319,35 @@ lk_cli_stored_secret (LkCli           *cli,
   return NULL;
 }
 
+/* ---- Errors ---- */
+
+GError *
+lk_cli_explain_store_error (const char *what,
+                            GError     *error)
+{
+  GError *explained;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE))
+    explained = g_error_new (error->domain, error->code,
+                             /* Translators: %s says what failed, e.g. “Could not read
+                              * the secret of “CI”” */
+                             _("%s: no keyring service is running. Start GNOME Keyring or another Secret Service in this session, then try again."),
+                             what);
+  else if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED))
+    explained = g_error_new (error->domain, error->code,
+                             /* Translators: %s says what failed, e.g. “Could not read
+                              * the secret of “CI”” */
+                             _("%s: the keyring is locked. Unlock it (with Seahorse, or by logging in to the desktop), then try again."),
+                             what);
+  else
+    explained = g_error_new (error->domain, error->code, "%s: %s", what, error->message);
+
+  g_error_free (error);
+  return explained;
+}
+
 /* ---- Remembered accounts ---- */
 
 GPtrArray *

@@ -22,7 +22,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "lk-cli.h"
+#include "lk-cli-platform.h"
 #include "lk-secret.h"
 
 #define TOKEN_TIMEOUT_SECONDS 30
