@@ -543,6 +543,37 @@ def _():
     expect(cli('env', 'cli-flow', '--json', '--format', 'sh'), 2)
 
 
+@case('env asks the keyring as secret-tool lookup does: no default collection, no item list')
+def _():
+    """issue 19: looking the default collection up first made a proxy
+    whose properties list every item in it, longer than the search."""
+    if not shutil.which('dbus-monitor'):
+        raise Skip('no dbus-monitor')
+    log = os.path.join(S.scratch, 'monitor.log')
+    with open(log, 'w') as f:
+        monitor = subprocess.Popen(['dbus-monitor', '--session'], stdout=f, stderr=subprocess.STDOUT)
+    try:
+        # It says NameLost once it monitors.
+        deadline = time.monotonic() + 30
+        while 'NameLost' not in open(log).read():
+            check(monitor.poll() is None and time.monotonic() < deadline, 'dbus-monitor did not start')
+            time.sleep(0.05)
+        r = cli('env', 'cli-flow', secret_in_stdout=True)
+        expect(r, 0, one_line=False)
+        time.sleep(0.2)
+    finally:
+        monitor.terminate()
+        monitor.wait(timeout=30)
+    with open(log) as f:
+        calls = re.findall(r'^method call .*? path=(\S+); interface=\S+; member=(\S+)', f.read(), re.M)
+    calls = [(path, member) for path, member in calls if path.startswith('/org/freedesktop/secrets')]
+    members = [member for _, member in calls]
+    check('SearchItems' in members and 'GetSecrets' in members, f'the calls: {calls}')
+    check('ReadAlias' not in members, f'the default collection was looked up: {calls}')
+    check(not any(re.fullmatch(r'/org/freedesktop/secrets/(collection|aliases)/[^/]+', path)
+                  for path, _ in calls), f'a collection was asked for its properties: {calls}')
+
+
 def round_trip(name, key_id, secret, formats):
     """Stores @secret as key @name, then evaluates env's output in each of
     @formats with the real shell or reader (and this file's parser)."""
