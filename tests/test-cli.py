@@ -570,6 +570,10 @@ def _():
     members = [member for _, member in calls]
     check('SearchItems' in members and 'GetSecrets' in members, f'the calls: {calls}')
     check('ReadAlias' not in members, f'the default collection was looked up: {calls}')
+    # One search each by key ID, client ID and name, the secret read with
+    # the item found: no fourth search to look the secret up again.
+    check(members.count('SearchItems') <= 3 and members.count('GetSecrets') == 1,
+          f'more searches than the three: {calls}')
     check(not any(re.fullmatch(r'/org/freedesktop/secrets/(collection|aliases)/[^/]+', path)
                   for path, _ in calls), f'a collection was asked for its properties: {calls}')
 

@@ -201,6 +201,7 @@ typedef struct {
   char *name;
   char *platform;
   char *expires;          /* "YYYY-MM-DD" or "never" */
+  char *secret;           /* when resolved with its secret; wiped */
 } LkCliStoredKey;
 
 void        lk_cli_stored_key_free      (LkCliStoredKey *key);
@@ -213,12 +214,17 @@ GPtrArray  *lk_cli_stored_keys_of       (LkCli          *cli,
                                          const char     *platform_id,
                                          GError        **error);
 /* The one stored key whose name, key ID or client ID is @ident, on
- * @platform_id (NULL: any platform).  NO_SUCH or AMBIGUOUS otherwise. */
+ * @platform_id (NULL: any platform).  NO_SUCH or AMBIGUOUS otherwise.
+ * With @with_secret, the secrets are read with the items (one round trip
+ * less than lk_cli_stored_secret() alone; those of keys not chosen are
+ * wiped at once). */
 LkCliStoredKey *lk_cli_resolve_stored   (LkCli          *cli,
                                          const char     *ident,
                                          const char     *platform_id,
+                                         gboolean        with_secret,
                                          GError        **error);
-/* The secret of @key (lk_secret_free). */
+/* The secret of @key (lk_secret_free): the one read with it, or looked
+ * up. */
 char       *lk_cli_stored_secret        (LkCli          *cli,
                                          LkCliStoredKey *key,
                                          GError        **error);
