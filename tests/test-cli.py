@@ -28,6 +28,7 @@ import traceback
 import urllib.request
 
 CLI = os.environ.get('LK_CLI_BIN')
+PLATFORM = os.environ.get('LK_CLI_PLATFORM_BIN')
 SIM = os.environ.get('LK_SIM_BIN')
 SOURCE_ROOT = os.environ.get('LK_SOURCE_ROOT', '.')
 SCHEMA_API_KEY = 'io.github.layerkeys.LayerKeys.ApiKey'
@@ -331,13 +332,66 @@ def case(name):
     return register
 
 
-@case('the binary links no GTK or libadwaita')
+def libraries(binary):
+    """The shared libraries @binary loads, and its undefined symbols."""
+    ldd = subprocess.run(['ldd', binary], capture_output=True, text=True).stdout
+    nm = subprocess.run(['nm', '-D', '--undefined-only', binary], capture_output=True, text=True)
+    return ldd, nm.stdout
+
+
+@case('the binaries link no GTK or libadwaita; layer-keys-cli no libsoup either')
 def _():
-    ldd = subprocess.run(['ldd', CLI], capture_output=True, text=True).stdout
+    ldd, symbols = libraries(CLI)
+    check('libsecret' in ldd and 'libgio' in ldd, f'unexpected ldd output:\n{ldd}')
+    check(not re.search(r'libgtk|libadwaita|libgdk', ldd), f'GTK is linked:\n{ldd}')
+    check(not re.search(r'\b(gtk|adw|gdk)_', symbols), 'GTK symbols are used')
+    # issue 19: the keyring commands start without the network's libraries
+    check(not re.search(r'libsoup|libnghttp2|libgssapi|libkrb5|libpsl|libbrotli', ldd),
+          f'layer-keys-cli loads the network\'s libraries:\n{ldd}')
+    check(not re.search(r'\bsoup_', symbols), 'layer-keys-cli uses libsoup symbols')
+
+    ldd, symbols = libraries(PLATFORM)
     check('libsoup-3' in ldd and 'libsecret' in ldd, f'unexpected ldd output:\n{ldd}')
     check(not re.search(r'libgtk|libadwaita|libgdk', ldd), f'GTK is linked:\n{ldd}')
-    nm = subprocess.run(['nm', '-D', '--undefined-only', CLI], capture_output=True, text=True)
-    check(not re.search(r'\b(gtk|adw|gdk)_', nm.stdout), 'GTK symbols are used')
+    check(not re.search(r'\b(gtk|adw|gdk)_', symbols), 'GTK symbols are used')
+
+
+@case('the platform commands run in layer-keys-cli-platform, found from layer-keys-cli itself')
+def _():
+    # Beside each other as installed (bin/, libexec/), somewhere else.
+    root = os.path.join(S.scratch, 'prefix')
+    os.makedirs(os.path.join(root, 'bin'), exist_ok=True)
+    os.makedirs(os.path.join(root, 'libexec'), exist_ok=True)
+    front = os.path.join(root, 'bin', 'layer-keys-cli')
+    shutil.copy2(CLI, front)
+
+    def run(*args, secret=None):
+        e = dict(S.env)
+        if secret is not None:
+            e['LAYER_KEYS_CLIENT_SECRET'] = secret
+        p = subprocess.run([front, *args], capture_output=True, env=e, timeout=90)
+        r = Result(args, p.returncode, p.stdout.decode(), p.stderr.decode())
+        S.captured.append((' '.join(args) + ' (moved)', r.out + r.err, False))
+        return r
+
+    listing = ('list', '--json', '--platform', S.url, '--client-id', S.admin_id)
+    # Without it: the keyring commands still work, the others say what is
+    # missing (one line, exit 1), and no other copy is looked for.
+    expect(run('list', '--stored', '--platform', S.url), 0)
+    r = run(*listing, secret=S.admin_secret)
+    expect(r, 1, 'layer-keys-cli-platform', os.path.join(root, 'libexec'))
+    expect(run('token', 'nothing-of-that-name'), 1, 'layer-keys-cli-platform')
+    # A usage error of list is found before any of that.
+    expect(run('list', '--frobnicate'), 2, '--frobnicate')
+
+    # With it: the tenant's list, signed in with the secret from the
+    # environment, which the platform program got.
+    shutil.copy2(PLATFORM, os.path.join(root, 'libexec', 'layer-keys-cli-platform'))
+    r = run(*listing, secret=S.admin_secret)
+    expect(r, 0)
+    check(isinstance(json.loads(r.out), list) and len(json.loads(r.out)) > 0, 'no keys listed', r)
+    r = run('create', '--help')
+    expect(r, 0, 'create NAME')
 
 
 @case('the man page renders without warnings; the bash completion completes')
@@ -487,6 +541,41 @@ def _():
                               True) == expected, 'dotenv')
     check(json.loads(cli('env', 'cli-flow', '--json', secret_in_stdout=True).out) == expected, 'json')
     expect(cli('env', 'cli-flow', '--json', '--format', 'sh'), 2)
+
+
+@case('env asks the keyring as secret-tool lookup does: no default collection, no item list')
+def _():
+    """issue 19: looking the default collection up first made a proxy
+    whose properties list every item in it, longer than the search."""
+    if not shutil.which('dbus-monitor'):
+        raise Skip('no dbus-monitor')
+    log = os.path.join(S.scratch, 'monitor.log')
+    with open(log, 'w') as f:
+        monitor = subprocess.Popen(['dbus-monitor', '--session'], stdout=f, stderr=subprocess.STDOUT)
+    try:
+        # It says NameLost once it monitors.
+        deadline = time.monotonic() + 30
+        while 'NameLost' not in open(log).read():
+            check(monitor.poll() is None and time.monotonic() < deadline, 'dbus-monitor did not start')
+            time.sleep(0.05)
+        r = cli('env', 'cli-flow', secret_in_stdout=True)
+        expect(r, 0, one_line=False)
+        time.sleep(0.2)
+    finally:
+        monitor.terminate()
+        monitor.wait(timeout=30)
+    with open(log) as f:
+        calls = re.findall(r'^method call .*? path=(\S+); interface=\S+; member=(\S+)', f.read(), re.M)
+    calls = [(path, member) for path, member in calls if path.startswith('/org/freedesktop/secrets')]
+    members = [member for _, member in calls]
+    check('SearchItems' in members and 'GetSecrets' in members, f'the calls: {calls}')
+    check('ReadAlias' not in members, f'the default collection was looked up: {calls}')
+    # One search each by key ID, client ID and name, the secret read with
+    # the item found: no fourth search to look the secret up again.
+    check(members.count('SearchItems') <= 3 and members.count('GetSecrets') == 1,
+          f'more searches than the three: {calls}')
+    check(not any(re.fullmatch(r'/org/freedesktop/secrets/(collection|aliases)/[^/]+', path)
+                  for path, _ in calls), f'a collection was asked for its properties: {calls}')
 
 
 def round_trip(name, key_id, secret, formats):
@@ -874,8 +963,8 @@ def start_simulator():
 
 
 def main():
-    if not CLI or not SIM:
-        print('1..0 # SKIP LK_CLI_BIN or LK_SIM_BIN is not set')
+    if not CLI or not SIM or not PLATFORM:
+        print('1..0 # SKIP LK_CLI_BIN, LK_CLI_PLATFORM_BIN or LK_SIM_BIN is not set')
         return 0
     if not os.environ.get('DBUS_SESSION_BUS_ADDRESS') or not shutil.which('secret-tool'):
         print('1..0 # SKIP needs the private session of build-aux/dev test and secret-tool')

@@ -16,7 +16,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
-#include "lk-cli.h"
+#include "lk-cli-platform.h"
 #include "lk-client.h"
 #include "lk-connection-check.h"
 #include "lk-sim-wire.h"

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lk-cli.h"
+#include "lk-cli-platform.h"
 #include "lk-wire.h"
 
 #define DEFAULT_EXPIRY_DAYS 90

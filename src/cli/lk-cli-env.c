@@ -139,7 +139,8 @@ resolve_with_secret (LkCli    *cli,
       return NULL;
     }
 
-  key = lk_cli_resolve_stored (cli, ident, explicit != NULL ? lk_platform_get_id (explicit) : NULL, error);
+  key = lk_cli_resolve_stored (cli, ident, explicit != NULL ? lk_platform_get_id (explicit) : NULL,
+                               TRUE, error);
   if (key == NULL)
     return NULL;
 

@@ -18,7 +18,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lk-cli.h"
+#include "lk-cli-platform.h"
 
 static GError *
 prefixed (const char   *what,
@@ -77,33 +77,6 @@ lk_cli_explain_client_error (LkCliSession *session,
   else if (g_error_matches (error, LK_CLIENT_ERROR, LK_CLIENT_ERROR_ENDPOINT_MISSING))
     /* The message names the endpoint and docs/platform-api.md. */
     explained = prefixed (what, error, LK_CLI_ERROR, LK_CLI_ERROR_FAILED);
-  else
-    explained = prefixed (what, error, error->domain, error->code);
-
-  g_error_free (error);
-  return explained;
-}
-
-GError *
-lk_cli_explain_store_error (const char *what,
-                            GError     *error)
-{
-  GError *explained;
-
-  g_return_val_if_fail (error != NULL, NULL);
-
-  if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE))
-    explained = g_error_new (error->domain, error->code,
-                             /* Translators: %s says what failed, e.g. “Could not read
-                              * the secret of “CI”” */
-                             _("%s: no keyring service is running. Start GNOME Keyring or another Secret Service in this session, then try again."),
-                             what);
-  else if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED))
-    explained = g_error_new (error->domain, error->code,
-                             /* Translators: %s says what failed, e.g. “Could not read
-                              * the secret of “CI”” */
-                             _("%s: the keyring is locked. Unlock it (with Seahorse, or by logging in to the desktop), then try again."),
-                             what);
   else
     explained = prefixed (what, error, error->domain, error->code);
 

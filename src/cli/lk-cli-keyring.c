@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lk-cli.h"
+#include "lk-secret.h"
 
 static const char * const key_attribute_names[] = {
   "key-id", "client-id", "name", "platform", "expires",
@@ -36,6 +37,7 @@ lk_cli_stored_key_free (LkCliStoredKey *key)
   g_free (key->name);
   g_free (key->platform);
   g_free (key->expires);
+  lk_secret_free (key->secret);
   g_free (key);
 }
 
@@ -57,12 +59,14 @@ lk_cli_get_store (LkCli *cli)
 }
 
 /* Starts searching the items of @schema whose attribute @name is @value
- * (no secrets); *@result is set once it is answered. */
+ * (their secrets too, @with_secrets); *@result is set once it is
+ * answered. */
 static void
 search_items_start (LkCli          *cli,
                     LkSchemaKind    schema,
                     const char     *name,
                     const char     *value,
+                    gboolean        with_secrets,
                     GAsyncResult  **result)
 {
   LkCredentialStore *store = lk_cli_get_store (cli);
@@ -70,7 +74,7 @@ search_items_start (LkCli          *cli,
   g_autoptr (GHashTable) attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   g_hash_table_insert (attributes, g_strdup (name), g_strdup (value));
-  klass->search_async (store, schema, attributes, FALSE, NULL, lk_cli_async_done, result);
+  klass->search_async (store, schema, attributes, with_secrets, NULL, lk_cli_async_done, result);
 }
 
 /* Waits for the search of search_items_start() and takes its result. */
@@ -97,7 +101,7 @@ search_items (LkCli         *cli,
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  search_items_start (cli, schema, name, value, &result);
+  search_items_start (cli, schema, name, value, FALSE, &result);
   return search_items_finish (cli, &result, error);
 }
 
@@ -131,6 +135,7 @@ stored_key_from_item (LkStoredItem *item)
   key->name = g_strdup (g_hash_table_lookup (item->attributes, "name"));
   key->platform = g_strdup (g_hash_table_lookup (item->attributes, "platform"));
   key->expires = g_strdup (g_hash_table_lookup (item->attributes, "expires"));
+  key->secret = g_steal_pointer (&item->secret);
   return key;
 }
 
@@ -204,6 +209,7 @@ LkCliStoredKey *
 lk_cli_resolve_stored (LkCli       *cli,
                        const char  *ident,
                        const char  *platform_id,
+                       gboolean     with_secret,
                        GError     **error)
 {
   static const char * const by[] = { "key-id", "client-id", "name" };
@@ -218,10 +224,10 @@ lk_cli_resolve_stored (LkCli       *cli,
    * two then go out together, one round trip instead of two (issue 19:
    * `env NAME` against `secret-tool lookup`).  Results are taken in
    * order. */
-  search_items_start (cli, LK_SCHEMA_API_KEY, by[0], ident, &results[0]);
+  search_items_start (cli, LK_SCHEMA_API_KEY, by[0], ident, with_secret, &results[0]);
   lk_cli_wait (&results[0]);
   for (guint i = 1; i < G_N_ELEMENTS (by); i++)
-    search_items_start (cli, LK_SCHEMA_API_KEY, by[i], ident, &results[i]);
+    search_items_start (cli, LK_SCHEMA_API_KEY, by[i], ident, with_secret, &results[i]);
 
   for (guint i = 0; i < G_N_ELEMENTS (by); i++)
     {
@@ -299,6 +305,10 @@ lk_cli_stored_secret (LkCli           *cli,
   g_autofree char *what = NULL;
   char *secret;
 
+  /* Read with the item a moment ago: no second search. */
+  if (key->secret != NULL)
+    return g_steal_pointer (&key->secret);
+
   lk_credential_store_lookup_key_async (store, key->platform, key->key_id, NULL,
                                         lk_cli_async_done, &result);
   secret = lk_credential_store_lookup_key_finish (store, lk_cli_wait (&result), &local_error);
@@ -317,6 +327,35 @@ lk_cli_stored_secret (LkCli           *cli,
   what = g_strdup_printf (_("Could not read the secret of “%s”"), name);
   g_propagate_error (error, lk_cli_explain_store_error (what, g_steal_pointer (&local_error)));
   return NULL;
+}
+
+/* ---- Errors ---- */
+
+GError *
+lk_cli_explain_store_error (const char *what,
+                            GError     *error)
+{
+  GError *explained;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SERVICE))
+    explained = g_error_new (error->domain, error->code,
+                             /* Translators: %s says what failed, e.g. “Could not read
+                              * the secret of “CI”” */
+                             _("%s: no keyring service is running. Start GNOME Keyring or another Secret Service in this session, then try again."),
+                             what);
+  else if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_LOCKED))
+    explained = g_error_new (error->domain, error->code,
+                             /* Translators: %s says what failed, e.g. “Could not read
+                              * the secret of “CI”” */
+                             _("%s: the keyring is locked. Unlock it (with Seahorse, or by logging in to the desktop), then try again."),
+                             what);
+  else
+    explained = g_error_new (error->domain, error->code, "%s: %s", what, error->message);
+
+  g_error_free (error);
+  return explained;
 }
 
 /* ---- Remembered accounts ---- */

@@ -1,8 +1,8 @@
 /* lk-cli-keys.c: list and delete the tenant's keys
  *
  * `list` asks the platform (as the selected admin account) and marks the
- * keys whose secrets are in this keyring; `list --stored` reads only the
- * keyring.  `delete` finds each key in the tenant's list by name, key ID
+ * keys whose secrets are in this keyring (`list --stored`, which reads
+ * only the keyring, is lk-cli-list-stored.c's).  `delete` finds each key in the tenant's list by name, key ID
  * or client ID, asks on a terminal (or wants --yes), and deletes them one
  * by one: the client removes each key's keyring items with it.
  *
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lk-cli.h"
+#include "lk-cli-platform.h"
 
 static int
 compare_keys_by_name (gconstpointer a,
@@ -88,94 +88,21 @@ stored_is_known (LkCli        *cli,
   return TRUE;
 }
 
-static int
-list_stored (LkCli   *cli,
-             GError **error)
-{
-  g_autoptr (LkPlatform) platform = NULL;
-  g_autoptr (GPtrArray) keys = NULL;
-  g_autoptr (GError) local_error = NULL;
-
-  platform = lk_cli_explicit_platform (cli, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return LK_CLI_EXIT_USAGE;
-    }
-  if (platform == NULL)
-    platform = lk_cli_remembered_platform (cli, error);
-  if (platform == NULL)
-    return LK_CLI_EXIT_FAILED;
-
-  keys = lk_cli_stored_keys_of (cli, lk_platform_get_id (platform), error);
-  if (keys == NULL)
-    return LK_CLI_EXIT_FAILED;
-
-  if (cli->json)
-    {
-      JsonArray *array = json_array_new ();
-      JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-      for (guint i = 0; i < keys->len; i++)
-        json_array_add_element (array, lk_cli_stored_key_to_json (g_ptr_array_index (keys, i)));
-      json_node_take_array (node, array);
-      lk_cli_print_json (node);
-      return LK_CLI_EXIT_OK;
-    }
-
-  if (keys->len == 0)
-    {
-      /* Translators: %s is a platform (its address) */
-      g_print (_("No key of %s has its secret in this keyring.\n"), lk_platform_get_id (platform));
-      return LK_CLI_EXIT_OK;
-    }
-
-  {
-    g_autoptr (LkCliTable) table = lk_cli_table_new (_("NAME"), _("KEY ID"), _("CLIENT ID"), _("EXPIRES"), NULL);
-
-    for (guint i = 0; i < keys->len; i++)
-      {
-        LkCliStoredKey *key = g_ptr_array_index (keys, i);
-
-        lk_cli_table_add_row (table, key->name, key->key_id, key->client_id,
-                              g_strcmp0 (key->expires, "never") == 0 ? _("never") : key->expires,
-                              NULL);
-      }
-    lk_cli_table_print (table);
-  }
-
-  return LK_CLI_EXIT_OK;
-}
-
 int
 lk_cli_cmd_list (LkCli      *cli,
                  LkCliArgs  *args,
                  GError    **error)
 {
   gboolean stored = FALSE;
-  const GOptionEntry entries[] = {
-    { "stored", 0, 0, G_OPTION_ARG_NONE, &stored,
-      N_("Only the keys whose secrets are in this keyring, without the network"), NULL },
-    { NULL }
-  };
-  g_auto (GStrv) positional = NULL;
   g_autoptr (LkCliSession) session = NULL;
   g_autoptr (GPtrArray) keys = NULL;
   gboolean known;
 
-  if (!lk_cli_parse (cli, args, entries, "[--stored]",
-                     _("Lists the tenant’s keys: name, client ID, expiry, whether the secret is stored here, and permissions."),
-                     &positional, error))
+  if (!lk_cli_parse_list (cli, args, &stored, error))
     return LK_CLI_EXIT_USAGE;
 
-  if (positional[0] != NULL)
-    {
-      g_set_error_literal (error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE, _("list takes no arguments."));
-      return LK_CLI_EXIT_USAGE;
-    }
-
   if (stored)
-    return list_stored (cli, error);
+    return lk_cli_list_stored (cli, error);
 
   session = lk_cli_open_session (cli, error);
   if (session == NULL)

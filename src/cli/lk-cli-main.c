@@ -2,12 +2,21 @@
  *
  * Hands the secrets Layer Keys stores to scripts and CI: to one child
  * process (exec), as export lines (env) or as a fresh access token
- * (token), and manages the tenant's keys (list, create, delete) as the app
- * does, built on src/core without GTK.
+ * (token), and manages the tenant's keys (list, create, delete, rotate)
+ * as the app does, built on src/core without GTK.
  *
- * main() makes the process safe to hold secrets, takes the admin secret
- * out of the environment, refuses a secret given as an argument, finds the
- * command and runs it.
+ * This program runs the commands that need only the keyring (env, exec,
+ * list --stored, accounts) and links nothing of the network, so that
+ * `eval "$(layer-keys-cli env KEY)"` starts about as fast as secret-tool
+ * (issue 19).  For the others it executes layer-keys-cli-platform in its
+ * place, with the same arguments (lk-cli-handover.c); `list` is parsed
+ * here first, to see whether it is --stored.
+ *
+ * main() makes the process safe to hold secrets, refuses a secret given
+ * as an argument, finds the command, and either hands it over (the admin
+ * secret still in the environment, for the platform program) or takes
+ * the admin secret out of the environment (no child inherits it) and
+ * runs it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,38 +29,26 @@
 #include <stdio.h>
 
 #include "lk-cli.h"
-#include "lk-state-file.h"
+#include "lk-secret.h"
 
 typedef int (*LkCliCommandFunc) (LkCli      *cli,
                                  LkCliArgs  *args,
                                  GError    **error);
 
+/* Run here ("list" too, with --stored). */
 static const struct {
   const char       *name;
   LkCliCommandFunc  run;
 } commands[] = {
   { "accounts", lk_cli_cmd_accounts },
-  { "list", lk_cli_cmd_list },
-  { "create", lk_cli_cmd_create },
-  { "delete", lk_cli_cmd_delete },
-  { "rotate", lk_cli_cmd_rotate },
   { "env", lk_cli_cmd_env },
   { "exec", lk_cli_cmd_exec },
-  { "token", lk_cli_cmd_token },
 };
 
-void
-lk_cli_clear (LkCli *cli)
-{
-  g_clear_pointer (&cli->account, g_free);
-  g_clear_pointer (&cli->platform, g_free);
-  g_clear_pointer (&cli->token_url, g_free);
-  g_clear_pointer (&cli->ca_file, g_free);
-  g_clear_pointer (&cli->client_id, g_free);
-  g_clear_pointer (&cli->env_secret, lk_secret_free);
-  g_clear_object (&cli->settings);
-  g_clear_object (&cli->store);
-}
+/* Run by layer-keys-cli-platform ("list" too, without --stored). */
+static const char * const platform_commands[] = {
+  "create", "delete", "rotate", "token",
+};
 
 static LkCliCommandFunc
 lookup_command (const char *name)
@@ -63,70 +60,41 @@ lookup_command (const char *name)
   return NULL;
 }
 
-/* Only options that are not commands: "layer-keys-cli --help" and
- * "--version", or nothing at all. */
-static int
-run_without_command (int    argc,
-                     char **argv)
+static gboolean
+is_platform_command (const char *name)
 {
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h") ||
-          g_str_equal (argv[i], "-?"))
-        {
-          lk_cli_print_overview (stdout);
-          return LK_CLI_EXIT_OK;
-        }
-      if (g_str_equal (argv[i], "--version"))
-        {
-          g_print ("%s %s\n", LK_CLI_PROGRAM, PACKAGE_VERSION);
-          return LK_CLI_EXIT_OK;
-        }
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (platform_commands); i++)
+    if (g_str_equal (platform_commands[i], name))
+      return TRUE;
 
-  lk_cli_print_overview (stderr);
-  return LK_CLI_EXIT_USAGE;
+  return FALSE;
 }
 
-/* Splits @argv at the first "--": the part before (with the command
- * word at @command_index removed) goes to GOption, the part after is
- * the child command of exec. */
+/* A command run here needs no admin secret: out of the environment with
+ * it, so that no child (exec's) inherits it. */
 static void
-split_arguments (int         argc,
-                 char      **argv,
-                 int         command_index,
-                 LkCliArgs  *args)
+drop_env_secret (void)
 {
-  GPtrArray *before = g_ptr_array_new ();
-  GPtrArray *after = g_ptr_array_new ();
-  gboolean separated = FALSE;
+  g_autoptr (LkSecretString) secret = lk_cli_take_env_secret ();
+}
 
-  for (int i = 0; i < argc; i++)
-    {
-      if (i == command_index)
-        continue;
-      if (!separated && i > 0 && g_str_equal (argv[i], "--"))
-        {
-          separated = TRUE;
-          continue;
-        }
-      g_ptr_array_add (separated ? after : before, g_strdup (argv[i]));
-    }
+/* `list`: --stored here, the tenant's list by the platform program. */
+static int
+run_list (LkCli      *cli,
+          LkCliArgs  *args,
+          char      **argv,
+          GError    **error)
+{
+  gboolean stored = FALSE;
 
-  args->command = argv[command_index];
-  args->argc = (int) before->len;
-  g_ptr_array_add (before, NULL);
-  args->argv = (char **) g_ptr_array_free (before, FALSE);
-  if (separated)
-    {
-      g_ptr_array_add (after, NULL);
-      args->rest = (char **) g_ptr_array_free (after, FALSE);
-    }
-  else
-    {
-      g_ptr_array_free (after, TRUE);
-      args->rest = NULL;
-    }
+  if (!lk_cli_parse_list (cli, args, &stored, error))
+    return LK_CLI_EXIT_USAGE;
+
+  if (!stored)
+    return lk_cli_hand_over (argv, error);
+
+  drop_env_secret ();
+  return lk_cli_list_stored (cli, error);
 }
 
 int
@@ -136,13 +104,13 @@ main (int   argc,
   g_autoptr (GError) error = NULL;
   LkCli cli = { 0 };
   LkCliArgs args = { 0 };
-  LkCliCommandFunc run;
+  LkCliCommandFunc run = NULL;
+  const char *command;
   int command_index;
   int status;
 
-  /* First of all: this process is about to hold secrets. */
+  /* First of all: this process may be about to hold secrets. */
   lk_cli_harden ();
-  cli.env_secret = lk_cli_take_env_secret ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -152,41 +120,54 @@ main (int   argc,
 
   if (!lk_cli_refuse_secret_arguments (argc, argv, &error))
     {
+      drop_env_secret ();
       lk_cli_print_error (error);
-      lk_cli_clear (&cli);
       return lk_cli_exit_status (error);
     }
 
   command_index = lk_cli_find_command (argc, argv);
   if (command_index == 0)
     {
-      lk_cli_clear (&cli);
-      return run_without_command (argc, argv);
+      drop_env_secret ();
+      return lk_cli_run_without_command (argc, argv);
     }
+  command = argv[command_index];
 
-  if (g_str_equal (argv[command_index], "help"))
+  if (g_str_equal (command, "help"))
     {
+      drop_env_secret ();
       lk_cli_print_overview (stdout);
-      lk_cli_clear (&cli);
       return LK_CLI_EXIT_OK;
     }
 
-  run = lookup_command (argv[command_index]);
-  if (run == NULL)
+  if (is_platform_command (command))
     {
-      g_autofree char *printable = lk_cli_printable (argv[command_index]);
-
-      g_set_error (&error, LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
-                   /* Translators: %s is what the user typed as a command */
-                   _("There is no command “%s”. Run “layer-keys-cli --help” for the list."),
-                   printable);
+      status = lk_cli_hand_over (argv, &error);
+      drop_env_secret ();
       lk_cli_print_error (error);
-      lk_cli_clear (&cli);
-      return LK_CLI_EXIT_USAGE;
+      return status;
     }
 
-  split_arguments (argc, argv, command_index, &args);
-  status = run (&cli, &args, &error);
+  if (!g_str_equal (command, "list"))
+    {
+      run = lookup_command (command);
+      if (run == NULL)
+        {
+          drop_env_secret ();
+          error = lk_cli_unknown_command_error (command);
+          lk_cli_print_error (error);
+          return LK_CLI_EXIT_USAGE;
+        }
+    }
+
+  lk_cli_split_arguments (argc, argv, command_index, &args);
+  if (run == NULL)
+    status = run_list (&cli, &args, argv, &error);
+  else
+    {
+      drop_env_secret ();
+      status = run (&cli, &args, &error);
+    }
   if (error != NULL)
     {
       lk_cli_print_error (error);
@@ -195,12 +176,10 @@ main (int   argc,
         status = lk_cli_exit_status (error);
     }
 
+  /* Whatever happened, the secret leaves the environment before exit. */
+  drop_env_secret ();
   g_strfreev (args.argv);
   g_strfreev (args.rest);
   lk_cli_clear (&cli);
-
-  /* A state write the command started (a settled create forgotten) ends
-   * before the process does. */
-  lk_state_file_wait_pending ();
   return status;
 }

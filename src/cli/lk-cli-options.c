@@ -186,6 +186,83 @@ lk_cli_parse (LkCli               *cli,
   return TRUE;
 }
 
+/* Only options that are not commands: "layer-keys-cli --help" and
+ * "--version", or nothing at all. */
+int
+lk_cli_run_without_command (int    argc,
+                            char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h") ||
+          g_str_equal (argv[i], "-?"))
+        {
+          lk_cli_print_overview (stdout);
+          return LK_CLI_EXIT_OK;
+        }
+      if (g_str_equal (argv[i], "--version"))
+        {
+          g_print ("%s %s\n", LK_CLI_PROGRAM, PACKAGE_VERSION);
+          return LK_CLI_EXIT_OK;
+        }
+    }
+
+  lk_cli_print_overview (stderr);
+  return LK_CLI_EXIT_USAGE;
+}
+
+/* Splits @argv at the first "--": the part before (with the command
+ * word at @command_index removed) goes to GOption, the part after is
+ * the child command of exec. */
+void
+lk_cli_split_arguments (int         argc,
+                        char      **argv,
+                        int         command_index,
+                        LkCliArgs  *args)
+{
+  GPtrArray *before = g_ptr_array_new ();
+  GPtrArray *after = g_ptr_array_new ();
+  gboolean separated = FALSE;
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (i == command_index)
+        continue;
+      if (!separated && i > 0 && g_str_equal (argv[i], "--"))
+        {
+          separated = TRUE;
+          continue;
+        }
+      g_ptr_array_add (separated ? after : before, g_strdup (argv[i]));
+    }
+
+  args->command = argv[command_index];
+  args->argc = (int) before->len;
+  g_ptr_array_add (before, NULL);
+  args->argv = (char **) g_ptr_array_free (before, FALSE);
+  if (separated)
+    {
+      g_ptr_array_add (after, NULL);
+      args->rest = (char **) g_ptr_array_free (after, FALSE);
+    }
+  else
+    {
+      g_ptr_array_free (after, TRUE);
+      args->rest = NULL;
+    }
+}
+
+GError *
+lk_cli_unknown_command_error (const char *word)
+{
+  g_autofree char *printable = lk_cli_printable (word);
+
+  return g_error_new (LK_CLI_ERROR, LK_CLI_ERROR_USAGE,
+                      /* Translators: %s is what the user typed as a command */
+                      _("There is no command “%s”. Run “layer-keys-cli --help” for the list."),
+                      printable);
+}
+
 void
 lk_cli_print_overview (FILE *stream)
 {

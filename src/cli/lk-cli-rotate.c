@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lk-cli.h"
+#include "lk-cli-platform.h"
 #include "lk-rotation.h"
 #include "lk-time.h"
 

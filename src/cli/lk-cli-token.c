@@ -22,7 +22,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "lk-cli.h"
+#include "lk-cli-platform.h"
 #include "lk-secret.h"
 
 #define TOKEN_TIMEOUT_SECONDS 30
@@ -395,7 +395,7 @@ lk_cli_cmd_token (LkCli      *cli,
     }
 
   key = lk_cli_resolve_stored (cli, positional[0],
-                               explicit != NULL ? lk_platform_get_id (explicit) : NULL, error);
+                               explicit != NULL ? lk_platform_get_id (explicit) : NULL, TRUE, error);
   if (key == NULL)
     return LK_CLI_EXIT_FAILED;
 

@@ -29,6 +29,19 @@ static struct rlimit caller_core_limit;
 static gboolean have_caller_core_limit;
 
 void
+lk_cli_clear (LkCli *cli)
+{
+  g_clear_pointer (&cli->account, g_free);
+  g_clear_pointer (&cli->platform, g_free);
+  g_clear_pointer (&cli->token_url, g_free);
+  g_clear_pointer (&cli->ca_file, g_free);
+  g_clear_pointer (&cli->client_id, g_free);
+  g_clear_pointer (&cli->env_secret, lk_secret_free);
+  g_clear_object (&cli->settings);
+  g_clear_object (&cli->store);
+}
+
+void
 lk_cli_harden (void)
 {
   /* Remembered so the child of exec gets the caller's limit back. */

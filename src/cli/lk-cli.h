@@ -1,6 +1,13 @@
 /* lk-cli.h: what the files of layer-keys-cli share
  *
  * layer-keys-cli links src/core alone and uses only its public headers.
+ * It is two programs: `layer-keys-cli` runs the commands that need only
+ * the keyring (env, exec, list --stored, accounts) and links nothing of
+ * the network (no libsoup: it starts as fast as secret-tool); the
+ * commands that talk to the platform run in `layer-keys-cli-platform`
+ * (libexecdir), which it executes in its place with the same arguments
+ * (lk-cli-handover.c).  This header is the front's; lk-cli-platform.h
+ * adds what only the platform program has.
  * One LkCli holds the options every command accepts and what is made
  * lazily from them (the settings, the keyring store).  Each command is a
  * function that parses its own options (plus the global ones), does its
@@ -17,8 +24,8 @@
 #include <stdio.h>
 
 #include "lk-api-key.h"
-#include "lk-client.h"
 #include "lk-credential-store.h"
+#include "lk-error.h"
 #include "lk-permissions.h"
 #include "lk-platform.h"
 #include "lk-platform-settings.h"
@@ -98,6 +105,20 @@ gboolean    lk_cli_refuse_secret_arguments (int          argc,
 int         lk_cli_find_command         (int             argc,
                                          char          **argv);
 void        lk_cli_print_overview       (FILE           *stream);
+/* The usage error for a command word that is none. */
+GError     *lk_cli_unknown_command_error (const char    *word);
+/* "layer-keys-cli --help" and "--version", or nothing at all: the exit
+ * status (the overview on standard error and a usage status when no
+ * command was given). */
+int         lk_cli_run_without_command  (int             argc,
+                                         char          **argv);
+/* Splits @argv at the first "--": the part before (the command word at
+ * @command_index removed) for GOption, the part after (exec's command)
+ * in @args->rest. */
+void        lk_cli_split_arguments      (int             argc,
+                                         char          **argv,
+                                         int             command_index,
+                                         LkCliArgs      *args);
 
 /* ---- lk-cli-util.c: running, secrets, errors ---- */
 
@@ -142,39 +163,7 @@ char       *lk_cli_format_date          (gint64          unix_time);
 char       *lk_cli_format_time          (gint64          unix_time);
 gboolean    lk_cli_is_terminal          (int             fd);
 
-/* ---- lk-cli-errors.c: what went wrong, in the platform's words ---- */
-
-typedef enum {
-  LK_CLI_STEP_LIST,
-  LK_CLI_STEP_CREATE,
-  LK_CLI_STEP_DELETE,
-} LkCliStep;
-
-typedef struct _LkCliSession LkCliSession;
-
-/* Turns an error of LkClient during @step into the CLI's message and
- * exit status: refused credentials (in the token endpoint's words), a
- * platform without the endpoint the step needs, a key that is gone (as
- * LkClient tells them apart).  Takes @error; returns the error to report. */
-GError     *lk_cli_explain_client_error (LkCliSession   *session,
-                                         LkCliStep       step,
-                                         const char     *what,
-                                         GError         *error);
-/* The same for the keyring, with @what saying what was being done. */
-GError     *lk_cli_explain_store_error  (const char     *what,
-                                         GError         *error);
-
 /* ---- lk-cli-account.c: which platform, which account ---- */
-
-struct _LkCliSession {
-  LkPlatform *platform;
-  char       *client_id;
-  char       *client_secret;     /* wiped */
-  LkClient   *client;            /* with the credentials and the store */
-};
-
-void        lk_cli_session_free         (LkCliSession   *session);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkCliSession, lk_cli_session_free)
 
 /* The app's settings, or NULL when its schema is not installed. */
 GSettings  *lk_cli_get_settings         (LkCli          *cli);
@@ -182,6 +171,9 @@ GSettings  *lk_cli_get_settings         (LkCli          *cli);
  * none was given. */
 LkPlatform *lk_cli_explicit_platform    (LkCli          *cli,
                                          GError        **error);
+/* Whether @platform (may be NULL) is the one whose ID is @platform_id. */
+gboolean    lk_cli_platform_is          (LkPlatform     *platform,
+                                         const char     *platform_id);
 /* The platform Layer Keys last signed in to (United States by default). */
 LkPlatform *lk_cli_remembered_platform  (LkCli          *cli,
                                          GError        **error);
@@ -192,15 +184,15 @@ LkPlatform *lk_cli_remembered_platform  (LkCli          *cli,
 LkPlatform *lk_cli_platform_for_id      (LkCli          *cli,
                                          const char     *platform_id,
                                          GError        **error);
-/* Selects the admin account as the options say and makes its client. */
-LkCliSession *lk_cli_open_session       (LkCli          *cli,
-                                         GError        **error);
-
 int         lk_cli_cmd_accounts         (LkCli          *cli,
                                          LkCliArgs      *args,
                                          GError        **error);
 
 /* ---- lk-cli-keyring.c: stored keys and accounts ---- */
+
+/* A keyring error as the CLI's, with @what saying what was being done. */
+GError     *lk_cli_explain_store_error  (const char     *what,
+                                         GError         *error);
 
 /* A key whose secret is in the keyring, from its item's attributes. */
 typedef struct {
@@ -209,6 +201,7 @@ typedef struct {
   char *name;
   char *platform;
   char *expires;          /* "YYYY-MM-DD" or "never" */
+  char *secret;           /* when resolved with its secret; wiped */
 } LkCliStoredKey;
 
 void        lk_cli_stored_key_free      (LkCliStoredKey *key);
@@ -221,12 +214,17 @@ GPtrArray  *lk_cli_stored_keys_of       (LkCli          *cli,
                                          const char     *platform_id,
                                          GError        **error);
 /* The one stored key whose name, key ID or client ID is @ident, on
- * @platform_id (NULL: any platform).  NO_SUCH or AMBIGUOUS otherwise. */
+ * @platform_id (NULL: any platform).  NO_SUCH or AMBIGUOUS otherwise.
+ * With @with_secret, the secrets are read with the items (one round trip
+ * less than lk_cli_stored_secret() alone; those of keys not chosen are
+ * wiped at once). */
 LkCliStoredKey *lk_cli_resolve_stored   (LkCli          *cli,
                                          const char     *ident,
                                          const char     *platform_id,
+                                         gboolean        with_secret,
                                          GError        **error);
-/* The secret of @key (lk_secret_free). */
+/* The secret of @key (lk_secret_free): the one read with it, or looked
+ * up. */
 char       *lk_cli_stored_secret        (LkCli          *cli,
                                          LkCliStoredKey *key,
                                          GError        **error);
@@ -236,57 +234,24 @@ GPtrArray  *lk_cli_stored_accounts      (LkCli          *cli,
                                          const char     *client_id,
                                          GError        **error);
 
-/* ---- lk-cli-token.c: the token endpoint ---- */
+/* ---- lk-cli-list-stored.c: list --stored ---- */
 
-typedef struct {
-  char  *access_token;    /* wiped */
-  char  *token_type;
-  gint64 expires_in;
-} LkCliToken;
-
-void        lk_cli_token_clear          (LkCliToken     *token);
-
-/* Asks @platform's token endpoint for a token (OAuth 2 client
- * credentials).  @out_status is the HTTP status (0 when there was no
- * answer).  Errors say what the platform said, never the secret. */
-gboolean    lk_cli_fetch_token          (LkPlatform     *platform,
-                                         const char     *client_id,
-                                         const char     *client_secret,
-                                         LkCliToken     *out_token,
-                                         guint          *out_status,
-                                         GError        **error);
-
-/* The same, asking the platform's fallback token URL when its token URL
- * cannot be reached or answers 404 (issue 20); *@out_url (may be NULL)
- * is the URL that gave the token.  When both fail, the error names both. */
-gboolean    lk_cli_fetch_token_from     (LkPlatform     *platform,
-                                         const char     *client_id,
-                                         const char     *client_secret,
-                                         LkCliToken     *out_token,
-                                         guint          *out_status,
-                                         const char    **out_url,
-                                         GError        **error);
-
-int         lk_cli_cmd_token            (LkCli          *cli,
+/* Parses list's options (shared by both programs): *@out_stored is
+ * whether --stored was given. */
+gboolean    lk_cli_parse_list           (LkCli          *cli,
                                          LkCliArgs      *args,
+                                         gboolean       *out_stored,
+                                         GError        **error);
+/* The keys whose secrets are in this keyring, without the network. */
+int         lk_cli_list_stored          (LkCli          *cli,
                                          GError        **error);
 
-/* ---- lk-cli-keys.c, lk-cli-create.c: the tenant's keys ---- */
+/* ---- lk-cli-handover.c: the platform program ---- */
 
-int         lk_cli_cmd_list             (LkCli          *cli,
-                                         LkCliArgs      *args,
-                                         GError        **error);
-int         lk_cli_cmd_create           (LkCli          *cli,
-                                         LkCliArgs      *args,
-                                         GError        **error);
-int         lk_cli_cmd_delete           (LkCli          *cli,
-                                         LkCliArgs      *args,
-                                         GError        **error);
-
-/* ---- lk-cli-rotate.c ---- */
-
-int         lk_cli_cmd_rotate           (LkCli          *cli,
-                                         LkCliArgs      *args,
+/* Replaces this process with layer-keys-cli-platform, given @argv as it
+ * is; returns only when it could not be run (LK_CLI_EXIT_FAILED, and
+ * @error says why). */
+int         lk_cli_hand_over            (char          **argv,
                                          GError        **error);
 
 /* ---- lk-cli-env.c: handing a stored key to a program ---- */

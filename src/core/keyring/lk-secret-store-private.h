@@ -7,7 +7,8 @@
  *                              with an error a person can read
  *   lk-secret-store-service.c  the connection to the Secret Service and what
  *                              we know of the default collection: the fast
- *                              path while it is unlocked, the full chain
+ *                              path while it is unlocked (and for a search
+ *                              while it is not known yet), the full chain
  *                              (look it up, unlock it) otherwise
  *   lk-secret-store-items.c    store, search and clear, against the service,
  *                              by D-Bus object path (see there why)

@@ -8,7 +8,8 @@
  * delete), and falls back to the full chain (look the default collection
  * up again, unlock it, search unlocking the items) as soon as the service
  * says something is locked or gone: a store refused as locked, an item
- * found locked.
+ * found locked.  A search goes straight to the service too while nothing
+ * is known of the default collection yet (op_prepare()).
  *
  * The connection is a SecretService of the store's own, opened without
  * SECRET_SERVICE_LOAD_COLLECTIONS, and the default collection is looked up
@@ -286,12 +287,27 @@ op_check_default (GTask *task)
 }
 
 /* Straight to the operation while the default collection is known to be
- * unlocked; otherwise through the full chain. */
+ * unlocked, and a search also while nothing is known of it yet (below);
+ * otherwise through the full chain. */
 static void
 op_prepare (GTask *task)
 {
   LkSecretStore *self = g_task_get_source_object (task);
   LkSecretStoreOp *op = g_task_get_task_data (task);
+
+  /* A search needs no default collection: the service answers which
+   * matching items are locked, and the fast path falls back to the full
+   * chain (which unlocks) when any is.  Looking the collection up first
+   * costs a proxy whose properties list every item in it: with 1,000
+   * items, longer than the search itself, and a command-line program's
+   * one lookup pays it every time (issue 19).  Once the collection is
+   * known (after a fall back, or any other operation), it decides. */
+  if (op->kind == LK_SECRET_STORE_OP_SEARCH && self->collection == NULL)
+    {
+      op->fast = TRUE;
+      lk_secret_store_op_run (task, op->service);
+      return;
+    }
 
   if (self->collection != NULL && self->default_unlocked)
     {
