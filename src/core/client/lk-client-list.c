@@ -12,6 +12,10 @@
  * are more keys is not believed, and the list stops with an error,
  * keeping what it read.
  *
+ * A list cut short (cancelled, or an error) notes how many keys it read;
+ * a session exported then carries them, and the client that imports it
+ * reads on from there with its first list (lk-client-session.c).
+ *
  * A new list replaces the one in progress.  Creates and deletes change the
  * model through lk_client_keys_append() and lk_client_keys_remove(), which
  * know about the keys a list has read but not yet shown.
@@ -234,11 +238,16 @@ list_done (GTask  *task,
 
   if (!lk_client_disposed (self) && self->list_cancellable == op->chain.cancellable)
     {
+      gboolean complete = error == NULL && !g_cancellable_is_cancelled (op->chain.cancellable);
+
       /* The pages that did arrive stay, as they would have one by one. */
       list_flush (self);
       g_clear_object (&self->list_cancellable);
-      if (error == NULL && !g_cancellable_is_cancelled (op->chain.cancellable))
+      if (complete)
         self->listed_at = g_get_monotonic_time ();
+      /* Cut short: what it read can be handed on with the session (see
+       * lk_client_export_session()), for another client to read on. */
+      self->list_read = !complete && !op->first_page ? op->offset : 0;
       lk_client_set_loading (self, FALSE);
     }
 
@@ -483,6 +492,22 @@ lk_client_list_keys_async (LkClient            *self,
   if (self->list_cancellable != NULL)
     g_cancellable_cancel (self->list_cancellable);
   list_flush (self);
+  self->list_read = 0;
+
+  /* The first list after importing a session whose list was cut short
+   * (LkAccountPrefetch hurried at start-up) reads on from where that one
+   * stopped, its keys kept, rather than read them all again: the pages
+   * come one after another just the same, and what the platform changed
+   * meanwhile is as for any page of a list.  Only while the keys model
+   * still holds exactly what was imported. */
+  if (self->list_resume > 0 &&
+      self->list_resume == g_list_model_get_n_items (G_LIST_MODEL (self->keys)) &&
+      self->list_resume < op->max_keys)
+    {
+      op->offset = self->list_resume;
+      op->first_page = FALSE;
+    }
+  self->list_resume = 0;
   g_set_object (&self->list_cancellable, op->chain.cancellable);
   lk_client_set_loading (self, TRUE);
 

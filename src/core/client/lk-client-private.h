@@ -82,6 +82,13 @@ struct _LkClient
    * pages are put in the store in batches. */
   GPtrArray         *list_pending;       /* of LkApiKey */
   GSource           *list_flush;         /* timeout, thread-default context */
+  /* A list that ended short after reading this many keys, all of them in
+   * @keys in the platform's order (0: it ended well, or read none): what
+   * an exported session hands on for the importer to carry on from. */
+  guint              list_read;
+  /* Imported with a session whose list ended short: the next list reads
+   * on from here instead of from the start (0: from the start). */
+  guint              list_resume;
 
   /* lk-client-create.c: creates whose outcome is unknown, by trimmed name */
   GHashTable        *unsettled_creates;  /* char* -> CreateRequest* */
