@@ -1,7 +1,7 @@
 /* lk-client-list.c: listing the keys, and the keys model it fills
  *
  * A list reads the tenant's keys page by page into the client's one
- * GListStore: the first page replaces what the model held, later pages
+ * LkKeyList: the first page replaces what the model held, later pages
  * are gathered and put in the model in batches.  Two pages are asked for
  * at a time, so the platform never idles between them; replies may come
  * out of order and are read in order.  At the end, the keyring marks which
@@ -108,7 +108,7 @@ list_flush (LkClient *self)
   if (self->list_pending == NULL || self->list_pending->len == 0)
     return;
 
-  g_list_store_splice (self->keys, g_list_model_get_n_items (G_LIST_MODEL (self->keys)), 0,
+  lk_key_list_splice (self->keys, g_list_model_get_n_items (G_LIST_MODEL (self->keys)), 0,
                        self->list_pending->pdata, self->list_pending->len);
   g_ptr_array_set_size (self->list_pending, 0);
 }
@@ -135,7 +135,7 @@ list_add_page (LkClient  *self,
   if (op->first_page)
     {
       list_flush (self);
-      g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+      lk_key_list_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
                            items->pdata, items->len);
       op->first_page = FALSE;
       return;
@@ -162,7 +162,7 @@ lk_client_keys_append (LkClient *self,
 
   /* After the keys a list has read so far, as before batching. */
   list_flush (self);
-  g_list_store_append (self->keys, key);
+  lk_key_list_append (self->keys, key);
 }
 
 void
@@ -180,7 +180,7 @@ lk_client_keys_remove (LkClient   *self,
 
       if (g_strcmp0 (lk_api_key_get_id (key), key_id) == 0)
         {
-          g_list_store_remove (self->keys, i);
+          lk_key_list_remove (self->keys, i);
           return;
         }
     }

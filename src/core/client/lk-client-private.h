@@ -18,6 +18,7 @@
  *                        bodies as LK_CLIENT_ERROR codes and messages
  *   lk-client-sign-in.c  sign in (whoami)
  *   lk-client-list.c     list, and the keys model it fills
+ *   lk-key-list.c        that model: LkApiKey in one array
  *   lk-client-create.c   create: the Idempotency-Key, chosen and replayed,
  *                        and the creates whose outcome is unknown
  *   lk-client-unsettled.c  those creates on disk
@@ -42,6 +43,7 @@
 
 #include "lk-secret.h"
 #include "lk-client.h"
+#include "lk-key-list.h"
 #include "lk-state-file.h"
 
 G_BEGIN_DECLS
@@ -54,7 +56,7 @@ struct _LkClient
 
   LkPlatform        *platform;
   LkCredentialStore *store;
-  GListStore        *keys;
+  LkKeyList         *keys;               /* lk-key-list.c */
   LkApiKey          *whoami;
   char              *client_id;
   char              *client_secret;      /* wiped */

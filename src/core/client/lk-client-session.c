@@ -91,7 +91,7 @@ lk_client_import_session (LkClient        *self,
   g_set_object (&self->whoami, session->whoami);
   if (session->keys != NULL)
     {
-      g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+      lk_key_list_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
                            session->keys->pdata, session->keys->len);
       self->listed_at = session->listed_at;
       /* Cut short: the next list reads on (lk-client-list.c). */
