@@ -15,6 +15,7 @@
 
 #include "lk-client.h"
 #include "lk-credential-store.h"
+#include "lk-key-list.h"
 #include "lk-simulator.h"
 #include "lk-test-util.h"
 #include "lk-time.h"
@@ -1942,6 +1943,105 @@ test_hygiene (void)
 
 /* ------------------------------------------------------------------------ */
 
+/* The client's keys model (one array) against a GListStore given the
+ * same changes: the same items, and the same "items-changed". */
+static void
+record_change (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               GString    *log)
+{
+  /* (a GListStore also announces a splice that changes nothing) */
+  if (removed + added > 0)
+    g_string_append_printf (log, "%u-%u+%u;", position, removed, added);
+}
+
+static void
+test_key_list (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autoptr (LkKeyList) list = lk_key_list_new ();
+  g_autoptr (GListStore) store = g_list_store_new (LK_TYPE_API_KEY);
+  g_autoptr (GString) list_log = g_string_new (NULL);
+  g_autoptr (GString) store_log = g_string_new (NULL);
+  LkApiKey *watched;
+  guint serial = 0;
+
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == LK_TYPE_API_KEY);
+  g_signal_connect (list, "items-changed", G_CALLBACK (record_change), list_log);
+  g_signal_connect (store, "items-changed", G_CALLBACK (record_change), store_log);
+
+  for (guint step = 0; step < 300; step++)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+      guint op = g_rand_int_range (rand, 0, 4);
+
+      if (op == 0)
+        {
+          g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+          guint position = g_rand_int_range (rand, 0, n + 1);
+          guint removed = g_rand_int_range (rand, 0, 8);
+          guint added = g_rand_int_range (rand, 0, 12);
+
+          removed = MIN (removed, n - position);
+          for (guint i = 0; i < added; i++)
+            {
+              g_autofree char *id = g_strdup_printf ("key-%u", serial++);
+
+              g_ptr_array_add (fresh, lk_api_key_new (id, id, id, NULL, 0, 0, NULL));
+            }
+          lk_key_list_splice (list, position, removed, fresh->pdata, fresh->len);
+          g_list_store_splice (store, position, removed, fresh->pdata, fresh->len);
+        }
+      else if (op == 1)
+        {
+          g_autofree char *id = g_strdup_printf ("key-%u", serial++);
+          g_autoptr (LkApiKey) key = lk_api_key_new (id, id, id, NULL, 0, 0, NULL);
+
+          lk_key_list_append (list, key);
+          g_list_store_append (store, key);
+        }
+      else if (op == 2 && n > 0)
+        {
+          guint position = g_rand_int_range (rand, 0, n);
+
+          lk_key_list_remove (list, position);
+          g_list_store_remove (store, position);
+        }
+      else if (n > 0)
+        {
+          /* everything replaced, as a new list's first page does */
+          g_autoptr (LkApiKey) key = lk_api_key_new ("only", "only", "only", NULL, 0, 0, NULL);
+
+          lk_key_list_splice (list, 0, n, (gpointer *) &key, 1);
+          g_list_store_splice (store, 0, n, (gpointer *) &key, 1);
+        }
+
+      g_assert_cmpstr (list_log->str, ==, store_log->str);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
+                        g_list_model_get_n_items (G_LIST_MODEL (store)));
+      for (guint i = 0; i <= g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+        {
+          g_autoptr (LkApiKey) a = g_list_model_get_item (G_LIST_MODEL (list), i);
+          g_autoptr (LkApiKey) b = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+          g_assert_true (a == b);
+        }
+    }
+  g_assert_cmpuint (serial, >, 300);
+
+  /* It holds its keys: one it alone holds goes with it. */
+  watched = lk_api_key_new ("gone", "gone", "gone", NULL, 0, 0, NULL);
+  lk_key_list_append (list, watched);
+  g_list_store_remove_all (store);
+  g_object_unref (watched);
+  g_assert_true (LK_IS_API_KEY (watched));
+  g_object_add_weak_pointer (G_OBJECT (watched), (gpointer *) &watched);
+  g_clear_object (&list);
+  g_assert_null (watched);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1949,6 +2049,7 @@ main (int   argc,
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/lk/client/key-list", test_key_list);
   g_test_add_func ("/lk/client/validate/name", test_validate_name);
   g_test_add_func ("/lk/client/validate/expiry", test_validate_expiry);
 

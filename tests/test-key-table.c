@@ -326,6 +326,40 @@ test_key_fields (void)
   g_assert_cmpstr (lk_api_key_get_name_sort_key (built), ==, lk_api_key_get_name_sort_key (other));
 }
 
+/* lk_api_key_new() makes a name's sort key without GLib's allocations
+ * when it can: it must be, byte for byte, the key GLib makes, for every
+ * kind of name (ASCII, not, empty, missing, too long for the quick way). */
+static void
+test_sort_keys (void)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd_names); i++)
+    g_ptr_array_add (names, g_strdup (odd_names[i]));
+  g_ptr_array_add (names, g_strnfill (255, 'Q'));
+  g_ptr_array_add (names, g_strnfill (256, 'q'));
+  g_ptr_array_add (names, g_strnfill (1000, 'Z'));
+  g_ptr_array_add (names, g_strdup ("Zebra ~ key_01"));
+  g_ptr_array_add (names, g_strdup ("zebra ~ KEY_01"));
+  g_ptr_array_add (names, NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      g_autoptr (LkApiKey) key = named_key (name, "client-sort");
+      g_autoptr (LkApiKey) built = g_object_new (LK_TYPE_API_KEY, "id", "key-1", "name", name, NULL);
+      g_autofree char *folded = g_utf8_casefold (name != NULL ? name : "", -1);
+      g_autofree char *expected = g_utf8_collate_key (folded, -1);
+
+      g_assert_cmpstr (lk_api_key_get_name_sort_key (key), ==, expected);
+      g_assert_cmpstr (lk_api_key_get_name_sort_key (built), ==, expected);
+      /* the other fields are intact around it */
+      g_assert_cmpstr (lk_api_key_get_name (key), ==, name);
+      g_assert_cmpstr (lk_api_key_get_id (key), ==, "client-sort");
+      g_assert_cmpstr (lk_api_key_get_client_id (key), ==, "client-sort");
+    }
+}
+
 static void
 run_main_loop_ms (guint ms)
 {
@@ -732,6 +766,7 @@ main (int   argc,
   g_test_add_func ("/lk/key-table/models/random-walk", test_random_walk);
   g_test_add_func ("/lk/key-table/models/rows-on-demand", test_rows_on_demand);
   g_test_add_func ("/lk/key-table/models/key-fields", test_key_fields);
+  g_test_add_func ("/lk/key-table/models/sort-keys", test_sort_keys);
   g_test_add_func ("/lk/key-table/search/folding", test_search_folding);
   g_test_add_func ("/lk/key-table/search/texts-ahead", test_search_texts_ahead);
   g_test_add_func ("/lk/key-table/rows-and-header", test_table_rows_and_header);

@@ -395,6 +395,87 @@ test_hurried (void)
   forget_accounts (lk_platform_get_id (platform));
 }
 
+/* Hurried after some pages: the session comes with the keys read so far,
+ * and the client that imports it reads on from there, every key once,
+ * without asking for the first pages again. */
+static void
+test_hurried_after_pages (void)
+{
+  g_autoptr (LkPlatform) platform = lk_simulator_get_platform (sim);
+  g_autoptr (LkAccountPrefetch) prefetch = NULL;
+  g_autoptr (LkClientSession) session = NULL;
+  g_autoptr (LkAccount) account = NULL;
+  g_autoptr (LkClient) client = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *admin = lk_simulator_get_admin_client_id (sim);
+  guint lists = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
+  guint n_total = lk_simulator_get_n_keys (sim);
+  guint n_read, asked_before;
+  GListModel *keys;
+
+  save_account (platform, admin, lk_simulator_get_admin_client_secret (sim));
+  /* every page half a second late: two in flight, the third asked for
+   * once the first was read */
+  lk_simulator_add_fault (sim, "GET", LK_WIRE_PATH_KEYS, LK_SIM_FAULT_LATENCY, 500, 0);
+
+  prepared_elsewhere = FALSE;
+  prefetch = lk_account_prefetch_start (lk_platform_ref (platform), admin, reverse_keys);
+  while (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS) < lists + 3)
+    g_main_context_iteration (NULL, TRUE);
+  lk_account_prefetch_hurry (prefetch);
+
+  account = wait_prefetch (prefetch, &session, &error);
+  lk_simulator_clear_faults (sim);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_nonnull (session);
+  g_assert_nonnull (lk_client_session_get_keys (session));
+  n_read = lk_client_session_get_keys (session)->len;
+  g_assert_cmpuint (n_read, >=, 100);
+  g_assert_cmpuint (n_read, <, n_total);
+  /* the window's order is made in the thread for these too */
+  g_assert_true (prepared_elsewhere);
+
+  client = lk_client_new (platform);
+  lk_client_set_credentials (client, account->client_id, account->client_secret);
+  lk_client_import_session (client, g_steal_pointer (&session));
+  g_assert_nonnull (lk_client_get_whoami (client));
+  /* not listed yet: the window lists, and that list reads on */
+  g_assert_cmpint (lk_client_get_listed_at (client), ==, 0);
+  keys = lk_client_get_keys (client);
+  g_assert_cmpuint (g_list_model_get_n_items (keys), ==, n_read);
+
+  asked_before = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
+  lk_client_list_keys_async (client, NULL, lk_test_store_result, &result);
+  g_assert_true (lk_client_list_keys_finish (client, lk_test_wait_result (&result, WAIT_MS), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lk_client_get_listed_at (client), >, 0);
+  /* pages of 100: only those after the ones read */
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS) - asked_before,
+                    ==, (n_total - n_read + 99) / 100);
+  g_assert_cmpuint (g_list_model_get_n_items (keys), ==, n_total);
+  for (guint i = 0; i < n_total; i++)
+    {
+      g_autoptr (LkApiKey) key = g_list_model_get_item (keys, i);
+
+      g_assert_true (g_hash_table_add (seen, g_strdup (lk_api_key_get_id (key))));
+    }
+
+  /* The next list is a whole one again, replacing the keys. */
+  g_clear_object (&result);
+  asked_before = lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS);
+  lk_client_list_keys_async (client, NULL, lk_test_store_result, &result);
+  g_assert_true (lk_client_list_keys_finish (client, lk_test_wait_result (&result, WAIT_MS), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lk_simulator_count_requests (sim, "GET", LK_WIRE_PATH_KEYS) - asked_before,
+                    ==, (n_total + 99) / 100);
+  g_assert_cmpuint (g_list_model_get_n_items (keys), ==, n_total);
+
+  forget_accounts (lk_platform_get_id (platform));
+}
+
 /* A session exported from a client that has not listed has no keys. */
 static void
 test_export_needs_list (void)
@@ -447,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/lk/prefetch/unreachable", test_unreachable);
   g_test_add_func ("/lk/prefetch/bound-to-platform", test_bound_to_platform);
   g_test_add_func ("/lk/prefetch/hurried", test_hurried);
+  g_test_add_func ("/lk/prefetch/hurried-after-pages", test_hurried_after_pages);
   g_test_add_func ("/lk/prefetch/export-needs-list", test_export_needs_list);
 
   ret = g_test_run ();

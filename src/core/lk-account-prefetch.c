@@ -95,7 +95,9 @@ cancel_other (GCancellable *cancellable,
 }
 
 /* Signs in with @account and lists the keys: the session, with the keys
- * if the list ended well (not hurried), or NULL when signing in failed.
+ * (all of them, or when hurried those of the pages read so far, which the
+ * window's client keeps and reads on from), or NULL when signing in
+ * failed.
  * The window then signs in again and reports what it meets, except when
  * nothing answered at the platform's address (@out_unreachable): the
  * sign-in is tried once here, and the window reports that at once

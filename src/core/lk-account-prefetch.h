@@ -39,13 +39,15 @@ gboolean           lk_account_prefetch_is_for       (LkAccountPrefetch   *self,
 /* Its result, once there: the account as
  * lk_credential_store_find_account_finish() gives it (or its error:
  * LK_STORE_ERROR_NOT_FOUND, _PLATFORM_CHANGED, _LOCKED, ...), and in @session, the signed-in
- * session (with the keys, unless the list failed or was hurried), or NULL
+ * session (with the keys; when the list failed or was hurried, those of
+ * the pages read, and the client that imports it reads on), or NULL
  * when signing in did not work out (the window does it again, and
  * reports why).  Handed out
  * once; a second wait gets LK_STORE_ERROR_NOT_FOUND. */
 /* Stops the list if it still runs: the result then comes at once, with
- * the session but not the keys (the window lists them itself, showing
- * the first page at once rather than waiting for a long list). */
+ * the session and the keys of the pages read so far (the window's client
+ * reads the rest, showing those at once rather than waiting for a long
+ * list, and without reading them again). */
 void               lk_account_prefetch_hurry        (LkAccountPrefetch   *self);
 /* Once the result is there: why signing in failed when nothing answered
  * at the platform's address (LK_CLIENT_ERROR_NETWORK, tried once), else

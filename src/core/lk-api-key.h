@@ -36,8 +36,9 @@ LkApiKey            *lk_api_key_new                  (const char          *id,
 const char          *lk_api_key_get_id               (LkApiKey *self);
 const char          *lk_api_key_get_name             (LkApiKey *self);
 /* What lists sort names by: the name case-folded, as a collation key
- * (compare with strcmp); made on first use, in the thread that first
- * asks, and kept. */
+ * (compare with strcmp; g_utf8_collate_key() of g_utf8_casefold()).
+ * lk_api_key_new() makes it with the key; a key made with g_object_new()
+ * makes it on first use, in the thread that first asks, and keeps it. */
 const char          *lk_api_key_get_name_sort_key    (LkApiKey *self);
 const char          *lk_api_key_get_client_id        (LkApiKey *self);
 const char          *lk_api_key_get_created_by       (LkApiKey *self);

@@ -16,8 +16,8 @@
 
 /* How long a sign-in waits for the keys the startup prefetch is still
  * listing: a list of ten thousand takes a tenth of a second; a far longer
- * one is better listed by the window's client, which shows its first page
- * at once. */
+ * one is better finished by the window's client, which shows the keys
+ * read so far at once and reads on from there. */
 #define PREFETCH_LIST_WAIT_MS 300
 
 struct _LkSession

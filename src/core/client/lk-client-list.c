@@ -1,7 +1,7 @@
 /* lk-client-list.c: listing the keys, and the keys model it fills
  *
  * A list reads the tenant's keys page by page into the client's one
- * GListStore: the first page replaces what the model held, later pages
+ * LkKeyList: the first page replaces what the model held, later pages
  * are gathered and put in the model in batches.  Two pages are asked for
  * at a time, so the platform never idles between them; replies may come
  * out of order and are read in order.  At the end, the keyring marks which
@@ -11,6 +11,10 @@
  * bound (lk_client_set_list_limit()), a platform that still says there
  * are more keys is not believed, and the list stops with an error,
  * keeping what it read.
+ *
+ * A list cut short (cancelled, or an error) notes how many keys it read;
+ * a session exported then carries them, and the client that imports it
+ * reads on from there with its first list (lk-client-session.c).
  *
  * A new list replaces the one in progress.  Creates and deletes change the
  * model through lk_client_keys_append() and lk_client_keys_remove(), which
@@ -104,7 +108,7 @@ list_flush (LkClient *self)
   if (self->list_pending == NULL || self->list_pending->len == 0)
     return;
 
-  g_list_store_splice (self->keys, g_list_model_get_n_items (G_LIST_MODEL (self->keys)), 0,
+  lk_key_list_splice (self->keys, g_list_model_get_n_items (G_LIST_MODEL (self->keys)), 0,
                        self->list_pending->pdata, self->list_pending->len);
   g_ptr_array_set_size (self->list_pending, 0);
 }
@@ -131,7 +135,7 @@ list_add_page (LkClient  *self,
   if (op->first_page)
     {
       list_flush (self);
-      g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+      lk_key_list_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
                            items->pdata, items->len);
       op->first_page = FALSE;
       return;
@@ -158,7 +162,7 @@ lk_client_keys_append (LkClient *self,
 
   /* After the keys a list has read so far, as before batching. */
   list_flush (self);
-  g_list_store_append (self->keys, key);
+  lk_key_list_append (self->keys, key);
 }
 
 void
@@ -176,7 +180,7 @@ lk_client_keys_remove (LkClient   *self,
 
       if (g_strcmp0 (lk_api_key_get_id (key), key_id) == 0)
         {
-          g_list_store_remove (self->keys, i);
+          lk_key_list_remove (self->keys, i);
           return;
         }
     }
@@ -234,11 +238,16 @@ list_done (GTask  *task,
 
   if (!lk_client_disposed (self) && self->list_cancellable == op->chain.cancellable)
     {
+      gboolean complete = error == NULL && !g_cancellable_is_cancelled (op->chain.cancellable);
+
       /* The pages that did arrive stay, as they would have one by one. */
       list_flush (self);
       g_clear_object (&self->list_cancellable);
-      if (error == NULL && !g_cancellable_is_cancelled (op->chain.cancellable))
+      if (complete)
         self->listed_at = g_get_monotonic_time ();
+      /* Cut short: what it read can be handed on with the session (see
+       * lk_client_export_session()), for another client to read on. */
+      self->list_read = !complete && !op->first_page ? op->offset : 0;
       lk_client_set_loading (self, FALSE);
     }
 
@@ -483,6 +492,22 @@ lk_client_list_keys_async (LkClient            *self,
   if (self->list_cancellable != NULL)
     g_cancellable_cancel (self->list_cancellable);
   list_flush (self);
+  self->list_read = 0;
+
+  /* The first list after importing a session whose list was cut short
+   * (LkAccountPrefetch hurried at start-up) reads on from where that one
+   * stopped, its keys kept, rather than read them all again: the pages
+   * come one after another just the same, and what the platform changed
+   * meanwhile is as for any page of a list.  Only while the keys model
+   * still holds exactly what was imported. */
+  if (self->list_resume > 0 &&
+      self->list_resume == g_list_model_get_n_items (G_LIST_MODEL (self->keys)) &&
+      self->list_resume < op->max_keys)
+    {
+      op->offset = self->list_resume;
+      op->first_page = FALSE;
+    }
+  self->list_resume = 0;
   g_set_object (&self->list_cancellable, op->chain.cancellable);
   lk_client_set_loading (self, TRUE);
 

@@ -18,6 +18,7 @@
  *                        bodies as LK_CLIENT_ERROR codes and messages
  *   lk-client-sign-in.c  sign in (whoami)
  *   lk-client-list.c     list, and the keys model it fills
+ *   lk-key-list.c        that model: LkApiKey in one array
  *   lk-client-create.c   create: the Idempotency-Key, chosen and replayed,
  *                        and the creates whose outcome is unknown
  *   lk-client-unsettled.c  those creates on disk
@@ -42,6 +43,7 @@
 
 #include "lk-secret.h"
 #include "lk-client.h"
+#include "lk-key-list.h"
 #include "lk-state-file.h"
 
 G_BEGIN_DECLS
@@ -54,7 +56,7 @@ struct _LkClient
 
   LkPlatform        *platform;
   LkCredentialStore *store;
-  GListStore        *keys;
+  LkKeyList         *keys;               /* lk-key-list.c */
   LkApiKey          *whoami;
   char              *client_id;
   char              *client_secret;      /* wiped */
@@ -82,6 +84,13 @@ struct _LkClient
    * pages are put in the store in batches. */
   GPtrArray         *list_pending;       /* of LkApiKey */
   GSource           *list_flush;         /* timeout, thread-default context */
+  /* A list that ended short after reading this many keys, all of them in
+   * @keys in the platform's order (0: it ended well, or read none): what
+   * an exported session hands on for the importer to carry on from. */
+  guint              list_read;
+  /* Imported with a session whose list ended short: the next list reads
+   * on from here instead of from the start (0: from the start). */
+  guint              list_resume;
 
   /* lk-client-create.c: creates whose outcome is unknown, by trimmed name */
   GHashTable        *unsettled_creates;  /* char* -> CreateRequest* */

@@ -19,7 +19,7 @@ struct _LkClientSession
   gint64     token_valid_until;  /* monotonic µs: the same clock in every thread */
   LkApiKey  *whoami;
   GPtrArray *keys;
-  gint64     listed_at;
+  gint64     listed_at;          /* 0: @keys are what a list cut short read */
 };
 
 void
@@ -59,11 +59,16 @@ lk_client_export_session (LkClient *self)
   session->token_valid_until = self->token_valid_until;
   session->whoami = g_object_ref (self->whoami);
 
-  /* Signed in, but the keys not (all) listed: the session only. */
-  if (self->listed_at == 0 || self->loading)
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
+
+  /* Signed in, but the keys not listed, or only some of them: the
+   * session, with the keys a list cut short read (the first pages, in
+   * the platform's order), for the importer to read on from there. */
+  if (self->loading)
+    return session;
+  if (self->listed_at == 0 && (self->list_read == 0 || self->list_read != n))
     return session;
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
   session->listed_at = self->listed_at;
   session->keys = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
@@ -86,9 +91,11 @@ lk_client_import_session (LkClient        *self,
   g_set_object (&self->whoami, session->whoami);
   if (session->keys != NULL)
     {
-      g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+      lk_key_list_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
                            session->keys->pdata, session->keys->len);
       self->listed_at = session->listed_at;
+      /* Cut short: the next list reads on (lk-client-list.c). */
+      self->list_resume = session->listed_at == 0 ? session->keys->len : 0;
     }
   lk_client_session_free (session);
 

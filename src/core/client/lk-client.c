@@ -539,7 +539,7 @@ lk_client_class_init (LkClientClass *klass)
 static void
 lk_client_init (LkClient *self)
 {
-  self->keys = g_list_store_new (LK_TYPE_API_KEY);
+  self->keys = lk_key_list_new ();
   lk_client_create_init (self);
   self->unsettled_file = lk_client_unsettled_file_new ();
   self->cancellable = g_cancellable_new ();

@@ -215,7 +215,9 @@ void               lk_client_forget_create       (LkClient            *self,
 typedef struct _LkClientSession LkClientSession;
 
 /* NULL unless @self is signed in; with its keys if its last list ended
- * well (and no other runs), else without (the importer lists). */
+ * well (and no other runs); with the keys it read if its last list was
+ * cut short (cancelled or failed after some pages; the importer's next
+ * list reads on from there); else without (the importer lists). */
 LkClientSession   *lk_client_export_session      (LkClient            *self);
 void               lk_client_session_free        (LkClientSession     *session);
 /* The keys of @session (NULL when it has none), in the order they will
@@ -224,7 +226,9 @@ void               lk_client_session_free        (LkClientSession     *session);
 GPtrArray         *lk_client_session_get_keys    (LkClientSession     *session);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LkClientSession, lk_client_session_free)
 /* @self (same platform and credentials, set already) is then signed in,
- * with the keys listed if @session has them, as if it had done so itself.
+ * with the keys listed if @session has them, as if it had done so itself
+ * (lk_client_get_listed_at() stays 0 for the keys of a list cut short,
+ * and the next lk_client_list_keys_async() reads the rest).
  * Takes @session. */
 void               lk_client_import_session      (LkClient            *self,
                                                   LkClientSession     *session);
